@@ -1,0 +1,83 @@
+"""The normalised reference every importer produces, and the per-record import report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ReferenceType(StrEnum):
+    """Publication types, a small common vocabulary mapped from every format's own."""
+
+    JOURNAL_ARTICLE = "journal_article"
+    CONFERENCE_PAPER = "conference_paper"
+    CONFERENCE_ABSTRACT = "conference_abstract"
+    BOOK = "book"
+    BOOK_CHAPTER = "book_chapter"
+    REPORT = "report"
+    THESIS = "thesis"
+    PREPRINT = "preprint"
+    TRIAL_REGISTRATION = "trial_registration"
+    WEB_PAGE = "web_page"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One bibliographic record, normalised; ``raw`` keeps the source record verbatim."""
+
+    title: str = ""
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    isbn: str | None = None
+    issn: str | None = None
+    keywords: tuple[str, ...] = ()
+    type: ReferenceType = ReferenceType.OTHER
+    language: str = ""
+    url: str = ""
+    raw: str = ""
+    # Position inside the uploaded file (1-based record number, first line), for traceability.
+    record_number: int = 0
+    line: int = 0
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    REPAIRED = "repaired"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordNote:
+    """What happened to one record of a file: ``record`` and ``line`` are 1-based."""
+
+    record: int
+    line: int
+    outcome: Outcome
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """A parsed file: the references accepted (repaired ones included) and a note per record."""
+
+    format: str
+    references: tuple[Reference, ...] = ()
+    notes: tuple[RecordNote, ...] = field(default=())
+    encoding: str = "utf-8"
+
+    @property
+    def rejected(self) -> tuple[RecordNote, ...]:
+        return tuple(n for n in self.notes if n.outcome is Outcome.REJECTED)
+
+    @property
+    def warnings(self) -> tuple[RecordNote, ...]:
+        return tuple(n for n in self.notes if n.outcome is not Outcome.ACCEPTED)

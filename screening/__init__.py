@@ -1,0 +1,1 @@
+"""Pure review domain: decisions, conflicts, agreement, workflow, extraction and PRISMA."""
