@@ -1,0 +1,132 @@
+"""Field-by-field similarity of candidate pairs with rapidfuzz; scores only, no decisions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+
+from importers.dedup.keys import MatchKeys
+
+_PREFIX_MIN_WORDS = 8
+_JOURNAL_STOPWORDS = frozenset(
+    {
+        "of",
+        "the",
+        "and",
+        "in",
+        "for",
+        "on",
+        "de",
+        "la",
+        "le",
+        "et",
+        "i",
+        "und",
+        "der",
+        "des",
+        "du",
+        "a",
+    }
+)
+
+
+class Agreement(StrEnum):
+    """How one exact-match field of a pair compares."""
+
+    SAME = "same"
+    DIFFERENT = "different"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldScores:
+    """Similarities 0-100 (``None`` when a side lacks the field) and exact-field agreements."""
+
+    title: float | None
+    authors: float | None
+    abstract: float | None
+    journal: float | None
+    doi: Agreement
+    pmid: Agreement
+    year: Agreement
+    volume: Agreement
+    page: Agreement
+    year_gap: int
+
+
+def agreement(left: str | int | None, right: str | int | None) -> Agreement:
+    if not left or not right:
+        return Agreement.MISSING
+    return Agreement.SAME if left == right else Agreement.DIFFERENT
+
+
+def journal_similarity(left: str, right: str) -> float | None:
+    """Ratio of two folded journal names; 100 when one abbreviates the other."""
+    if not left or not right:
+        return None
+    if _abbreviates(left, right) or _abbreviates(right, left):
+        return 100.0
+    return fuzz.token_set_ratio(left, right)
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    short_words = [w for w in short.split() if w not in _JOURNAL_STOPWORDS]
+    full_words = [w for w in full.split() if w not in _JOURNAL_STOPWORDS]
+    if not short_words or len(short_words) > len(full_words):
+        return False
+    return all(f.startswith(s) for s, f in zip(short_words, full_words, strict=False))
+
+
+def _optional_ratio(left: str, right: str, *, token_sort: bool = False) -> float | None:
+    if not left or not right:
+        return None
+    return (fuzz.token_sort_ratio if token_sort else fuzz.ratio)(left, right)
+
+
+def title_scores(
+    records: Sequence[MatchKeys], pairs: Sequence[tuple[int, int]], *, score_cutoff: float
+) -> dict[tuple[int, int], float]:
+    """Title ratio of every pair at or above ``score_cutoff``, batched per left record."""
+    partners: dict[int, list[int]] = defaultdict(list)
+    for left, right in pairs:
+        partners[left].append(right)
+    scores: dict[tuple[int, int], float] = {}
+    for left, rights in partners.items():
+        query = records[left].title
+        if not query:
+            continue
+        choices = {right: records[right].title for right in rights if records[right].title}
+        matches = process.extract(
+            query, choices, scorer=fuzz.ratio, score_cutoff=score_cutoff, limit=None
+        )
+        for _, score, right in matches:
+            scores[left, right] = max(score, prefix_score(query, records[right].title))
+    return scores
+
+
+def prefix_score(left: str, right: str) -> float:
+    """95 when the shorter title starts the longer one: a dropped subtitle or a glued note."""
+    short, long = sorted((left, right), key=len)
+    if len(short.split()) >= _PREFIX_MIN_WORDS and long.startswith(short):
+        return 95.0
+    return 0.0
+
+
+def compare(left: MatchKeys, right: MatchKeys, *, title: float | None) -> FieldScores:
+    """Scores of one pair; ``title`` comes from the batched :func:`title_scores`."""
+    return FieldScores(
+        title=title,
+        authors=_optional_ratio(left.authors, right.authors, token_sort=True),
+        abstract=_optional_ratio(left.abstract, right.abstract),
+        journal=journal_similarity(left.journal, right.journal),
+        doi=agreement(left.doi, right.doi),
+        pmid=agreement(left.pmid, right.pmid),
+        year=agreement(left.year, right.year),
+        volume=agreement(left.volume, right.volume),
+        page=agreement(left.first_page, right.first_page),
+        year_gap=abs(left.year - right.year) if left.year and right.year else 0,
+    )

@@ -1,0 +1,144 @@
+"""Decision per scored pair: duplicate (certain), maybe (for a person) or distinct, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from importers.dedup.compare import Agreement, FieldScores
+from importers.dedup.config import DedupConfig
+from importers.dedup.keys import MatchKeys
+
+
+class Decision(StrEnum):
+    DUPLICATE = "duplicate"
+    MAYBE = "maybe"
+    DISTINCT = "distinct"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    decision: Decision
+    reason: str
+
+
+def conflict(left: MatchKeys, right: MatchKeys) -> str | None:
+    """Why two records can never be merged automatically, or ``None``.
+
+    Used for scored pairs and again by clustering for every pair a merge would join.
+    """
+    if left.doi and right.doi and left.doi != right.doi:
+        return "different DOIs"
+    if left.kind != right.kind:
+        return f"{left.kind} vs {right.kind}"
+    if left.pmid and right.pmid and left.pmid != right.pmid:
+        return "different PMIDs"
+    if left.doi and left.doi == right.doi:
+        return None
+    if left.year and right.year and abs(left.year - right.year) > 1:
+        return "years differ"
+    if left.first_page and right.first_page and left.first_page != right.first_page:
+        return "pages differ"
+    if left.volume and right.volume and left.volume != right.volume:
+        return "volumes differ"
+    return None
+
+
+def _fmt(score: float | None) -> str:
+    return "-" if score is None else str(round(score))
+
+
+def describe(scores: FieldScores) -> str:
+    """The field scores in words: ``title 98, authors 100, same year/volume/pages``."""
+    parts = [f"title {_fmt(scores.title)}", f"authors {_fmt(scores.authors)}"]
+    if scores.abstract is not None:
+        parts.append(f"abstract {_fmt(scores.abstract)}")
+    same = [
+        name
+        for name, value in (
+            ("year", scores.year),
+            ("volume", scores.volume),
+            ("pages", scores.page),
+        )
+        if value is Agreement.SAME
+    ]
+    if same:
+        parts.append("same " + "/".join(same))
+    return ", ".join(parts)
+
+
+def _high(score: float | None, threshold: float) -> bool:
+    return score is not None and score >= threshold
+
+
+def _corroborated(scores: FieldScores, config: DedupConfig) -> bool:
+    """Something beyond title and authors says it is the same publication.
+
+    A volume alone is too weak (a supplement abstract and the article can share it), and two
+    clearly different journals outweigh everything but the same first page.
+    """
+    if scores.page is Agreement.SAME:
+        return True
+    if scores.journal is not None and scores.journal < _JOURNAL_MISMATCH:
+        return False
+    return _high(scores.abstract, config.abstract_duplicate) or (
+        _high(scores.journal, config.journal_match) and scores.volume is not Agreement.DIFFERENT
+    )
+
+
+_JOURNAL_MISMATCH = 50.0
+
+
+def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> Verdict:
+    name = "DOI" if scores.doi is Agreement.SAME else "PMID"
+    if scores.volume is Agreement.DIFFERENT and scores.page is Agreement.DIFFERENT:
+        # A DOI copied onto the wrong record: the citations say two publications.
+        return Verdict(Decision.MAYBE, f"same {name} but volume and pages differ")
+    if scores.title is not None and scores.title < config.title_maybe:
+        return Verdict(Decision.MAYBE, f"same {name} but titles differ ({describe(scores)})")
+    if scores.authors is not None and scores.authors < config.author_maybe:
+        return Verdict(Decision.MAYBE, f"same {name} but authors differ ({describe(scores)})")
+    return Verdict(Decision.DUPLICATE, f"same {name}, {describe(scores)}")
+
+
+def _certain(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> bool:
+    if not _high(scores.title, config.title_duplicate) or scores.year is Agreement.MISSING:
+        return False
+    full_biblio = scores.volume is Agreement.SAME and scores.page is Agreement.SAME
+    if left.title_words < config.generic_title_words:
+        # "Editorial", "Introduction": only a complete bibliographic match is the same item.
+        return full_biblio and _high(scores.authors, 90) and scores.year is Agreement.SAME
+    if _high(scores.authors, config.author_duplicate):
+        return _corroborated(scores, config)
+    # Author strings in very different forms: the full citation must agree instead.
+    return full_biblio and scores.year is Agreement.SAME and _high(scores.title, 98)
+
+
+def decide(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: DedupConfig) -> Verdict:
+    """Certain needs agreeing identifiers, or titles plus corroboration, and no conflict."""
+    blocker = conflict(left, right)
+    if blocker is None and Agreement.SAME in (scores.doi, scores.pmid):
+        return _same_identifier(left, scores, config)
+    if blocker is None and _certain(left, scores, config):
+        return Verdict(Decision.DUPLICATE, describe(scores))
+    if _possible(scores, config):
+        prefix = f"{blocker}: " if blocker else ""
+        return Verdict(Decision.MAYBE, prefix + describe(scores))
+    return Verdict(Decision.DISTINCT, describe(scores))
+
+
+def _possible(scores: FieldScores, config: DedupConfig) -> bool:
+    """Worth a person's look: similar titles with some support, or one record lacks a title."""
+    if scores.doi is Agreement.SAME or scores.pmid is Agreement.SAME:
+        return True
+    if scores.title is None:
+        return (
+            _high(scores.authors, config.author_duplicate)
+            and scores.year is Agreement.SAME
+            and scores.page is Agreement.SAME
+        )
+    if scores.title < config.title_maybe:
+        return _high(scores.abstract, config.abstract_duplicate) and _high(
+            scores.authors, config.author_duplicate
+        )
+    return _high(scores.authors, config.author_maybe) or scores.year is Agreement.SAME

@@ -1,0 +1,231 @@
+"""Normalisation for matching: turns a Reference into comparable keys; never changes the record."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import unquote
+
+from importers.model import Reference, ReferenceType
+
+
+class Kind(StrEnum):
+    """What a record is for matching: different kinds are never merged automatically."""
+
+    ARTICLE = "article"
+    ERRATUM = "erratum"
+    RETRACTION = "retraction"
+    COMMENT = "comment"
+    ABSTRACT = "conference abstract"
+
+
+@dataclass(frozen=True, slots=True)
+class MatchKeys:
+    """The normalised fields one record is compared on."""
+
+    title: str
+    title_words: int
+    authors: str
+    first_author: str
+    year: int | None
+    journal: str
+    volume: str
+    first_page: str
+    doi: str
+    pmid: str
+    abstract: str
+    kind: Kind
+    completeness: int
+
+
+_TAGS = re.compile(r"<[^>]+>")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
+_PLACEHOLDERS = frozenset({"unknown", "n/a", "na", "none", "null", "[no title]", "anonymous"})
+# Notes appended to titles by databases: "[Turkish]", "[Erratum appears in ...]", "[1]".
+_TRAILING_NOTE = re.compile(r"(?<=\S)\s*\.?\s*\[[^\[]*$|\s*\(multiple letters\)", re.I)
+# British -> American spellings that decide matches in medical titles; cheap word-part rewrites.
+_SPELLING = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\b(h|an)ae", r"\1e"),
+        (r"aem", "em"),
+        (r"\boe(s|d)", r"e\1"),
+        (r"\bpaed", "ped"),
+        (r"our\b", "or"),
+        (r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)\b", r"iz\1"),
+        (r"(?<=[a-z])tre\b", "ter"),
+        (r"yse\b", "yze"),
+    )
+)
+_MONTHS = {
+    m: str(i)
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_ERRATUM = re.compile(r"^(?:erratum|errata|corrigendum|correction|publisher s note)\b")
+_RETRACTION = re.compile(r"^(?:retraction|retracted|notice of retraction|withdrawn)\b")
+_KIND_SUFFIX = re.compile(
+    r"\b(?:reply|response|author s reply|erratum|errata|corrigendum|correction|retraction|comment)$"
+)
+_COMMENT = re.compile(
+    r"^(?:comment|commentary|reply|response|in reply|re|author s reply|authors reply"
+    r"|letter to the editor|editorial comment)\b"
+)
+_MEETING = re.compile(r"\b(?:conference|congress|meeting|symposium|abstracts?|proceedings)\b")
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Latin-1 (``KÃ¶nig`` -> ``König``), which exports often contain."""
+    if "Ã" not in text and "â" not in text:
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII words: HTML, diacritics and punctuation removed, spaces collapsed."""
+    text = _TAGS.sub(" ", html.unescape(fix_mojibake(text)))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_ALNUM.sub(" ", text.lower()).strip()
+
+
+def is_placeholder(value: str) -> bool:
+    return value.strip().lower() in _PLACEHOLDERS
+
+
+def normalize_title(title: str) -> str:
+    """Title for comparison: brackets of translated titles and language tags dropped."""
+    if is_placeholder(title):
+        return ""
+    text = title.strip()
+    if text.startswith("[") and text.rstrip(". ").endswith("]"):
+        text = text.strip("[]. ")  # a translated title, bracketed as a whole
+    text = _TRAILING_NOTE.sub("", text)
+    words = fold(text)
+    for pattern, replacement in _SPELLING:
+        words = pattern.sub(replacement, words)
+    return words
+
+
+def normalize_doi(value: str | None) -> str:
+    """The bare lower-case DOI inside a URL, ``doi:`` form or ``ARTN 32\\n10...`` field."""
+    if not value:
+        return ""
+    match = _DOI.search(unquote(value))
+    return match.group(0).lower().rstrip(".,;)]") if match else ""
+
+
+def split_authors(value: str) -> tuple[str, ...]:
+    """Split ``A and B``, ``A; B``, ``A I., B J.`` or glued EndNote ``Przyklenk K.Kloner R. A.``."""
+    value = value.strip()
+    if not value or is_placeholder(value):
+        return ()
+    if " and " in value:
+        parts = value.split(" and ")
+    elif ";" in value:
+        parts = value.split(";")
+    elif re.search(r"\.,\s", value):
+        parts = re.split(r"(?<=\.),\s*", value)
+    else:
+        parts = re.split(r"(?<=\.)(?=[^\s.,;-][^\s.]*[a-z])", value)
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def author_tokens(authors: tuple[str, ...]) -> list[str]:
+    """Surname-like words of every author: initials and glued given names split off and dropped."""
+    joined = " ".join(fix_mojibake(a) for a in authors if not is_placeholder(a))
+    words = fold(_CAMEL.sub(" ", joined.replace(" et al", ""))).split()
+    return [w for w in words if len(w) > 1 and w != "and"]
+
+
+def first_page(pages: str) -> str:
+    """First page as a key: ``123-9`` gives ``123``; Excel's ``06-Oct`` (pages 6-10) gives ``6``."""
+    text = pages.strip().lower()
+    if not text or is_placeholder(text):
+        return ""
+    head = re.split(r"\s*[-\u2013\u2014]+\s*", text, maxsplit=1)[0]
+    if head[:3] in _MONTHS and not head[3:].strip(". "):
+        return _MONTHS[head[:3]]  # Excel turned "1-99" into "Jan-99"
+    match = re.search(r"[a-z]?\d+[a-z]?", head)
+    if not match:
+        return ""
+    token = match.group(0)
+    letters = "".join(c for c in token if c.isalpha())
+    return letters + str(int("".join(c for c in token if c.isdigit())))
+
+
+def expand_page_range(pages: str) -> tuple[str, str]:
+    """``123-9`` -> (``123``, ``129``): the last page completed from the first page's digits."""
+    parts = re.split(r"\s*[-\u2013\u2014]+\s*", pages.strip(), maxsplit=1)
+    first = parts[0]
+    last = parts[1] if len(parts) > 1 else first
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return first, last
+
+
+def first_number(value: str) -> str:
+    match = re.search(r"\d+", value)
+    return str(int(match.group(0))) if match else ""
+
+
+def record_kind(ref: Reference, title: str) -> Kind:
+    if _ERRATUM.match(title):
+        return Kind.ERRATUM
+    if _RETRACTION.match(title):
+        return Kind.RETRACTION
+    if _COMMENT.match(title):
+        return Kind.COMMENT
+    suffix = _KIND_SUFFIX.search(title)
+    if suffix:
+        word = suffix.group(0)
+        return (
+            Kind.COMMENT
+            if word in {"reply", "response", "author s reply", "comment"}
+            else (Kind.RETRACTION if word == "retraction" else Kind.ERRATUM)
+        )
+    if ref.type in {ReferenceType.CONFERENCE_ABSTRACT, ReferenceType.CONFERENCE_PAPER}:
+        return Kind.ABSTRACT
+    if _MEETING.search(fold(ref.journal)):
+        return Kind.ABSTRACT
+    return Kind.ARTICLE
+
+
+def _completeness(ref: Reference) -> int:
+    """How complete a record is: the most complete one of a cluster is kept."""
+    filled = (ref.title, ref.journal, ref.volume, ref.issue, ref.pages, ref.doi, ref.pmid)
+    score = sum(2 for value in filled if value and not is_placeholder(value))
+    score += 2 * bool(ref.authors) + 2 * (ref.year is not None)
+    return score + 3 * bool(ref.abstract.strip()) + min(len(ref.abstract) // 500, 2)
+
+
+def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
+    """Every key the pipeline compares, computed once per record."""
+    title = normalize_title(ref.title)
+    surnames = author_tokens(ref.authors)
+    abstract = "" if is_placeholder(ref.abstract) else fold(ref.abstract[: abstract_chars * 2])
+    return MatchKeys(
+        title=title,
+        title_words=len(title.split()),
+        authors=" ".join(surnames),
+        first_author=surnames[0] if surnames else "",
+        year=ref.year,
+        journal="" if is_placeholder(ref.journal) else fold(ref.journal),
+        volume=first_number(ref.volume),
+        first_page=first_page(ref.pages),
+        doi=normalize_doi(ref.doi),
+        pmid=(ref.pmid or "").strip(),
+        abstract=abstract[:abstract_chars],
+        kind=record_kind(ref, title),
+        completeness=_completeness(ref),
+    )
