@@ -1,0 +1,221 @@
+"""Inter-rater agreement: percent agreement, Cohen's and Fleiss' kappa, PABAK (DOMAIN.md §3.4).
+
+Computed from first independent votes only; resolutions never change these figures.
+Exact rational arithmetic, so a degenerate table gives None with a reason, never a division error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
+
+from screening.decisions import first_votes
+from screening.model import DecisionEvent, RecordId, ReviewerId, Stage, Vote
+
+BINARY = (Vote.INCLUDE, Vote.EXCLUDE)
+THREE_WAY = (Vote.INCLUDE, Vote.MAYBE, Vote.EXCLUDE)
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementStats:
+    """Two raters. ``kappa`` is None when undefined; ``kappa_note`` then says why."""
+
+    n: int
+    percent_agreement: float | None
+    kappa: float | None
+    pabak: float | None
+    kappa_note: str = ""
+    kappa_se: float | None = None  # approximate (Cohen 1960)
+    kappa_ci95: tuple[float, float] | None = None
+    conflicts: int = 0
+    prevalence_index: float | None = None  # binary tables only, absolute value
+    bias_index: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FleissStats:
+    n_items: int
+    raters_per_item: int
+    kappa: float | None
+    p_bar: float | None
+    pe_bar: float | None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PairAgreement:
+    reviewers: tuple[ReviewerId, ReviewerId]
+    stats: AgreementStats
+
+
+@dataclass(frozen=True, slots=True)
+class StageAgreement:
+    """``overall`` pairs each record's first two voters; ``pairs`` is per reviewer pair."""
+
+    stage: Stage
+    maybe_as_include: bool
+    overall: AgreementStats
+    pairs: tuple[PairAgreement, ...]
+    fleiss: FleissStats | None
+
+
+def cohen_kappa(table: Sequence[Sequence[int]]) -> AgreementStats:
+    """Agreement of two raters from a k x k contingency table (rows rater 1, columns rater 2)."""
+    k = len(table)
+    if k < 2 or any(len(row) != k for row in table):
+        raise ValueError("the contingency table must be square with at least two categories")
+    if any(cell < 0 for row in table for cell in row):
+        raise ValueError("contingency counts cannot be negative")
+    n = sum(sum(row) for row in table)
+    conflicts = n - sum(table[i][i] for i in range(k))
+    if n == 0:
+        return AgreementStats(0, None, None, None, kappa_note="no records rated by both")
+    po = Fraction(n - conflicts, n)
+    rows = [sum(row) for row in table]
+    cols = [sum(table[i][j] for i in range(k)) for j in range(k)]
+    pe = sum(Fraction(rows[i] * cols[i], n * n) for i in range(k))
+    pabak = (k * po - 1) / (k - 1)
+    prevalence = bias = None
+    if k == 2:
+        prevalence = float(abs(Fraction(table[0][0] - table[1][1], n)))
+        bias = float(abs(Fraction(table[0][1] - table[1][0], n)))
+    base = AgreementStats(
+        n,
+        float(po),
+        None,
+        float(pabak),
+        conflicts=conflicts,
+        prevalence_index=prevalence,
+        bias_index=bias,
+    )
+    if pe == 1:
+        note = "undefined: both raters used one and the same category for every record"
+        return _replace_kappa(base, None, note, None)
+    kappa = (po - pe) / (1 - pe)
+    se = math.sqrt(po * (1 - po) / (n * (1 - pe) ** 2))
+    return _replace_kappa(base, float(kappa), "", se)
+
+
+def _replace_kappa(
+    base: AgreementStats, kappa: float | None, note: str, se: float | None
+) -> AgreementStats:
+    ci = None if kappa is None or se is None else (kappa - 1.96 * se, kappa + 1.96 * se)
+    return AgreementStats(
+        base.n,
+        base.percent_agreement,
+        kappa,
+        base.pabak,
+        kappa_note=note,
+        kappa_se=se,
+        kappa_ci95=ci,
+        conflicts=base.conflicts,
+        prevalence_index=base.prevalence_index,
+        bias_index=base.bias_index,
+    )
+
+
+def fleiss_kappa(counts: Sequence[Sequence[int]]) -> FleissStats:
+    """Fleiss' kappa from per-item category counts; every item needs the same number of raters."""
+    if not counts:
+        return FleissStats(0, 0, None, None, None, note="no items")
+    raters = sum(counts[0])
+    if any(sum(row) != raters for row in counts) or any(c < 0 for r in counts for c in r):
+        raise ValueError("every item needs the same number of raters and non-negative counts")
+    if raters < 2:
+        return FleissStats(len(counts), raters, None, None, None, note="fewer than two raters")
+    n_items, k = len(counts), len(counts[0])
+    p_j = [Fraction(sum(row[j] for row in counts), n_items * raters) for j in range(k)]
+    p_i = [Fraction(sum(c * c for c in row) - raters, raters * (raters - 1)) for row in counts]
+    p_bar = sum(p_i, Fraction(0)) / n_items
+    pe_bar = sum((p * p for p in p_j), Fraction(0))
+    if pe_bar == 1:
+        note = "undefined: every rating fell in one category"
+        return FleissStats(n_items, raters, None, float(p_bar), float(pe_bar), note=note)
+    kappa = (p_bar - pe_bar) / (1 - pe_bar)
+    return FleissStats(n_items, raters, float(kappa), float(p_bar), float(pe_bar))
+
+
+def category_of(vote: Vote, maybe_as_include: bool) -> Vote:
+    """Covidence's IRR rule maps *maybe* to include; otherwise *maybe* is its own category."""
+    return Vote.INCLUDE if maybe_as_include and vote is Vote.MAYBE else vote
+
+
+def pair_table(
+    pairs: Iterable[tuple[Vote, Vote]], maybe_as_include: bool = True
+) -> list[list[int]]:
+    """Contingency table of (rater 1, rater 2) votes in include/exclude or include/maybe/exclude."""
+    categories = BINARY if maybe_as_include else THREE_WAY
+    index = {vote: i for i, vote in enumerate(categories)}
+    table = [[0] * len(categories) for _ in categories]
+    for first, second in pairs:
+        row = index[category_of(first, maybe_as_include)]
+        table[row][index[category_of(second, maybe_as_include)]] += 1
+    return table
+
+
+def stage_agreement(
+    log: Iterable[DecisionEvent],
+    stage: Stage,
+    *,
+    records: Collection[RecordId] | None = None,
+    maybe_as_include: bool = True,
+) -> StageAgreement:
+    """Agreement at a stage from first votes, optionally limited to ``records`` (rapid dual set)."""
+    by_record = _first_votes_by_record(log, stage, records)
+    overall_pairs = [
+        (votes[0].vote, votes[1].vote) for votes in by_record.values() if len(votes) > 1
+    ]
+    overall = cohen_kappa(pair_table(overall_pairs, maybe_as_include))
+    return StageAgreement(
+        stage=stage,
+        maybe_as_include=maybe_as_include,
+        overall=overall,
+        pairs=_per_pair(by_record, maybe_as_include),
+        fleiss=_fleiss_for(by_record, maybe_as_include),
+    )
+
+
+def _first_votes_by_record(
+    log: Iterable[DecisionEvent], stage: Stage, records: Collection[RecordId] | None
+) -> dict[RecordId, list[DecisionEvent]]:
+    grouped: dict[RecordId, list[DecisionEvent]] = defaultdict(list)
+    for (record_id, _), event in first_votes(log, stage).items():
+        if records is None or record_id in records:
+            grouped[record_id].append(event)
+    for events in grouped.values():
+        events.sort(key=lambda e: e.seq)
+    return dict(grouped)
+
+
+def _per_pair(
+    by_record: Mapping[RecordId, list[DecisionEvent]], maybe_as_include: bool
+) -> tuple[PairAgreement, ...]:
+    pairs: dict[tuple[ReviewerId, ReviewerId], list[tuple[Vote, Vote]]] = defaultdict(list)
+    for votes in by_record.values():
+        ordered = sorted(votes, key=lambda e: e.reviewer_id)
+        for one, two in combinations(ordered, 2):
+            pairs[(one.reviewer_id, two.reviewer_id)].append((one.vote, two.vote))
+    return tuple(
+        PairAgreement(key, cohen_kappa(pair_table(pairs[key], maybe_as_include)))
+        for key in sorted(pairs)
+    )
+
+
+def _fleiss_for(
+    by_record: Mapping[RecordId, list[DecisionEvent]], maybe_as_include: bool
+) -> FleissStats | None:
+    """Fleiss' kappa over the records rated by the largest number (> 2) of reviewers."""
+    most = max((len(votes) for votes in by_record.values()), default=0)
+    if most <= 2:
+        return None
+    categories = BINARY if maybe_as_include else THREE_WAY
+    rows = []
+    for votes in by_record.values():
+        if len(votes) == most:
+            seen = [category_of(e.vote, maybe_as_include) for e in votes]
+            rows.append([seen.count(c) for c in categories])
+    return fleiss_kappa(rows)

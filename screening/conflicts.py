@@ -1,0 +1,89 @@
+"""Conflict rules: what a set of current votes on one record says, under each *maybe* policy.
+
+Resolutions are applied on top by `decisions.py`; nothing here reads a log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from screening.model import DecisionEvent, MaybePolicy, Resolution, Vote
+
+
+class Outcome(StrEnum):
+    """The verdict of a set of votes before any resolution."""
+
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+    MAYBE = "maybe"  # no disagreement but no firm answer either (Rayyan's "maybe list")
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True, slots=True)
+class VoteVerdict:
+    outcome: Outcome
+    reason_id: int | None = None  # the shared exclusion reason, when the outcome is exclude
+    why: str = ""
+
+
+def classify_votes(
+    votes: Sequence[DecisionEvent],
+    policy: MaybePolicy,
+    *,
+    reason_mismatch_is_conflict: bool = False,
+) -> VoteVerdict:
+    """Verdict of the current votes of distinct reviewers (DOMAIN.md §3.2)."""
+    kinds = {event.vote for event in votes}
+    if not kinds:
+        raise ValueError("classify_votes needs at least one vote")
+    has_maybe = Vote.MAYBE in kinds
+    if policy is MaybePolicy.INCLUDE and has_maybe:
+        kinds = (kinds - {Vote.MAYBE}) | {Vote.INCLUDE}
+        has_maybe = False
+    if {Vote.INCLUDE, Vote.EXCLUDE} <= kinds:
+        return VoteVerdict(Outcome.CONFLICT, why="include against exclude")
+    if policy is MaybePolicy.CONFLICT and has_maybe and len(votes) >= 2:
+        return VoteVerdict(Outcome.CONFLICT, why="maybe among several votes")
+    if kinds == {Vote.INCLUDE}:
+        return VoteVerdict(Outcome.INCLUDE)
+    if kinds == {Vote.EXCLUDE}:
+        return _exclusion(votes, reason_mismatch_is_conflict)
+    return VoteVerdict(Outcome.MAYBE)
+
+
+def _exclusion(votes: Sequence[DecisionEvent], reason_mismatch_is_conflict: bool) -> VoteVerdict:
+    reasons = {event.reason_id for event in votes}
+    if len(reasons) == 1:
+        return VoteVerdict(Outcome.EXCLUDE, reason_id=next(iter(reasons)))
+    if reason_mismatch_is_conflict:
+        return VoteVerdict(Outcome.CONFLICT, why="exclusions with different reasons")
+    # Without the Covidence rule the earliest exclusion's reason stands.
+    first = min(votes, key=lambda event: event.seq)
+    return VoteVerdict(Outcome.EXCLUDE, reason_id=first.reason_id)
+
+
+def latest_resolution(
+    resolutions: Sequence[Resolution], record_id: int, stage: str
+) -> Resolution | None:
+    """The newest resolution of a record at a stage (a later one overrides an earlier one)."""
+    matching = [r for r in resolutions if r.record_id == record_id and r.stage == stage]
+    return max(matching, key=lambda r: r.seq, default=None)
+
+
+def count_conflicts(
+    vote_sets: Sequence[Sequence[DecisionEvent]],
+    policy: MaybePolicy,
+    *,
+    reason_mismatch_is_conflict: bool = False,
+) -> int:
+    """How many of these per-record vote sets are conflicts under ``policy``."""
+    return sum(
+        classify_votes(
+            votes, policy, reason_mismatch_is_conflict=reason_mismatch_is_conflict
+        ).outcome
+        is Outcome.CONFLICT
+        for votes in vote_sets
+        if votes
+    )
