@@ -1,0 +1,63 @@
+"""Bytes to text: pick the encoding (BOMs, UTF-8, cp1252, latin-1) and normalise line endings."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """Text with ``\\n`` line endings, and the encoding it was read with (e.g. ``utf-8-sig``)."""
+
+    text: str
+    encoding: str
+
+
+def decode_bytes(data: bytes) -> DecodedText:
+    """Decode *data*: BOM first, then UTF-16 without BOM, UTF-8, cp1252 and finally latin-1."""
+    for bom, codec, label in _BOMS:
+        # UTF-32 LE's BOM starts with UTF-16 LE's; the order above checks the longer one first.
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(codec, errors="replace")
+            return DecodedText(normalize_newlines(text), label)
+    guessed = _guess_utf16_without_bom(data)
+    if guessed is not None:
+        return DecodedText(normalize_newlines(data.decode(guessed, errors="replace")), guessed)
+    for codec in ("utf-8", "cp1252"):
+        try:
+            return DecodedText(normalize_newlines(data.decode(codec)), codec)
+        except UnicodeDecodeError:
+            continue
+    # latin-1 maps every byte, so it always succeeds; it is the last resort.
+    return DecodedText(normalize_newlines(data.decode("latin-1")), "latin-1")
+
+
+def normalize_newlines(text: str) -> str:
+    """Turn CRLF, bare CR and any mixture of them into ``\\n``."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _guess_utf16_without_bom(data: bytes) -> str | None:
+    # Mostly-ASCII UTF-16 text has a NUL in every other byte; binary files do not show this pattern.
+    sample = data[:4000]
+    if len(sample) < 8:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_nuls > 0.8 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.8 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return None

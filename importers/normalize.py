@@ -1,0 +1,139 @@
+"""Tiny pure normalisers for identifiers, years, pages, names and text; no parsing of files."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import unquote
+
+_DOI_FIND = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+_DOI_TRAILING = ".,;:)]}>\"'"
+_PMID = re.compile(r"^(?:pmid:?\s*)?(\d{1,9})(?:\s*\[[a-z ]+\])?$", re.IGNORECASE)
+_PMCID = re.compile(r"^(?:pmcid:?\s*)?(?:pmc)?\s*(\d{1,10})(?:\s*\[[a-z ]+\])?$", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
+_ISSN = re.compile(r"(?<![\dX])(\d{4})-?(\d{3}[\dX])(?![\dX])", re.IGNORECASE)
+_ISBN_CHARS = re.compile(r"[\dX]", re.IGNORECASE)
+_ISBN_RUN = re.compile(r"\d[\d -]{8,16}[\dXx]")
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_SPACE = re.compile(r"\s+")
+_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
+
+
+def normalize_doi(raw: str | None) -> str | None:
+    """Return a bare lower-case DOI from a DOI, ``doi:`` form or DOI URL; None if none is there."""
+    if not raw:
+        return None
+    text = unquote(raw.strip())
+    match = _DOI_FIND.search(text)
+    if match is None:
+        return None
+    doi = match.group(0).lower().rstrip(_DOI_TRAILING)
+    # A DOI ends at the first whitespace; "[doi]" tags from MEDLINE are already cut by \S+.
+    return doi if "/" in doi and len(doi.split("/", 1)[1]) > 0 else None
+
+
+def normalize_pmid(raw: str | None) -> str | None:
+    """Return PubMed's numeric id ("PMID: 123", "123 [pubmed]" -> "123"), or None."""
+    if not raw:
+        return None
+    match = _PMID.match(raw.strip())
+    if match is None or int(match.group(1)) == 0:
+        return None
+    return str(int(match.group(1)))
+
+
+def normalize_pmcid(raw: str | None) -> str | None:
+    """Return "PMC" plus digits ("pmc123", "PMCID: PMC123 [pmc]" -> "PMC123"), or None."""
+    if not raw:
+        return None
+    match = _PMCID.match(raw.strip())
+    return f"PMC{int(match.group(1))}" if match else None
+
+
+def normalize_issn(raw: str | None) -> str | None:
+    """Return the first ISSN in *raw* as ``1234-567X``, or None."""
+    if not raw:
+        return None
+    match = _ISSN.search(raw)
+    return f"{match.group(1)}-{match.group(2).upper()}" if match else None
+
+
+def normalize_isbn(raw: str | None) -> str | None:
+    """Return the first ISBN-10/13 in *raw* without hyphens (valid checksum preferred), or None."""
+    if not raw:
+        return None
+    candidates = ["".join(_ISBN_CHARS.findall(c)).upper() for c in _ISBN_RUN.findall(raw)]
+    sized = [c for c in candidates if len(c) in (10, 13)]
+    valid = [c for c in sized if _valid_isbn(c)]
+    chosen = valid or sized
+    return chosen[0] if chosen else None
+
+
+def _valid_isbn(digits: str) -> bool:
+    if len(digits) == 10 and digits[:9].isdigit():
+        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        return total % 11 == 0
+    if len(digits) == 13 and digits.isdigit():
+        total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(digits))
+        return total % 10 == 0
+    return False
+
+
+def extract_year(*candidates: str | None) -> int | None:
+    """Return the first plausible year (1500-2100) found in Y1/PY/DA/MedlineDate-like strings."""
+    for raw in candidates:
+        if raw:
+            match = _YEAR.search(raw)
+            if match:
+                return int(match.group(1))
+    return None
+
+
+def format_pages(start: str | None, end: str | None = None) -> str:
+    """Join start and end pages as ``start-end``; a lone range is tidied ("12 - 19" -> "12-19")."""
+    first = clean_text(start)
+    last = clean_text(end)
+    # Ovid writes an unknown page range as "SP - No" / "EP - Specified".
+    if first.lower() in {"no", "not specified", "n/a", "na"}:
+        first = ""
+    if last.lower() in {"specified", "not specified", "n/a", "na"}:
+        last = ""
+    if first and last and last != first:
+        return f"{first}-{last}"
+    return _DASHES.sub("-", first or last)
+
+
+def normalize_author(raw: str | None) -> str:
+    """Tidy one author name: single spaces, a space after the comma ("Shannon,Claude" form)."""
+    name = clean_text(raw).strip(" ;")
+    if "," in name:
+        last, _, rest = name.partition(",")
+        rest = rest.strip()
+        return f"{last.strip()}, {rest}" if rest else last.strip()
+    return name
+
+
+def clean_text(raw: str | None) -> str:
+    """Unescape HTML entities, drop inline tags and collapse whitespace."""
+    if not raw:
+        return ""
+    text = raw
+    if "<" in text:
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def split_keywords(
+    values: list[str] | tuple[str, ...], *, separators: str = ";"
+) -> tuple[str, ...]:
+    """Split keyword values on *separators*, clean each, drop empties and repeats (order kept)."""
+    seen: dict[str, None] = {}
+    for value in values:
+        parts = re.split(f"[{re.escape(separators)}]", value) if separators else [value]
+        for part in parts:
+            keyword = clean_text(part)
+            if keyword:
+                seen.setdefault(keyword, None)
+    return tuple(seen)

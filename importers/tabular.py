@@ -1,0 +1,190 @@
+"""CSV/TSV exports (Scopus, WoS, PubMed, Embase, Covidence, Rayyan, ASReview) via column aliases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from importers.assemble import ResultCollector, reference_type
+from importers.errors import ImportFormatError
+from importers.model import ParseResult, Reference
+from importers.normalize import (
+    clean_text,
+    extract_year,
+    format_pages,
+    normalize_author,
+    normalize_doi,
+    normalize_isbn,
+    normalize_issn,
+    normalize_pmcid,
+    normalize_pmid,
+    split_keywords,
+)
+
+FORMAT = "csv"
+# Our field -> header spellings seen in real exports (compared lower-cased, spaces collapsed).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": (
+        "title",
+        "article title",
+        "document title",
+        "item title",
+        "primary_title",
+        "primary title",
+        "ti",
+        "t1",
+    ),
+    "abstract": ("abstract", "notes_abstract", "abstract note", "ab", "n2"),
+    "authors": (
+        "authors",
+        "author",
+        "author names",
+        "author full names",
+        "author(s)",
+        "first_authors",
+        "au",
+        "af",
+    ),
+    "year": (
+        "year",
+        "publication year",
+        "published year",
+        "publication_year",
+        "py",
+        "pubyear",
+        "date",
+        "publication date",
+        "create date",
+    ),
+    "journal": (
+        "journal",
+        "source title",
+        "journal/book",
+        "publication title",
+        "publication",
+        "source",
+        "secondary title",
+        "journal title",
+        "journal_name",
+        "so",
+        "t2",
+    ),
+    "volume": ("volume", "journal volume", "vl"),
+    "issue": ("issue", "number", "journal issue", "is"),
+    "pages": ("pages", "page range", "pg"),
+    "start_page": ("page start", "start page", "bp", "sp"),
+    "end_page": ("page end", "end page", "ep"),
+    "doi": ("doi", "item doi", "di", "do", "doi link"),
+    "pmid": ("pmid", "pubmed id", "pubmed_id", "pm"),
+    "pmcid": ("pmcid",),
+    "isbn": ("isbn", "bn"),
+    "issn": ("issn", "eissn", "sn"),
+    "keywords": ("keywords", "author keywords", "index keywords", "mesh terms", "de", "kw", "tags"),
+    "type": (
+        "document type",
+        "type",
+        "publication type",
+        "content type",
+        "dt",
+        "ty",
+        "type_of_reference",
+    ),
+    "language": ("language", "language of original document", "la"),
+    "url": ("url", "link", "open url link", "ur"),
+}
+_ALIAS_INDEX = {alias: field for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
+_CONTENT_FIELDS = ("title", "abstract", "doi", "pmid")
+csv.field_size_limit(10_000_000)
+
+
+def parse_tabular(text: str, *, encoding: str = "utf-8") -> ParseResult:
+    """Parse a CSV/TSV export (delimiter sniffed) into references and one note per row."""
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    columns = _map_columns(header or [])
+    if not any(field in columns for field in _CONTENT_FIELDS):
+        shown = ", ".join(h.strip() for h in (header or [])[:8]) or "none"
+        raise ImportFormatError(
+            f"this table has no title, abstract, DOI or PMID column (columns: {shown}); "
+            "export it again with the bibliographic fields included",
+            detected="csv",
+        )
+    collector = ResultCollector(FORMAT)
+    previous_line = reader.line_num
+    number = 0
+    for row in reader:
+        line, previous_line = previous_line + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        number += 1
+        values = {field: row[i] for field, i in columns.items() if i < len(row)}
+        repairs = [] if len(row) == len(header or []) else ["row has a different number of cells"]
+        collector.add(_to_reference(values, row, delimiter, number, line), repairs)
+    return collector.result(encoding)
+
+
+def _delimiter(text: str) -> str:
+    first_line = text.split("\n", 1)[0]
+    counts = {d: first_line.count(d) for d in (",", "\t", ";")}
+    return max(counts, key=lambda d: counts[d])
+
+
+def _map_columns(header: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        field = _ALIAS_INDEX.get(" ".join(name.strip().lstrip("\ufeff").lower().split()))
+        if field and field not in columns:
+            columns[field] = index
+    return columns
+
+
+def _to_reference(
+    values: dict[str, str], row: list[str], delimiter: str, number: int, line: int
+) -> Reference:
+    get = values.get
+    return Reference(
+        title=clean_text(get("title")),
+        abstract=clean_text(get("abstract")),
+        authors=split_authors(get("authors", "")),
+        year=extract_year(get("year"), get("journal")),
+        journal=clean_text(get("journal")),
+        volume=clean_text(get("volume")),
+        issue=clean_text(get("issue")),
+        pages=format_pages(get("pages")) or format_pages(get("start_page"), get("end_page")),
+        doi=normalize_doi(get("doi")),
+        pmid=normalize_pmid(get("pmid")),
+        pmcid=normalize_pmcid(get("pmcid")),
+        isbn=normalize_isbn(get("isbn")),
+        issn=normalize_issn(get("issn")),
+        keywords=split_keywords([get("keywords", "")], separators=";"),
+        type=reference_type(get("type")),
+        language=clean_text(get("language")),
+        url=clean_text(get("url")),
+        raw=delimiter.join(row),
+        record_number=number,
+        line=line,
+    )
+
+
+def split_authors(value: str) -> tuple[str, ...]:
+    """Split an author cell on ";" (Scopus, WoS), " and " (Rayyan) or "," ("Smith J, Doe A")."""
+    text = clean_text(value).rstrip(".")
+    if not text:
+        return ()
+    if ";" in text:
+        parts = text.split(";")
+    elif re.search(r"\s+and\s+", text):
+        parts = re.split(r"\s+and\s+", text)
+    elif _looks_comma_separated(text):
+        parts = text.split(",")
+    else:
+        parts = [text]
+    return tuple(normalize_author(p) for p in parts if p.strip())
+
+
+def _looks_comma_separated(text: str) -> bool:
+    # "Smith J, Doe A" lists several names; "Smith, John" is one inverted name.
+    parts = [p.strip() for p in text.split(",")]
+    return len(parts) > 2 or all(" " in p for p in parts)

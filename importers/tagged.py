@@ -1,0 +1,83 @@
+"""One record of a line-tagged format (RIS, MEDLINE, WoS, Ovid, Refer) and its field look-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from importers.normalize import clean_text, normalize_doi, normalize_pmid
+
+
+@dataclass(slots=True)
+class TaggedRecord:
+    """One record as read: tag -> values in file order, first line (1-based), raw text, repairs."""
+
+    line: int
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    raw_lines: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+
+    def add(self, tag: str, value: str) -> None:
+        values = self.fields.get(tag)
+        if values is None:
+            self.fields[tag] = [value]
+        else:
+            values.append(value)
+
+    def extend_last(self, tag: str, text: str, *, as_new_value: bool) -> None:
+        """Attach a continuation line to the last value of *tag* (or as a new value of it)."""
+        values = self.fields[tag]
+        if as_new_value or not values[-1]:
+            if as_new_value:
+                values.append(text)
+            else:
+                values[-1] = text
+        else:
+            values[-1] = f"{values[-1]} {text}"
+
+    def first(self, *tags: str) -> str:
+        """The first non-empty value among *tags*, in the order given, cleaned."""
+        for tag in tags:
+            for value in self.fields.get(tag, ()):
+                cleaned = clean_text(value)
+                if cleaned:
+                    return cleaned
+        return ""
+
+    def all(self, *tags: str) -> list[str]:
+        """Every non-empty value of *tags*, cleaned, in tag order."""
+        return [
+            cleaned
+            for tag in tags
+            for value in self.fields.get(tag, ())
+            if (cleaned := clean_text(value))
+        ]
+
+    @property
+    def raw(self) -> str:
+        return "\n".join(self.raw_lines)
+
+
+def find_doi(record: TaggedRecord, tags: tuple[str, ...], url_tags: tuple[str, ...]) -> str | None:
+    """DOI from the DOI *tags*; failing that from URL-like *url_tags* (noted as a repair)."""
+    for value in record.all(*tags):
+        doi = normalize_doi(value)
+        if doi:
+            return doi
+    for tag in url_tags:
+        for value in record.all(tag):
+            if "10." in value:
+                doi = normalize_doi(value)
+                if doi:
+                    record.repairs.append(f"DOI taken from {tag}")
+                    return doi
+    return None
+
+
+def find_pmid(record: TaggedRecord, *tags: str) -> str | None:
+    """PMID from *tags* whose value starts with the number ("12643982 (url)" is fine)."""
+    for value in record.all(*tags):
+        token = value.split()[0] if value.split() else ""
+        pmid = normalize_pmid(token) or normalize_pmid(value)
+        if pmid:
+            return pmid
+    return None
