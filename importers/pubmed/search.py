@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from importers.pubmed.dates import EARLIEST, LATEST, DateRange
-from importers.pubmed.errors import QueryTermsNotFound, SliceTooLarge
+from importers.pubmed.errors import EutilsServiceError, QueryTermsNotFound, SliceTooLarge
 from importers.pubmed.transport import EutilsTransport
 
 # esearch lists at most the first 9,999 ids of a result set (retstart stops at 9,998).
@@ -82,20 +82,35 @@ class _Searcher:
         self.webenv = self.webenv or page.webenv
         return page
 
-    def sliced_ids(self, whole: DateRange) -> dict[str, None]:
+    def sliced_ids(self, whole: DateRange, count: int) -> dict[str, None]:
         """Halve until every slice fits under the ceiling; merge ids in first-seen order."""
         merged: dict[str, None] = {}
-        pending = list(reversed(whole.halves()))
+        pending = [(whole, count)]
         while pending:
-            dates = pending.pop()
-            page = self.esearch(dates)
-            if page.count <= self.ceiling:
-                merged.update(dict.fromkeys(page.ids))
-            elif dates.is_single_day:
-                raise SliceTooLarge(dates.start, page.count, self.ceiling)
-            else:
-                pending.extend(reversed(dates.halves()))
+            dates, dates_count = pending.pop()
+            if dates.is_single_day:
+                raise SliceTooLarge(dates.start, dates_count, self.ceiling)
+            pages = [(half, self.esearch(half)) for half in dates.halves()]
+            _check_date_filter_applied(dates, dates_count, [page.count for _, page in pages])
+            for half, page in reversed(pages):
+                if page.count <= self.ceiling:
+                    merged.update(dict.fromkeys(page.ids))
+                else:
+                    pending.append((half, page.count))
         return merged
+
+
+def _check_date_filter_applied(dates: DateRange, count: int, half_counts: list[int]) -> None:
+    # Two disjoint halves each holding every hit means the date range was ignored; halving
+    # further would only double the requests, level after level.
+    if all(half == count for half in half_counts):
+        raise EutilsServiceError(
+            "esearch.fcgi",
+            (
+                f"the publication-date range was ignored: both halves of "
+                f"{dates.start}..{dates.end} report all {count} hits",
+            ),
+        )
 
 
 def search_ids(
@@ -119,7 +134,7 @@ def search_ids(
     if first.count <= ceiling:
         ids = dict.fromkeys(first.ids)
     else:
-        ids = searcher.sliced_ids(dates or DateRange(EARLIEST, LATEST))
+        ids = searcher.sliced_ids(dates or DateRange(EARLIEST, LATEST), first.count)
     warnings = first.problems + _coverage_warnings(first.count, len(ids))
     return SearchResult(query, tuple(ids), first.count, searcher.calls, searcher.webenv, warnings)
 

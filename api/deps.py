@@ -1,0 +1,132 @@
+"""The dependency vocabulary routes declare: session, settings, caller, and review access.
+
+Every route under ``/reviews/{rid}`` takes a ``ReviewAccess`` from :func:`require`; that is the
+one place where membership and role are checked (a test walks the routes to keep it so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from api.errors import Forbidden, NotFound, Unauthorized
+from api.permissions import Permission, Role, allows
+from api.repositories.reviews import ReviewRepository
+from api.services.accounts import resolve_token
+from api.settings import Settings
+from api.tables import ApiToken, Membership, Review, User, utc_now
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed if the handler returns, rolled back if it raises."""
+    with Session(get_engine(request), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+# scope="function": commit before the response is sent, so a failed commit is not reported as 200.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+_LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    user: User
+    token: ApiToken
+
+
+def get_caller(session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Caller:
+    if not token:
+        raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
+    user, stored = resolve_token(session, token)
+    now = utc_now()
+    # Touch last_used_at coarsely: a write on every request would serialise SQLite readers.
+    if stored.last_used_at is None or stored.last_used_at < now - _LAST_USED_RESOLUTION:
+        stored.last_used_at = now
+        session.add(stored)
+    return Caller(user=user, token=stored)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def get_current_user(caller: CallerDep) -> User:
+    return caller.user
+
+
+CurrentUserDep = Annotated[User, Depends(get_current_user)]
+
+
+def get_admin(user: CurrentUserDep) -> User:
+    if not user.is_admin:
+        raise Forbidden("only an administrator may do this")
+    return user
+
+
+AdminDep = Annotated[User, Depends(get_admin)]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewAccess:
+    review: Review
+    membership: Membership
+    user: User
+
+    @property
+    def role(self) -> Role:
+        return self.membership.role
+
+
+def authorize(session: Session, user: User, review_id: int, permission: Permission) -> ReviewAccess:
+    """The single check: outsiders get 404 (the review's existence is not disclosed), members
+    whose role lacks *permission* get 403."""
+    assert user.id is not None
+    found = ReviewRepository(session).with_membership(review_id, user.id)
+    if found is None:
+        raise NotFound("review", review_id)
+    review, membership = found
+    if not allows(membership.role, permission):
+        raise Forbidden(
+            f"your role in this review ({membership.role.value}) does not allow this "
+            f"(needs permission '{permission.value}')"
+        )
+    return ReviewAccess(review=review, membership=membership, user=user)
+
+
+def require(permission: Permission) -> Callable[..., ReviewAccess]:
+    """Dependency for routes under ``/reviews/{rid}``: the caller's access with *permission*."""
+
+    def dependency(
+        session: SessionDep, user: CurrentUserDep, rid: Annotated[int, Path(ge=1)]
+    ) -> ReviewAccess:
+        return authorize(session, user, rid, permission)
+
+    dependency.required_permission = permission  # type: ignore[attr-defined]
+    return dependency
+
+
+ReadAccess = Annotated[ReviewAccess, Depends(require(Permission.READ))]
+LeadAccess = Annotated[ReviewAccess, Depends(require(Permission.MANAGE_REVIEW))]
+LibrarianAccess = Annotated[ReviewAccess, Depends(require(Permission.MANAGE_SOURCES))]
+ScreenAccess = Annotated[ReviewAccess, Depends(require(Permission.SCREEN))]
+ExtractAccess = Annotated[ReviewAccess, Depends(require(Permission.EXTRACT))]

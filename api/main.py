@@ -1,0 +1,69 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+from sqlalchemy.engine import Engine
+
+from api.db import make_engine
+from api.errors import install_error_handlers
+from api.limits import BodySizeLimit
+from api.routes import auth, health, jobs, reviews, sources, users
+from api.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+# Every resource router, in the order they are mounted under API_PREFIX.
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    auth.router,
+    users.router,
+    reviews.router,
+    sources.router,
+    jobs.router,
+)
+
+
+def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+    """Build the app; tests pass their own engine and settings, ``winnow serve`` passes none."""
+    settings = settings or get_settings()
+    owns_engine = engine is None
+    app_engine = engine if engine is not None else make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            app_engine.dispose()
+
+    app = FastAPI(
+        title="Winnow",
+        summary="Evidence synthesis for systematic and rapid reviews.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.engine = app_engine
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(
+        BodySizeLimit,
+        upload_bytes=settings.max_upload_bytes,
+        json_bytes=settings.max_json_kb * 1024,
+    )
+    app.include_router(_api_router(), prefix=API_PREFIX)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app
+
+
+def _api_router() -> APIRouter:
+    router = APIRouter()
+    for resource_router in ROUTERS:
+        router.include_router(resource_router)
+    return router

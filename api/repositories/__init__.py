@@ -1,0 +1,1 @@
+"""SQL lives here: repositories query and flush, never commit."""

@@ -1,0 +1,77 @@
+"""Users, tokens and login failures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, delete, func, select
+
+from api.tables import ApiToken, LoginFailure, User
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, user_id: int) -> User | None:
+        return self.session.get(User, user_id)
+
+    def by_email(self, email: str) -> User | None:
+        return self.session.exec(select(User).where(User.email == email.lower())).first()
+
+    def list_all(self) -> Sequence[User]:
+        return self.session.exec(select(User).order_by(col(User.id))).all()
+
+    def add(self, user: User) -> User:
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+
+class TokenRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        return self.session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
+
+    def for_user(self, user_id: int) -> Sequence[ApiToken]:
+        statement = (
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(col(ApiToken.id).desc())
+        )
+        return self.session.exec(statement).all()
+
+    def add(self, token: ApiToken) -> ApiToken:
+        self.session.add(token)
+        self.session.flush()
+        return token
+
+
+class LoginFailureRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def count_since(
+        self, *, since: datetime, email: str | None = None, address: str | None = None
+    ) -> tuple[int, datetime | None]:
+        """Failures since *since* for an account or an address, and the oldest of them."""
+        statement = select(func.count(), func.min(LoginFailure.failed_at)).where(
+            LoginFailure.failed_at >= since
+        )
+        if email is not None:
+            statement = statement.where(LoginFailure.email == email)
+        if address is not None:
+            statement = statement.where(LoginFailure.address == address)
+        count, oldest = self.session.exec(statement).one()
+        return int(count), oldest
+
+    def add(self, failure: LoginFailure) -> None:
+        self.session.add(failure)
+        self.session.flush()
+
+    def clear_account(self, email: str) -> None:
+        self.session.exec(delete(LoginFailure).where(col(LoginFailure.email) == email))
+
+    def purge_before(self, cutoff: datetime) -> None:
+        self.session.exec(delete(LoginFailure).where(col(LoginFailure.failed_at) < cutoff))

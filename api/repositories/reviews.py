@@ -1,0 +1,87 @@
+"""Reviews, memberships, sources, jobs and the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, func, select
+
+from api.permissions import Role
+from api.tables import AuditEvent, Job, Membership, Review, Source, User
+
+
+class ReviewRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, review_id: int) -> Review | None:
+        return self.session.get(Review, review_id)
+
+    def with_membership(self, review_id: int, user_id: int) -> tuple[Review, Membership] | None:
+        statement = (
+            select(Review, Membership)
+            .join(Membership, col(Membership.review_id) == col(Review.id))
+            .where(Review.id == review_id, Membership.user_id == user_id)
+        )
+        row = self.session.exec(statement).first()
+        return (row[0], row[1]) if row else None
+
+    def for_member(self, user_id: int) -> Sequence[tuple[Review, Membership]]:
+        statement = (
+            select(Review, Membership)
+            .join(Membership, col(Membership.review_id) == col(Review.id))
+            .where(Membership.user_id == user_id)
+            .order_by(col(Review.id))
+        )
+        return [(r, m) for r, m in self.session.exec(statement).all()]
+
+    def add(self, obj: Review | Membership | Source | AuditEvent | Job) -> None:
+        self.session.add(obj)
+        self.session.flush()
+
+
+class MembershipRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, review_id: int, user_id: int) -> Membership | None:
+        statement = select(Membership).where(
+            Membership.review_id == review_id, Membership.user_id == user_id
+        )
+        return self.session.exec(statement).first()
+
+    def members(self, review_id: int) -> Sequence[tuple[Membership, User]]:
+        statement = (
+            select(Membership, User)
+            .join(User, col(User.id) == col(Membership.user_id))
+            .where(Membership.review_id == review_id)
+            .order_by(col(User.name), col(User.id))
+        )
+        return [(m, u) for m, u in self.session.exec(statement).all()]
+
+    def count_role(self, review_id: int, role: Role) -> int:
+        statement = select(func.count()).where(
+            Membership.review_id == review_id, Membership.role == role
+        )
+        return int(self.session.exec(statement).one())
+
+    def delete(self, membership: Membership) -> None:
+        self.session.delete(membership)
+        self.session.flush()
+
+
+class SourceRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def for_review(self, review_id: int) -> Sequence[Source]:
+        statement = select(Source).where(Source.review_id == review_id).order_by(col(Source.id))
+        return self.session.exec(statement).all()
+
+    def by_name(self, review_id: int, name: str) -> Source | None:
+        statement = select(Source).where(Source.review_id == review_id, Source.name == name)
+        return self.session.exec(statement).first()
+
+    def get(self, review_id: int, source_id: int) -> Source | None:
+        source = self.session.get(Source, source_id)
+        return source if source is not None and source.review_id == review_id else None

@@ -1,0 +1,44 @@
+"""The sources searched for a review (databases, registers, websites, ...)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
+
+from api.deps import LibrarianAccess, ReadAccess, SessionDep
+from api.errors import ERROR_RESPONSES
+from api.schemas.reviews import SourceCreate, SourceRead, SourceUpdate
+from api.services import reviews
+from api.tables import Source
+
+router = APIRouter(prefix="/reviews/{rid}/sources", tags=["sources"], responses=ERROR_RESPONSES)
+
+SourceIdPath = Annotated[int, Path(ge=1)]
+
+
+@router.post("", response_model=SourceRead, status_code=status.HTTP_201_CREATED)
+def create_source(data: SourceCreate, access: LibrarianAccess, session: SessionDep) -> Source:
+    """Record a searched source; PRISMA counts records per source."""
+    return reviews.create_source(session, access.review, access.user, data)
+
+
+@router.get("", response_model=list[SourceRead])
+def list_sources(access: ReadAccess, session: SessionDep) -> Sequence[Source]:
+    """The review's sources."""
+    return reviews.list_sources(session, access.review)
+
+
+@router.get("/{source_id}", response_model=SourceRead)
+def read_source(source_id: SourceIdPath, access: ReadAccess, session: SessionDep) -> Source:
+    """One source."""
+    return reviews.get_source(session, access.review, source_id)
+
+
+@router.patch("/{source_id}", response_model=SourceRead)
+def update_source(
+    source_id: SourceIdPath, data: SourceUpdate, access: LibrarianAccess, session: SessionDep
+) -> Source:
+    """Correct a source's name, kind, query, date or notes."""
+    return reviews.update_source(session, access.review, access.user, source_id, data)

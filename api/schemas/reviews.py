@@ -1,0 +1,125 @@
+"""Reviews, their settings, members and sources."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.permissions import Role
+from api.tables import SourceKind
+
+
+class ScreeningMode(StrEnum):
+    DUAL = "dual"
+    SINGLE = "single"
+    RAPID = "rapid"
+
+
+class MaybeSemantics(StrEnum):
+    INCLUDE = "include"  # Covidence: maybe counts as include
+    NEUTRAL = "neutral"  # Rayyan: maybe is never a conflict
+    CONFLICT = "conflict"  # SRDR+: any maybe in a double-screened record is a conflict
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RapidSettings(_Strict):
+    calibration_size: int = Field(default=30, ge=0, le=1000)
+    dual_fraction: float = Field(default=0.2, ge=0.2, le=1.0)
+    agreement_metric: str = Field(default="kappa", pattern="^(kappa|pabak|percent_agreement)$")
+    agreement_threshold: float = Field(default=0.6, ge=-1.0, le=1.0)
+    verify_single_excludes: bool = True
+
+
+class StageSettings(_Strict):
+    mode: ScreeningMode = ScreeningMode.DUAL
+    blinding: bool = True
+    maybe_semantics: MaybeSemantics = MaybeSemantics.INCLUDE
+    reason_mismatch_is_conflict: bool = False
+    rapid: RapidSettings = Field(default_factory=RapidSettings)
+
+
+class Keywords(_Strict):
+    include: list[str] = Field(default_factory=list, max_length=500)
+    exclude: list[str] = Field(default_factory=list, max_length=500)
+
+
+class ReviewSettings(_Strict):
+    title_abstract: StageSettings = Field(default_factory=StageSettings)
+    full_text: StageSettings = Field(default_factory=StageSettings)
+    keywords: Keywords = Field(default_factory=Keywords)
+
+
+class ReviewCreate(_Strict):
+    title: str = Field(min_length=1, max_length=500)
+    description: str = Field(default="", max_length=20_000)
+    settings: ReviewSettings = Field(default_factory=ReviewSettings)
+
+
+class ReviewUpdate(_Strict):
+    """Every field optional; ``settings`` is merged into the current settings key by key."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    description: str | None = Field(default=None, max_length=20_000)
+    settings: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> ReviewUpdate:
+        if self.title is None and self.description is None and self.settings is None:
+            raise ValueError("nothing to update: give title, description or settings")
+        return self
+
+
+class ReviewRead(BaseModel):
+    id: int
+    title: str
+    description: str
+    settings: ReviewSettings
+    created_at: datetime
+    updated_at: datetime
+    role: Role = Field(description="the caller's role in this review")
+
+
+class MemberPut(_Strict):
+    role: Role
+
+
+class MemberRead(BaseModel):
+    user_id: int
+    email: str
+    name: str
+    role: Role
+
+
+class SourceCreate(_Strict):
+    name: str = Field(min_length=1, max_length=200, examples=["Embase (Ovid)"])
+    kind: SourceKind = SourceKind.DATABASE
+    query: str = Field(default="", max_length=100_000)
+    searched_on: date | None = None
+    notes: str = Field(default="", max_length=20_000)
+
+
+class SourceUpdate(_Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: SourceKind | None = None
+    query: str | None = Field(default=None, max_length=100_000)
+    searched_on: date | None = None
+    notes: str | None = Field(default=None, max_length=20_000)
+
+
+class SourceRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    review_id: int
+    name: str
+    kind: SourceKind
+    query: str
+    searched_on: date | None
+    notes: str
+    created_at: datetime

@@ -1,0 +1,167 @@
+"""The rapid-review gate, replayed on DOMAIN.md §2.6's worked example and on edge cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.decisions import RecordState, stage_statuses
+from screening.model import InvalidSettings, Mode, Stage, StageSettings
+from screening.rapid import dual_target, evaluate_gate, rapid_order
+from tests.screening.log_builders import RAPID_DUAL, Log, table_pairs
+
+TA = Stage.TITLE_ABSTRACT
+RAPID = StageSettings(mode=Mode.RAPID, calibration_size=40, dual_fraction=0.2)
+
+
+@pytest.mark.parametrize(
+    ("n", "fraction", "calibration", "expected"),
+    [
+        (1850, 0.2, 40, 370),
+        (10, 0.25, 0, 3),  # ceil(2.5)
+        (100, 0.2, 40, 40),  # the calibration set is counted inside the dual subset
+        (30, 0.2, 40, 30),
+        (0, 0.2, 40, 0),
+        (1000, 0.3, 0, 300),  # 0.3 * 1000 must not round up to 301
+    ],
+)
+def test_dual_target(n, fraction, calibration, expected):
+    settings = StageSettings(mode=Mode.RAPID, dual_fraction=fraction, calibration_size=calibration)
+    assert dual_target(n, settings) == expected
+
+
+def test_rapid_order_is_reproducible_and_a_permutation():
+    ids = list(range(1, 200))
+    assert rapid_order(ids, 7) == rapid_order(reversed(ids), 7)
+    assert sorted(rapid_order(ids, 7)) == ids
+    assert rapid_order(ids, 7) != rapid_order(ids, 8)
+
+
+def _screen_dual(log: Log, order: tuple[int, ...], pairs: list[tuple[str, str]]) -> None:
+    for record_id, (one, two) in zip(order, pairs, strict=False):
+        log.vote(record_id, 1, one)
+        log.vote(record_id, 2, two)
+
+
+def test_worked_example_gate_opens_after_370_dual_records_with_kappa_07198():
+    order = rapid_order(range(1, 1851), seed=1)
+    log = Log()
+    # Interleave so that conflicts are spread over the dual set, as in real screening.
+    pairs = sorted(table_pairs(RAPID_DUAL), key=lambda p: hash(p) % 7)
+    _screen_dual(log, order, pairs[:369])
+    gate = evaluate_gate(order, log.events, RAPID, TA, team={1, 2})
+    assert not gate.opened
+    assert len(gate.dual) == 370
+    assert gate.calibration == order[:40]
+    _screen_dual(log, order[369:], pairs[369:])
+    gate = evaluate_gate(order, log.events, RAPID, TA, team={1, 2})
+    assert gate.opened
+    assert gate.opened_at_seq == log.events[-1].seq
+    assert gate.opened_at == log.events[-1].at
+    assert gate.agreement is not None
+    assert round(gate.agreement.kappa or 0, 4) == 0.7198
+    assert gate.agreement.conflicts == 20
+    assert gate.batches_added == 0
+
+    # Single phase: R1 includes 120 and excludes 1,360; R2 checks every exclusion, flags 5.
+    single = order[370:]
+    for record_id in single[:120]:
+        log.vote(record_id, 1, "include")
+    for record_id in single[120:]:
+        log.vote(record_id, 1, "exclude")
+    statuses = stage_statuses(order, log.events, [], RAPID, TA, rapid=gate.phase())
+    waiting = [r for r in single if statuses[r].state is RecordState.AWAITING_VERIFICATION]
+    assert len(waiting) == 1360
+    for position, record_id in enumerate(waiting):
+        log.vote(record_id, 2, "include" if position < 5 else "exclude")
+    statuses = stage_statuses(order, log.events, [], RAPID, TA, rapid=gate.phase())
+    states = [statuses[r].state for r in single]
+    assert states.count(RecordState.INCLUDED) == 125
+    assert states.count(RecordState.EXCLUDED) == 1355
+    dual_states = [statuses[r].state for r in order[:370]]
+    assert dual_states.count(RecordState.CONFLICT) == 20
+    # Votes after the switch never change the recorded switch.
+    assert evaluate_gate(order, log.events, RAPID, TA, team={1, 2}) == gate
+
+
+def test_low_agreement_adds_dual_batches_until_threshold():
+    settings = StageSettings(
+        mode=Mode.RAPID, calibration_size=0, dual_fraction=0.2, extra_dual_batch=10
+    )
+    order = tuple(range(1, 101))
+    log = Log()
+    poor = [("include", "exclude")] * 5 + [("exclude", "include")] * 5 + [("exclude", "exclude")] * 10
+    _screen_dual(log, order[:20], poor)
+    gate = evaluate_gate(order, log.events, settings, TA, team={1, 2})
+    assert not gate.opened
+    assert len(gate.dual) == 30
+    assert gate.batches_added == 1
+    assert gate.agreement is not None
+    assert (gate.agreement.kappa or 0) < 0.6
+    statuses = stage_statuses(order, log.events, [], settings, TA, rapid=gate.phase())
+    assert statuses[25].state is RecordState.NEEDS_VOTES  # now in the dual set
+    assert statuses[31].state is RecordState.AWAITING_GATE
+    # Still poor after one more batch: another batch is added.
+    _screen_dual(log, order[20:30], [("exclude", "exclude")] * 10)
+    gate = evaluate_gate(order, log.events, settings, TA, team={1, 2})
+    assert (gate.opened, len(gate.dual)) == (False, 40)
+    good = [("include", "include")] * 10
+    _screen_dual(log, order[30:40], good)
+    gate = evaluate_gate(order, log.events, settings, TA, team={1, 2})
+    assert gate.opened
+    assert gate.batches_added == 2
+    assert (gate.agreement.kappa if gate.agreement else 0) >= 0.6
+
+
+def test_calibration_needs_every_team_member():
+    settings = StageSettings(mode=Mode.RAPID, calibration_size=4, dual_fraction=0.2)
+    order = tuple(range(1, 21))
+    log = Log()
+    _screen_dual(log, order[:4], [("include", "include"), ("exclude", "exclude")] * 2)
+    gate = evaluate_gate(order, log.events, settings, TA, team={1, 2, 3})
+    assert not gate.opened
+    for record_id, vote in zip(order[:4], ["include", "exclude"] * 2, strict=True):
+        log.vote(record_id, 3, vote)
+    gate = evaluate_gate(order, log.events, settings, TA, team={1, 2, 3})
+    assert gate.opened
+    assert gate.opened_at_seq == log.events[-1].seq
+
+
+def test_perfect_agreement_on_one_category_opens_the_gate():
+    settings = StageSettings(mode=Mode.RAPID, calibration_size=0, dual_fraction=0.2)
+    order = tuple(range(1, 11))
+    log = Log()
+    _screen_dual(log, order[:2], [("exclude", "exclude")] * 2)
+    gate = evaluate_gate(order, log.events, settings, TA, team={1, 2})
+    assert gate.opened
+    assert gate.agreement is not None
+    assert gate.agreement.kappa is None
+
+
+def test_gate_never_opens_when_every_record_ends_up_dual_screened():
+    settings = StageSettings(mode=Mode.RAPID, calibration_size=0, dual_fraction=0.5,
+                             extra_dual_batch=5)
+    order = tuple(range(1, 11))
+    log = Log()
+    _screen_dual(log, order, [("include", "exclude"), ("exclude", "include")] * 5)
+    gate = evaluate_gate(order, log.events, settings, TA, team={1, 2})
+    assert not gate.opened
+    assert gate.note == "every record was dual-screened"
+    assert len(gate.dual) == 10
+
+
+def test_full_text_votes_do_not_open_the_title_abstract_gate():
+    settings = StageSettings(mode=Mode.RAPID, calibration_size=0, dual_fraction=0.2)
+    order = tuple(range(1, 11))
+    log = Log()
+    for record_id in order[:2]:
+        log.vote(record_id, 1, "include", stage=Stage.FULL_TEXT)
+        log.vote(record_id, 2, "include", stage=Stage.FULL_TEXT)
+    assert not evaluate_gate(order, log.events, settings, TA, team={1, 2}).opened
+    assert evaluate_gate(order, log.events, settings, Stage.FULL_TEXT, team={1, 2}).opened
+
+
+def test_gate_needs_rapid_mode_and_a_clean_order():
+    with pytest.raises(InvalidSettings, match="dual mode, not rapid"):
+        evaluate_gate((1, 2), [], StageSettings(), TA, team={1, 2})
+    with pytest.raises(ValueError, match="twice"):
+        evaluate_gate((1, 1), [], RAPID, TA, team={1, 2})
