@@ -89,7 +89,9 @@ def test_low_agreement_adds_dual_batches_until_threshold():
     )
     order = tuple(range(1, 101))
     log = Log()
-    poor = [("include", "exclude")] * 5 + [("exclude", "include")] * 5 + [("exclude", "exclude")] * 10
+    poor = (
+        [("include", "exclude")] * 5 + [("exclude", "include")] * 5 + [("exclude", "exclude")] * 10
+    )
     _screen_dual(log, order[:20], poor)
     gate = evaluate_gate(order, log.events, settings, TA, team={1, 2})
     assert not gate.opened
@@ -107,9 +109,13 @@ def test_low_agreement_adds_dual_batches_until_threshold():
     good = [("include", "include")] * 10
     _screen_dual(log, order[30:40], good)
     gate = evaluate_gate(order, log.events, settings, TA, team={1, 2})
+    assert (gate.opened, len(gate.dual)) == (False, 50)  # kappa 0.47 on 40 records
+    _screen_dual(log, order[40:50], good)
+    gate = evaluate_gate(order, log.events, settings, TA, team={1, 2})
     assert gate.opened
-    assert gate.batches_added == 2
-    assert (gate.agreement.kappa if gate.agreement else 0) >= 0.6
+    assert gate.batches_added == 3
+    assert gate.agreement is not None
+    assert gate.agreement.kappa == pytest.approx(0.6)  # a=20, b=5, c=5, d=20: exactly the bar
 
 
 def test_calibration_needs_every_team_member():
@@ -138,8 +144,9 @@ def test_perfect_agreement_on_one_category_opens_the_gate():
 
 
 def test_gate_never_opens_when_every_record_ends_up_dual_screened():
-    settings = StageSettings(mode=Mode.RAPID, calibration_size=0, dual_fraction=0.5,
-                             extra_dual_batch=5)
+    settings = StageSettings(
+        mode=Mode.RAPID, calibration_size=0, dual_fraction=0.5, extra_dual_batch=5
+    )
     order = tuple(range(1, 11))
     log = Log()
     _screen_dual(log, order, [("include", "exclude"), ("exclude", "include")] * 5)
