@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -54,7 +54,7 @@ class RapidGate:
         )
 
 
-def rapid_order(record_ids: Collection[RecordId], seed: int) -> tuple[RecordId, ...]:
+def rapid_order(record_ids: Iterable[RecordId], seed: int) -> tuple[RecordId, ...]:
     """A reproducible random order: calibration and dual sets are its first records (RRMG)."""
     ordered = sorted(record_ids)
     random.Random(seed).shuffle(ordered)
