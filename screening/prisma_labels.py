@@ -42,7 +42,10 @@ def n(value: int) -> str:
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+    return (
+        "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
+        or text
+    )
 
 
 def identified_label(counts: PrismaCounts, detail: bool = False) -> str:
@@ -83,10 +86,10 @@ def count_label(title: str, value: int | None) -> str:
 
 def records_excluded_label(counts: PrismaCounts) -> str:
     """Box 5, with the human/automation split of footnote ** when the log has one."""
-    label = count_label("Records excluded**", counts.records_excluded)
+    label = count_label("Records excluded", counts.records_excluded)
     humans, automation = counts.records_excluded_humans, counts.records_excluded_automation
     if humans is None or automation is None or automation == 0:
-        return label.replace("**", "")
+        return label
     return f"{label}\nby a human {n(humans)}\nby automation tools {n(automation)}"
 
 
@@ -133,7 +136,9 @@ def previous_label(counts: PrismaCounts) -> str:
     return "\n\n".join(parts)
 
 
-def pair_label(studies_text: str, studies: int | None, reports_text: str, reports: int | None) -> str:
+def pair_label(
+    studies_text: str, studies: int | None, reports_text: str, reports: int | None
+) -> str:
     """Boxes 16 and 17: two lines "Total ... (n = N)", each wrapped at 33."""
     lines = [
         _wrap(f"{text} {n(value)}", 33)
@@ -185,7 +190,9 @@ def has_other_methods(counts: PrismaCounts) -> bool:
 def _other_labels(counts: PrismaCounts) -> dict[BoxId, str]:
     return {
         BoxId.OTHER_IDENTIFIED: other_identified_label(counts),
-        BoxId.OTHER_SOUGHT: count_label("Reports sought for retrieval", counts.other_sought_reports),
+        BoxId.OTHER_SOUGHT: count_label(
+            "Reports sought for retrieval", counts.other_sought_reports
+        ),
         BoxId.OTHER_NOT_RETRIEVED: count_label(
             "Reports not retrieved", counts.other_notretrieved_reports
         ),
