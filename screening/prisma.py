@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from screening.prisma_checks import check_identities
 from screening.prisma_model import (
     OTHER_METHOD_KINDS,
@@ -62,7 +64,6 @@ def check_counts(counts: PrismaCounts) -> PrismaReport:
 def build_counts(flow: PrismaInput) -> PrismaCounts:
     """Map the tallies onto the PRISMA2020 fields; nothing is checked here."""
     dbr = flow.databases_registers
-    other = flow.other_methods
     previous = flow.previous
     meta = flow.meta_analysis
     duplicates = sum(s.duplicates_removed for s in flow.sources if s.kind not in OTHER_METHOD_KINDS)
@@ -85,10 +86,7 @@ def build_counts(flow: PrismaInput) -> PrismaCounts:
         dbr_notretrieved_reports=dbr.reports_not_retrieved,
         dbr_assessed=dbr.reports_assessed,
         dbr_excluded=dbr.reports_excluded,
-        other_sought_reports=None if other is None else other.reports_sought,
-        other_notretrieved_reports=None if other is None else other.reports_not_retrieved,
-        other_assessed=None if other is None else other.reports_assessed,
-        other_excluded=None if other is None else other.reports_excluded,
+        **_other_arm(flow.other_methods),
         new_studies=flow.included.studies,
         new_reports=flow.included.reports,
         total_studies=None if previous is None else previous.studies + flow.included.studies,
@@ -96,10 +94,21 @@ def build_counts(flow: PrismaInput) -> PrismaCounts:
         total_studies_ma=None if meta is None else meta.studies,
         total_reports_ma=None if meta is None else meta.reports,
         dbr_included_reports=dbr.reports_included,
-        other_included_reports=None if other is None else other.reports_included,
         records_excluded_humans=flow.screening.excluded_by_humans,
         records_excluded_automation=flow.screening.excluded_by_automation,
     )
+
+
+def _other_arm(other: FullTextTally | None) -> dict[str, Any]:
+    if other is None:
+        return {}
+    return {
+        "other_sought_reports": other.reports_sought,
+        "other_notretrieved_reports": other.reports_not_retrieved,
+        "other_assessed": other.reports_assessed,
+        "other_excluded": other.reports_excluded,
+        "other_included_reports": other.reports_included,
+    }
 
 
 def _sum_kind(

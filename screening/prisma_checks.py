@@ -134,6 +134,10 @@ def _check_dbr_arm(c: PrismaCounts, d: DerivedCounts) -> Iterator[IdentityViolat
             c.dbr_assessed - c.dbr_included_reports,
             f"dbr_assessed - included reports ({c.dbr_included_reports:,}) of databases/registers",
         ).check()
+    yield from _check_exclusion_split(c)
+
+
+def _check_exclusion_split(c: PrismaCounts) -> Iterator[IdentityViolation]:
     if c.records_excluded_humans is not None and c.records_excluded_automation is not None:
         yield from _Equal(
             "D16",

@@ -20,7 +20,8 @@ from screening.prisma import (
     compute_prisma,
 )
 from screening.prisma_labels import identified_label, removed_label, reports_excluded_label
-from screening.prisma_svg import BOX_WIDTH, FONT_ALLOWANCE, PAD_X, render_prisma_svg
+from screening.prisma_layout import BOX_WIDTH, FONT_ALLOWANCE, PAD_X
+from screening.prisma_svg import render_prisma_svg
 from screening.prisma_text import fit_line, text_width, xml_safe
 from tests.screening.test_prisma import worked_example_input
 
