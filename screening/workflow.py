@@ -1,0 +1,150 @@
+"""Where a record stands across stages, the allowed moves as data, and what a vote may carry.
+
+The per-stage state comes from `decisions.py`; this module combines it with duplicates and
+full-text retrieval, and checks votes and resolutions before the API records them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from enum import StrEnum
+
+from screening.decisions import RecordState, RecordStatus
+from screening.model import InvalidDecision, InvalidTransition, ReviewerId, Stage, Vote
+
+
+class Position(StrEnum):
+    DUPLICATE = "duplicate"
+    TA_SCREENING = "ta_screening"
+    TA_EXCLUDED = "ta_excluded"
+    FT_AWAITING_RETRIEVAL = "ft_awaiting_retrieval"  # included at title/abstract, no PDF yet
+    FT_NOT_RETRIEVED = "ft_not_retrieved"
+    FT_SCREENING = "ft_screening"
+    FT_EXCLUDED = "ft_excluded"
+    INCLUDED = "included"
+
+
+class Retrieval(StrEnum):
+    PENDING = "pending"
+    RETRIEVED = "retrieved"
+    NOT_RETRIEVED = "not_retrieved"
+
+
+P = Position
+
+TRANSITIONS: dict[Position, frozenset[Position]] = {
+    P.DUPLICATE: frozenset({P.TA_SCREENING}),  # a merge was undone
+    P.TA_SCREENING: frozenset({P.DUPLICATE, P.TA_EXCLUDED, P.FT_AWAITING_RETRIEVAL}),
+    # A revised vote or a resolution can reopen or reverse a title/abstract exclusion.
+    P.TA_EXCLUDED: frozenset({P.TA_SCREENING, P.FT_AWAITING_RETRIEVAL}),
+    P.FT_AWAITING_RETRIEVAL: frozenset(
+        {P.FT_SCREENING, P.FT_NOT_RETRIEVED, P.TA_SCREENING, P.TA_EXCLUDED}
+    ),
+    # A report not found can turn up later.
+    P.FT_NOT_RETRIEVED: frozenset({P.FT_SCREENING, P.FT_AWAITING_RETRIEVAL}),
+    P.FT_SCREENING: frozenset({P.FT_EXCLUDED, P.INCLUDED, P.FT_NOT_RETRIEVED}),
+    P.FT_EXCLUDED: frozenset({P.FT_SCREENING, P.INCLUDED}),
+    P.INCLUDED: frozenset({P.FT_SCREENING, P.FT_EXCLUDED}),
+}
+
+# Where a vote at each stage may be cast (revisions included); elsewhere it is refused.
+VOTING_POSITIONS: dict[Stage, frozenset[Position]] = {
+    Stage.TITLE_ABSTRACT: frozenset(
+        {P.TA_SCREENING, P.TA_EXCLUDED, P.FT_AWAITING_RETRIEVAL, P.FT_NOT_RETRIEVED}
+    ),
+    Stage.FULL_TEXT: frozenset({P.FT_SCREENING, P.FT_EXCLUDED, P.INCLUDED}),
+}
+
+RESOLVABLE = frozenset({RecordState.CONFLICT, RecordState.UNDECIDED})
+
+
+def advance(current: Position, requested: Position) -> Position:
+    """Apply one move, or raise InvalidTransition naming both ends."""
+    if requested != current and requested not in TRANSITIONS[current]:
+        raise InvalidTransition(f"a record cannot move from {current.value} to {requested.value}")
+    return requested
+
+
+def position_of(
+    *,
+    is_duplicate: bool,
+    title_abstract: RecordState,
+    retrieval: Retrieval = Retrieval.PENDING,
+    full_text: RecordState | None = None,
+) -> Position:
+    """Where a record is, from its per-stage states: only a retrieved report enters full text."""
+    if is_duplicate:
+        return P.DUPLICATE
+    if title_abstract is RecordState.EXCLUDED:
+        return P.TA_EXCLUDED
+    if title_abstract is not RecordState.INCLUDED:
+        return P.TA_SCREENING
+    if retrieval is Retrieval.PENDING:
+        return P.FT_AWAITING_RETRIEVAL
+    if retrieval is Retrieval.NOT_RETRIEVED:
+        return P.FT_NOT_RETRIEVED
+    if full_text is RecordState.INCLUDED:
+        return P.INCLUDED
+    if full_text is RecordState.EXCLUDED:
+        return P.FT_EXCLUDED
+    return P.FT_SCREENING
+
+
+def check_vote(
+    position: Position,
+    stage: Stage,
+    vote: Vote,
+    reason_id: int | None,
+    known_reason_ids: Collection[int],
+) -> None:
+    """Refuse a vote the record's position or the reason rules do not allow."""
+    if position is P.DUPLICATE:
+        raise InvalidTransition("the record is a duplicate; vote on the record it was merged into")
+    if position not in VOTING_POSITIONS[stage]:
+        raise InvalidTransition(
+            f"the record is at {position.value}; it cannot take a {stage.value} vote"
+        )
+    check_reason(stage, vote, reason_id, known_reason_ids)
+
+
+def check_reason(
+    stage: Stage, vote: Vote, reason_id: int | None, known_reason_ids: Collection[int]
+) -> None:
+    """A full-text exclusion needs exactly one known reason; only exclusions carry one."""
+    if reason_id is None:
+        if stage is Stage.FULL_TEXT and vote is Vote.EXCLUDE:
+            raise InvalidDecision("a full-text exclusion needs exactly one exclusion reason")
+        return
+    if vote is not Vote.EXCLUDE:
+        raise InvalidDecision(f"an exclusion reason goes with exclude, not {vote.value}")
+    if reason_id not in known_reason_ids:
+        raise InvalidDecision(f"unknown exclusion reason {reason_id} for {stage.value}")
+
+
+def check_resolution(
+    status: RecordStatus,
+    stage: Stage,
+    *,
+    resolver_id: ReviewerId,
+    resolver_is_lead: bool,
+    designated_resolvers: Collection[ReviewerId],
+    vote: Vote,
+    reason: str,
+    reason_id: int | None,
+    known_reason_ids: Collection[int],
+) -> None:
+    """A conflict is resolved by a lead, or by a designated third reviewer who did not vote."""
+    if not resolver_is_lead:
+        if resolver_id not in designated_resolvers:
+            raise InvalidDecision("only a lead or a designated third reviewer resolves conflicts")
+        if resolver_id in status.voters:
+            raise InvalidDecision("a reviewer who voted on the record cannot adjudicate it")
+    if status.state not in RESOLVABLE and status.resolution is None:
+        raise InvalidTransition(
+            f"record {status.record_id} is {status.state.value}, not a conflict to resolve"
+        )
+    if vote is Vote.MAYBE:
+        raise InvalidDecision("a resolution is include or exclude, not maybe")
+    if not reason.strip():
+        raise InvalidDecision("a resolution needs a recorded reason")
+    check_reason(stage, vote, reason_id, known_reason_ids)

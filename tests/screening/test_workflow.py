@@ -1,0 +1,171 @@
+"""Record positions across stages, transitions as data, vote and resolution checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from screening.decisions import RecordState, RecordStatus
+from screening.model import InvalidDecision, InvalidTransition, ScreeningError, Stage, Vote
+from screening.workflow import (
+    TRANSITIONS,
+    VOTING_POSITIONS,
+    Position,
+    Retrieval,
+    advance,
+    check_reason,
+    check_resolution,
+    check_vote,
+    position_of,
+)
+
+P = Position
+S = RecordState
+TA = Stage.TITLE_ABSTRACT
+FT = Stage.FULL_TEXT
+REASONS = {1, 2, 3}
+
+
+def test_every_position_has_a_transition_row():
+    assert set(TRANSITIONS) == set(Position)
+    for targets in TRANSITIONS.values():
+        assert targets <= set(Position)
+
+
+def test_every_position_can_be_left_and_every_non_start_position_reached():
+    reachable = set().union(*TRANSITIONS.values())
+    assert reachable == set(Position)
+    assert all(TRANSITIONS[p] for p in Position)
+
+
+@pytest.mark.parametrize(
+    ("current", "requested"), [(c, r) for c, targets in TRANSITIONS.items() for r in targets]
+)
+def test_allowed_moves_advance(current, requested):
+    assert advance(current, requested) is requested
+
+
+@pytest.mark.parametrize(
+    ("current", "requested"),
+    [(c, r) for c in Position for r in Position if r != c and r not in TRANSITIONS[c]],
+)
+def test_forbidden_moves_raise(current, requested):
+    with pytest.raises(InvalidTransition, match=f"from {current.value} to {requested.value}"):
+        advance(current, requested)
+
+
+def test_staying_put_is_not_a_move():
+    assert advance(P.INCLUDED, P.INCLUDED) is P.INCLUDED
+
+
+@pytest.mark.parametrize(
+    ("duplicate", "ta", "retrieval", "ft", "expected"),
+    [
+        (True, S.INCLUDED, Retrieval.RETRIEVED, S.INCLUDED, P.DUPLICATE),
+        (False, S.NEEDS_VOTES, Retrieval.PENDING, None, P.TA_SCREENING),
+        (False, S.CONFLICT, Retrieval.PENDING, None, P.TA_SCREENING),
+        (False, S.EXCLUDED, Retrieval.PENDING, None, P.TA_EXCLUDED),
+        (False, S.INCLUDED, Retrieval.PENDING, None, P.FT_AWAITING_RETRIEVAL),
+        (False, S.INCLUDED, Retrieval.NOT_RETRIEVED, None, P.FT_NOT_RETRIEVED),
+        (False, S.INCLUDED, Retrieval.RETRIEVED, None, P.FT_SCREENING),
+        (False, S.INCLUDED, Retrieval.RETRIEVED, S.NEEDS_VOTES, P.FT_SCREENING),
+        (False, S.INCLUDED, Retrieval.RETRIEVED, S.INCLUDED, P.INCLUDED),
+        (False, S.INCLUDED, Retrieval.RETRIEVED, S.EXCLUDED, P.FT_EXCLUDED),
+    ],
+)
+def test_position_of(duplicate, ta, retrieval, ft, expected):
+    assert (
+        position_of(is_duplicate=duplicate, title_abstract=ta, retrieval=retrieval, full_text=ft)
+        is expected
+    )
+
+
+def test_only_retrieved_reports_take_full_text_votes():
+    for position in Position:
+        allowed = position in VOTING_POSITIONS[FT]
+        if allowed:
+            check_vote(position, FT, Vote.INCLUDE, None, REASONS)
+        else:
+            with pytest.raises(InvalidTransition):
+                check_vote(position, FT, Vote.INCLUDE, None, REASONS)
+    assert P.FT_AWAITING_RETRIEVAL not in VOTING_POSITIONS[FT]
+    assert P.FT_NOT_RETRIEVED not in VOTING_POSITIONS[FT]
+
+
+def test_duplicates_take_no_vote():
+    with pytest.raises(InvalidTransition, match="duplicate"):
+        check_vote(P.DUPLICATE, TA, Vote.INCLUDE, None, REASONS)
+
+
+def test_title_abstract_vote_refused_once_full_text_screening_began():
+    with pytest.raises(InvalidTransition, match="ft_screening"):
+        check_vote(P.FT_SCREENING, TA, Vote.EXCLUDE, None, REASONS)
+
+
+@pytest.mark.parametrize(
+    ("stage", "vote", "reason_id", "error"),
+    [
+        (FT, Vote.EXCLUDE, None, "needs exactly one exclusion reason"),
+        (FT, Vote.EXCLUDE, 9, "unknown exclusion reason 9"),
+        (FT, Vote.INCLUDE, 1, "goes with exclude, not include"),
+        (TA, Vote.MAYBE, 1, "goes with exclude, not maybe"),
+        (TA, Vote.EXCLUDE, 9, "unknown exclusion reason"),
+        (FT, Vote.EXCLUDE, 2, None),
+        (TA, Vote.EXCLUDE, None, None),  # a reason is optional at title/abstract
+        (FT, Vote.MAYBE, None, None),
+    ],
+)
+def test_reason_rules(stage, vote, reason_id, error):
+    if error is None:
+        check_reason(stage, vote, reason_id, REASONS)
+    else:
+        with pytest.raises(InvalidDecision, match=error):
+            check_reason(stage, vote, reason_id, REASONS)
+
+
+CONFLICT = RecordStatus(7, S.CONFLICT, frozenset({1, 2}))
+
+
+def _resolve(status: RecordStatus = CONFLICT, **overrides: Any) -> None:
+    kwargs: dict[str, Any] = {
+        "resolver_id": 3,
+        "resolver_is_lead": False,
+        "designated_resolvers": {3},
+        "vote": Vote.EXCLUDE,
+        "reason": "agreed after discussion",
+        "reason_id": 2,
+        "known_reason_ids": REASONS,
+    }
+    kwargs.update(overrides)
+    check_resolution(status, FT, **kwargs)
+
+
+def test_designated_third_reviewer_or_lead_may_resolve():
+    _resolve()
+    _resolve(resolver_id=1, resolver_is_lead=True, designated_resolvers=set())
+    _resolve(status=RecordStatus(7, S.UNDECIDED, frozenset({1, 2})))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"resolver_id": 4}, "only a lead or a designated third reviewer"),
+        ({"resolver_id": 1, "designated_resolvers": {1}}, "who voted on the record"),
+        ({"vote": Vote.MAYBE, "reason_id": None}, "not maybe"),
+        ({"reason": "  "}, "needs a recorded reason"),
+        ({"reason_id": None}, "exactly one exclusion reason"),
+    ],
+)
+def test_bad_resolutions_are_refused(overrides, error):
+    with pytest.raises(InvalidDecision, match=error):
+        _resolve(**overrides)
+
+
+def test_only_conflicts_are_resolved():
+    with pytest.raises(InvalidTransition, match="needs_votes, not a conflict"):
+        _resolve(status=RecordStatus(7, S.NEEDS_VOTES, frozenset({1})))
+
+
+def test_errors_are_screening_errors():
+    assert issubclass(InvalidTransition, ScreeningError)
