@@ -105,7 +105,11 @@ def format_pages(start: str | None, end: str | None = None) -> str:
 
 def normalize_author(raw: str | None) -> str:
     """Tidy one author name: single spaces, a space after the comma ("Shannon,Claude" form)."""
+    if not raw:
+        return ""
     name = clean_text(raw).strip(" ;")
+    if ", " in name and name.count(",") == 1:
+        return name
     if "," in name:
         last, _, rest = name.partition(",")
         rest = rest.strip()
@@ -117,10 +121,14 @@ def clean_text(raw: str | None) -> str:
     """Unescape HTML entities, drop inline tags and collapse whitespace."""
     if not raw:
         return ""
+    # Fast path for the common case: printable text without markup or runs of spaces.
+    has_entity = "&" in raw and ";" in raw
+    if not has_entity and "<" not in raw and "  " not in raw and raw.isprintable():
+        return raw.strip()
     text = raw
     if "<" in text:
         text = _TAG.sub("", text)
-    if "&" in text:
+    if has_entity:
         text = html.unescape(text)
     return _SPACE.sub(" ", text).strip()
 
@@ -129,9 +137,13 @@ def split_keywords(
     values: list[str] | tuple[str, ...], *, separators: str = ";"
 ) -> tuple[str, ...]:
     """Split keyword values on *separators*, clean each, drop empties and repeats (order kept)."""
+    splitter = re.compile(f"[{re.escape(separators)}]") if separators else None
     seen: dict[str, None] = {}
-    for value in values:
-        parts = re.split(f"[{re.escape(separators)}]", value) if separators else [value]
+    for value in dict.fromkeys(values):
+        if splitter is None or not splitter.search(value):
+            parts: list[str] = [value]
+        else:
+            parts = splitter.split(value)
         for part in parts:
             keyword = clean_text(part)
             if keyword:

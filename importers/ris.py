@@ -40,44 +40,52 @@ def parse_ris(text: str, *, encoding: str = "utf-8") -> ParseResult:
 
 def iter_ris_records(text: str) -> Iterator[TaggedRecord]:
     """Yield records as tag -> values; untagged lines between records (numbers) are skipped."""
+    lines = text.split("\n")
     record: TaggedRecord | None = None
+    fields: dict[str, list[str]] = {}
     last_tag = ""
-    for index, line in enumerate(text.split("\n")):
-        tag, value = _split_tag_line(line)
-        if tag is None:
-            if record is not None:
-                record.raw_lines.append(line)
+    for index, line in enumerate(lines):
+        # Fast path for the canonical "XX  - value" layout, which is nearly every line.
+        if line[2:5] == "  -" and line[:1].isupper() and (len(line) == 5 or line[5] == " "):
+            tag: str | None = line[:2]
+            value = line[6:].strip()
+        else:
+            tag, value = _split_tag_line(line)
+            if tag is None:
                 stripped = line.strip()
-                if stripped and last_tag:
+                if record is not None and stripped and last_tag:
                     record.extend_last(last_tag, stripped, as_new_value=last_tag in _LIST_TAGS)
-            continue
+                continue
         if tag == "ER":
             if record is not None:
-                record.raw_lines.append(line)
+                record.raw_lines = lines[record.line - 1 : index + 1]
                 yield record
             record, last_tag = None, ""
             continue
-        if tag == "TY" or record is None:
+        if record is None or tag == "TY":
             if record is not None and _NO_TY not in record.repairs:
                 record.repairs.append("missing ER line added")
+                record.raw_lines = lines[record.line - 1 : index]
                 yield record
             record = TaggedRecord(line=index + 1)
+            fields = record.fields
             if tag != "TY":
                 record.repairs.append(_NO_TY)
-        record.raw_lines.append(line)
-        record.add(tag, value)
+        values = fields.get(tag)
+        if values is None:
+            fields[tag] = [value]
+        else:
+            values.append(value)
         last_tag = tag
     # Tags after an ER and before the next TY (Ovid's trailing "NL  -") are the previous
     # record's leftovers, not a record; only an ER closes a TY-less record.
     if record is not None and _NO_TY not in record.repairs:
         record.repairs.append("missing ER line added")
+        record.raw_lines = lines[record.line - 1 :]
         yield record
 
 
 def _split_tag_line(line: str) -> tuple[str | None, str]:
-    # Fast path for the canonical "XX  - value" layout, which is nearly every line.
-    if line[2:5] == "  -" and line[:1].isupper() and (len(line) == 5 or line[5] == " "):
-        return line[:2], line[6:].strip()
     if "-" not in line:
         return None, ""
     match = _TAG_LINE.match(line)
@@ -91,18 +99,18 @@ def _to_reference(record: TaggedRecord, number: int) -> Reference:
     return Reference(
         title=record.first("TI", "T1", "CT") or _book_title(record, kind),
         abstract=record.first("AB", "N2"),
-        authors=tuple(dict.fromkeys(normalize_author(a) for a in record.all("AU", "A1"))),
-        year=extract_year(*record.all("PY", "Y1", "DA", "Y2")),
+        authors=_authors(record),
+        year=extract_year(*record.values("PY", "Y1", "DA", "Y2")),
         journal=_journal(record, kind),
         volume=record.first("VL", "VO"),
         issue=record.first("IS", "CP", "M1") if "IS" in record.fields else record.first("CP"),
         pages=format_pages(record.first("SP"), record.first("EP")),
         doi=find_doi(record, ("DO", "DI"), ("UR", "L3", "M3", "L2", "N1", "AN")),
         pmid=find_pmid(record, "PMID", "PM", "C3") or _pubmed_accession(record),
-        pmcid=next(filter(None, map(normalize_pmcid, record.all("C2"))), None),
+        pmcid=next(filter(None, map(normalize_pmcid, record.values("C2"))), None),
         isbn=normalize_isbn(record.first("SN")) if kind in _BOOKISH else None,
-        issn=None if kind in _BOOKISH else normalize_issn(" ".join(record.all("SN"))),
-        keywords=split_keywords(record.all("KW")),
+        issn=None if kind in _BOOKISH else normalize_issn(" ".join(record.values("SN"))),
+        keywords=split_keywords(record.values("KW")),
         type=kind,
         language=record.first("LA"),
         url=_first_url(record),
@@ -110,6 +118,11 @@ def _to_reference(record: TaggedRecord, number: int) -> Reference:
         record_number=number,
         line=record.line,
     )
+
+
+def _authors(record: TaggedRecord) -> tuple[str, ...]:
+    names = (normalize_author(name) for name in record.values("AU", "A1"))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def _book_title(record: TaggedRecord, kind: ReferenceType) -> str:
@@ -131,7 +144,7 @@ def _pubmed_accession(record: TaggedRecord) -> str | None:
 
 
 def _first_url(record: TaggedRecord) -> str:
-    for value in record.all("UR", "L2"):
+    for value in record.values("UR", "L2"):
         first = value.split(";")[0].strip()
         if first:
             return first

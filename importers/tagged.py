@@ -36,21 +36,32 @@ class TaggedRecord:
 
     def first(self, *tags: str) -> str:
         """The first non-empty value among *tags*, in the order given, cleaned."""
+        fields = self.fields
         for tag in tags:
-            for value in self.fields.get(tag, ()):
-                cleaned = clean_text(value)
-                if cleaned:
-                    return cleaned
+            values = fields.get(tag)
+            if values:
+                for value in values:
+                    cleaned = clean_text(value) if value else ""
+                    if cleaned:
+                        return cleaned
         return ""
 
     def all(self, *tags: str) -> list[str]:
         """Every non-empty value of *tags*, cleaned, in tag order."""
-        return [
-            cleaned
-            for tag in tags
-            for value in self.fields.get(tag, ())
-            if (cleaned := clean_text(value))
-        ]
+        fields = self.fields
+        found: list[str] = []
+        for tag in tags:
+            values = fields.get(tag)
+            if values:
+                found.extend(
+                    cleaned for value in values if value and (cleaned := clean_text(value))
+                )
+        return found
+
+    def values(self, *tags: str) -> list[str]:
+        """Every non-empty value of *tags* as read (uncleaned), for normalisers that clean anyway."""
+        fields = self.fields
+        return [value for tag in tags for value in fields.get(tag, ()) if value]
 
     @property
     def raw(self) -> str:
@@ -64,7 +75,7 @@ def find_doi(record: TaggedRecord, tags: tuple[str, ...], url_tags: tuple[str, .
         if doi:
             return doi
     for tag in url_tags:
-        for value in record.all(tag):
+        for value in record.fields.get(tag, ()):
             if "10." in value:
                 doi = normalize_doi(value)
                 if doi:
