@@ -47,15 +47,16 @@ def iter_ris_records(text: str) -> Iterator[TaggedRecord]:
     for index, line in enumerate(lines):
         # Fast path for the canonical "XX  - value" layout, which is nearly every line.
         if line[2:5] == "  -" and line[:1].isupper() and (len(line) == 5 or line[5] == " "):
-            tag: str | None = line[:2]
+            tag = line[:2]
             value = line[6:].strip()
         else:
-            tag, value = _split_tag_line(line)
-            if tag is None:
+            found, value = _split_tag_line(line)
+            if found is None:
                 stripped = line.strip()
                 if record is not None and stripped and last_tag:
                     record.extend_last(last_tag, stripped, as_new_value=last_tag in _LIST_TAGS)
                 continue
+            tag = found
         if tag == "ER":
             if record is not None:
                 record.raw_lines = lines[record.line - 1 : index + 1]

@@ -59,7 +59,7 @@ class TaggedRecord:
         return found
 
     def values(self, *tags: str) -> list[str]:
-        """Every non-empty value of *tags* as read (uncleaned), for normalisers that clean anyway."""
+        """Every non-empty value of *tags* as read, for normalisers that clean anyway."""
         fields = self.fields
         return [value for tag in tags for value in fields.get(tag, ()) if value]
 
