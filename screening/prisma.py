@@ -96,6 +96,7 @@ def build_counts(flow: PrismaInput) -> PrismaCounts:
         dbr_included_reports=dbr.reports_included,
         records_excluded_humans=flow.screening.excluded_by_humans,
         records_excluded_automation=flow.screening.excluded_by_automation,
+        duplicates_by_source=_duplicates_by_source(flow.sources),
     )
 
 
@@ -109,6 +110,15 @@ def _other_arm(other: FullTextTally | None) -> dict[str, Any]:
         "other_excluded": other.reports_excluded,
         "other_included_reports": other.reports_included,
     }
+
+
+def _duplicates_by_source(sources: tuple[SourceTally, ...]) -> tuple[NamedCount, ...] | None:
+    named = tuple(
+        NamedCount(s.name, s.duplicates_removed)
+        for s in sources
+        if s.kind not in OTHER_METHOD_KINDS and s.duplicates_removed
+    )
+    return named or None
 
 
 def _sum_kind(

@@ -62,8 +62,11 @@ def identified_label(counts: PrismaCounts, detail: bool = False) -> str:
     return "\n".join(lines)
 
 
-def removed_label(counts: PrismaCounts) -> str:
-    """Box 3: the three lines of records removed before screening, each wrapped at 42."""
+def removed_label(counts: PrismaCounts, detail: bool = False) -> str:
+    """Box 3: the three lines of records removed before screening, each wrapped at 42.
+
+    With *detail*, duplicates per database/register follow the duplicates line.
+    """
     parts = [
         (text, value)
         for text, value in (
@@ -75,8 +78,13 @@ def removed_label(counts: PrismaCounts) -> str:
     ]
     if not parts:
         return "Records removed before screening:\n(n = 0)"
-    lines = [_wrap(f"{text} {n(value)}", 42) for text, value in parts]
-    return "\n".join(["Records removed before screening:", *lines])
+    lines = ["Records removed before screening:"]
+    for text, value in parts:
+        lines.append(_wrap(f"{text} {n(value)}", 42))
+        if detail and text == "Duplicate records" and counts.duplicates_by_source:
+            by_source = counts.duplicates_by_source
+            lines.extend(f"{DETAIL_INDENT}{item.label} {n(item.n)}" for item in by_source)
+    return "\n".join(lines)
 
 
 def count_label(title: str, value: int | None) -> str:
@@ -152,7 +160,7 @@ def box_labels(counts: PrismaCounts, detail: bool = True) -> dict[BoxId, str]:
     """Every box label the diagram needs (boxes of absent arms are left out)."""
     labels = {
         BoxId.IDENTIFIED: identified_label(counts, detail),
-        BoxId.REMOVED: removed_label(counts),
+        BoxId.REMOVED: removed_label(counts, detail),
         BoxId.SCREENED: count_label("Records screened", counts.records_screened),
         BoxId.RECORDS_EXCLUDED: records_excluded_label(counts),
         BoxId.SOUGHT: count_label("Reports sought for retrieval", counts.dbr_sought_reports),

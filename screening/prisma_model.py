@@ -5,8 +5,9 @@ Pure data; the arithmetic lives in ``prisma.py`` and ``prisma_checks.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from enum import StrEnum
+from typing import Any
 
 
 class SourceKind(StrEnum):
@@ -106,8 +107,9 @@ DataValue = int | Reasons | None
 class PrismaCounts:
     """The PRISMA2020 ``data`` fields (exact names); ``None`` means blank/not applicable.
 
-    The last four fields are not package fields: they carry what the event log knows beyond the
-    template (per-arm included reports, the human/automation split of records excluded).
+    The last five fields are not package fields: they carry what the event log knows beyond the
+    template (per-arm included reports, the human/automation split of records excluded, and
+    duplicates removed per database/register).
     """
 
     previous_studies: int | None = None
@@ -142,6 +144,7 @@ class PrismaCounts:
     other_included_reports: int | None = None
     records_excluded_humans: int | None = None
     records_excluded_automation: int | None = None
+    duplicates_by_source: Reasons | None = None
 
     def value(self, key: str) -> DataValue:
         """The value of one PRISMA2020 ``data`` key."""
@@ -149,6 +152,10 @@ class PrismaCounts:
             raise KeyError(key)
         value: DataValue = getattr(self, key)
         return value
+
+    def package_fields(self) -> PrismaCounts:
+        """These counts without the non-package extras (what a PRISMA2020 CSV can hold)."""
+        return replace(self, **dict.fromkeys(_EXTRA_FIELDS))
 
     def as_data(self) -> dict[str, int | list[dict[str, str | int]] | None]:
         """JSON-ready mapping keyed by the PRISMA2020 ``data`` names, in template order."""
@@ -167,6 +174,7 @@ _EXTRA_FIELDS = (
     "other_included_reports",
     "records_excluded_humans",
     "records_excluded_automation",
+    "duplicates_by_source",
 )
 PRISMA_DATA_KEYS: tuple[str, ...] = tuple(
     f.name for f in fields(PrismaCounts) if f.name not in _EXTRA_FIELDS
@@ -217,3 +225,13 @@ class PrismaReport:
     @property
     def warnings(self) -> tuple[IdentityViolation, ...]:
         return tuple(v for v in self.violations if v.severity is Severity.WARNING)
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"counts": {data key: value}, "derived": {...}, "violations": [...]}``."""
+        by_source = self.counts.duplicates_by_source or ()
+        return {
+            "counts": self.counts.as_data(),
+            "duplicates_by_source": [{"label": s.label, "n": s.n} for s in by_source],
+            "derived": asdict(self.derived),
+            "violations": [asdict(v) for v in self.violations],
+        }

@@ -280,3 +280,29 @@ def test_as_data_lists_reasons_and_uses_template_order() -> None:
     ]
     with pytest.raises(KeyError):
         compute_prisma(worked_example_input()).counts.value("dbr_included_reports")
+
+
+def test_duplicates_per_source_and_report_json() -> None:
+    report = compute_prisma(worked_example_input())
+    by_source = report.counts.duplicates_by_source or ()
+    assert sum(item.n for item in by_source) == report.counts.duplicates
+    assert [item.label for item in by_source] == [
+        "Embase",
+        "CENTRAL",
+        "ClinicalTrials.gov",
+        "WHO ICTRP",
+    ]
+    payload = report.as_json()
+    assert json.loads(json.dumps(payload)) == payload
+    assert payload["counts"]["records_screened"] == 1850
+    assert payload["derived"]["dbr_identified"] == 2600
+    assert payload["violations"] == []
+    assert report.counts.package_fields().duplicates_by_source is None
+
+
+def test_report_json_lists_violations_with_rule_and_message() -> None:
+    flow = replace(worked_example_input(), screening=ScreeningTally(1851, 1701))
+    (violation,) = compute_prisma(flow).as_json()["violations"]
+    assert violation["rule"] == "D4"
+    assert violation["severity"] == "error"
+    assert "records_screened" in violation["message"]

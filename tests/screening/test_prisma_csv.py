@@ -35,13 +35,7 @@ def _rows(text: str) -> list[list[str]]:
 
 
 def _package_fields(counts: PrismaCounts) -> PrismaCounts:
-    return replace(
-        counts,
-        dbr_included_reports=None,
-        other_included_reports=None,
-        records_excluded_humans=None,
-        records_excluded_automation=None,
-    )
+    return counts.package_fields()
 
 
 def _new_review_counts() -> PrismaCounts:

@@ -95,7 +95,12 @@ def test_svg_is_well_formed_and_deterministic() -> None:
 EXPECTED_LINES = {
     "box1": ["(n = 15)", "(n = 20)"],
     "box2": ["Databases (n = 2,400)", "Registers (n = 200)", "MEDLINE (n = 1,200)"],
-    "box3": ["Duplicate records (n = 600)", "tools (n = 100)", "other reasons (n = 50)"],
+    "box3": [
+        "Duplicate records (n = 600)",
+        "Embase (n = 350)",
+        "tools (n = 100)",
+        "other reasons (n = 50)",
+    ],
     "box4": ["Records screened", "(n = 1,850)"],
     "box5": ["Records excluded", "(n = 1,700)"],
     "box6": ["Reports sought for retrieval", "(n = 150)"],
