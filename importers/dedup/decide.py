@@ -35,6 +35,8 @@ def conflict(left: MatchKeys, right: MatchKeys) -> str | None:
         return "different PMIDs"
     if left.doi and left.doi == right.doi:
         return None
+    if left.title_numbers and right.title_numbers and left.title_numbers != right.title_numbers:
+        return "numbers in titles differ"
     if left.year and right.year and abs(left.year - right.year) > 1:
         return "years differ"
     if left.first_page and right.first_page and left.first_page != right.first_page:
@@ -91,12 +93,14 @@ _JOURNAL_MISMATCH = 50.0
 
 def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> Verdict:
     name = "DOI" if scores.doi is Agreement.SAME else "PMID"
-    if scores.volume is Agreement.DIFFERENT and scores.page is Agreement.DIFFERENT:
-        # A DOI copied onto the wrong record: the citations say two publications.
-        return Verdict(Decision.MAYBE, f"same {name} but volume and pages differ")
-    if scores.title is not None and scores.title < config.title_maybe:
+    if scores.page is Agreement.DIFFERENT:
+        # A DOI copied onto the wrong record, or one DOI for a whole supplement of abstracts.
+        return Verdict(Decision.MAYBE, f"same {name} but pages differ ({describe(scores)})")
+    if scores.title is not None and scores.title < config.title_same_identifier:
         return Verdict(Decision.MAYBE, f"same {name} but titles differ ({describe(scores)})")
-    if scores.authors is not None and scores.authors < config.author_maybe:
+    if scores.title is None and not _high(scores.authors, config.author_duplicate):
+        return Verdict(Decision.MAYBE, f"same {name}, no title ({describe(scores)})")
+    if not _high(scores.authors, config.author_maybe) and not _high(scores.title, 98):
         return Verdict(Decision.MAYBE, f"same {name} but authors differ ({describe(scores)})")
     return Verdict(Decision.DUPLICATE, f"same {name}, {describe(scores)}")
 

@@ -36,6 +36,7 @@ class MatchKeys:
     first_page: str
     doi: str
     pmid: str
+    title_numbers: frozenset[str]
     abstract: str
     kind: Kind
     completeness: int
@@ -43,7 +44,15 @@ class MatchKeys:
 
 _TAGS = re.compile(r"<[^>]+>")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# Where glued authors meet: "XiangPeters", "CPaton", "NWBehnke" (not "McIntosh", "LeRouge").
+_GLUED_BOUNDARY = re.compile(
+    r"(?<=[a-z])(?<!\bMc)(?<!\bMac)(?<!\bLe)(?<!\bDe)(?<!\bDi)(?<!\bDu)(?<!\bLa)(?<!\bVan)"
+    r"(?=[A-Z][a-z])|(?<=\b[A-Z][A-Z])(?=[A-Z][a-z])|(?<=\b[A-Z])(?=[A-Z][a-z])"
+)
+_COCHRANE_VERSION = re.compile(r"(?<=^10\.1002/14651858\.cd\d{6})\.pub\d+$")
+_PARTICLES = frozenset(
+    {"van", "von", "de", "der", "den", "di", "da", "del", "le", "la", "du", "st"}
+)
 _DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
 _PLACEHOLDERS = frozenset({"unknown", "n/a", "na", "none", "null", "[no title]", "anonymous"})
 # Notes appended to titles by databases: "[Turkish]", "[Erratum appears in ...]", "[1]".
@@ -122,7 +131,13 @@ def normalize_doi(value: str | None) -> str:
     if not value:
         return ""
     match = _DOI.search(unquote(value))
-    return match.group(0).lower().rstrip(".,;)]") if match else ""
+    if not match:
+        return ""
+    doi = match.group(0).lower().rstrip(".,;)]")
+    # Cochrane's ".pub3" names a version of the same review, not another work.
+    doi = _COCHRANE_VERSION.sub("", doi)
+    # Punctuation inside DOIs varies between exports ("_12" vs "-12"); letters and digits decide.
+    return re.sub(r"[^a-z0-9/.]", "", doi)
 
 
 def split_authors(value: str) -> tuple[str, ...]:
@@ -138,14 +153,28 @@ def split_authors(value: str) -> tuple[str, ...]:
         parts = re.split(r"(?<=\.),\s*", value)
     else:
         parts = re.split(r"(?<=\.)(?=[^\s.,;-][^\s.]*[a-z])", value)
+    # Glued without full stops: "Hedeler CPaton NW", "Ng Qin XiangPeters Christina".
+    parts = [p for part in parts for p in _GLUED_BOUNDARY.split(part)]
     return tuple(p.strip() for p in parts if p.strip())
 
 
-def author_tokens(authors: tuple[str, ...]) -> list[str]:
-    """Surname-like words of every author: initials and glued given names split off and dropped."""
-    joined = " ".join(fix_mojibake(a) for a in authors if not is_placeholder(a))
-    words = fold(_CAMEL.sub(" ", joined.replace(" et al", ""))).split()
-    return [w for w in words if len(w) > 1 and w != "and"]
+def surname(author: str) -> str:
+    """The folded surname of ``Surname, Given``, ``Surname I. J.``, ``Surname IJ`` or ``Surname Given``."""
+    author = fix_mojibake(author).strip()
+    if "," in author:
+        return fold(author.split(",", 1)[0])
+    # "Surname I. J.", "Surname IJ" and "Surname Given Names" all start with the surname;
+    # a particle ("van Impel", "Le Quintrec") takes the next word with it.
+    tokens = fold(author).split()
+    if len(tokens) > 1 and tokens[0] in _PARTICLES:
+        return " ".join(tokens[:2])
+    return tokens[0] if tokens else ""
+
+
+def author_surnames(authors: tuple[str, ...]) -> list[str]:
+    """Surnames of the real authors (placeholders and ``et al`` dropped)."""
+    names = (surname(a) for a in authors if not is_placeholder(a) and a.strip() != "et al")
+    return [n for n in names if n]
 
 
 def first_page(pages: str) -> str:
@@ -212,7 +241,7 @@ def _completeness(ref: Reference) -> int:
 def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
     """Every key the pipeline compares, computed once per record."""
     title = normalize_title(ref.title)
-    surnames = author_tokens(ref.authors)
+    surnames = author_surnames(ref.authors)
     abstract = "" if is_placeholder(ref.abstract) else fold(ref.abstract[: abstract_chars * 2])
     return MatchKeys(
         title=title,
@@ -225,6 +254,7 @@ def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
         first_page=first_page(ref.pages),
         doi=normalize_doi(ref.doi),
         pmid=(ref.pmid or "").strip(),
+        title_numbers=frozenset(w for w in title.split() if w.isdigit()),
         abstract=abstract[:abstract_chars],
         kind=record_kind(ref, title),
         completeness=_completeness(ref),
