@@ -5,11 +5,11 @@ Resolutions are applied on top by `decisions.py`; nothing here reads a log.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from screening.model import DecisionEvent, MaybePolicy, Resolution, Vote
+from screening.model import DecisionEvent, MaybePolicy, RecordId, Resolution, Vote
 
 
 class Outcome(StrEnum):
@@ -70,6 +70,16 @@ def latest_resolution(
     """The newest resolution of a record at a stage (a later one overrides an earlier one)."""
     matching = [r for r in resolutions if r.record_id == record_id and r.stage == stage]
     return max(matching, key=lambda r: r.seq, default=None)
+
+
+def latest_resolutions(resolutions: Iterable[Resolution], stage: str) -> dict[RecordId, Resolution]:
+    """The newest resolution per record at ``stage``, in one pass."""
+    latest: dict[RecordId, Resolution] = {}
+    for resolution in resolutions:
+        held = latest.get(resolution.record_id)
+        if resolution.stage == stage and (held is None or resolution.seq > held.seq):
+            latest[resolution.record_id] = resolution
+    return latest
 
 
 def count_conflicts(

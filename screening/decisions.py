@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from screening.conflicts import Outcome, VoteVerdict, classify_votes, latest_resolution
+from screening.conflicts import Outcome, VoteVerdict, classify_votes, latest_resolutions
 from screening.model import (
     DecisionEvent,
     InvalidDecision,
@@ -173,10 +173,11 @@ def stage_statuses(
     records they are set aside, so those records return to the queue and no conflict is stranded.
     """
     every_vote = votes_by_record(log, stage)
+    final = latest_resolutions(resolutions, stage)
     statuses: dict[RecordId, RecordStatus] = {}
     for record_id in record_ids:
         votes = every_vote.get(record_id, [])
-        resolution = latest_resolution(resolutions, record_id, stage)
+        resolution = final.get(record_id)
         status = record_status(record_id, votes, resolution, settings, stage, rapid=rapid)
         if active_reviewers is not None and not status.state.settled:
             active = [v for v in votes if v.reviewer_id in active_reviewers]

@@ -1,16 +1,37 @@
-"""Which records a reviewer should screen next, and which of others' votes they may see.
+"""Which records a reviewer should screen next, what they may see of others' votes, progress.
 
 Pure: the caller supplies the priority order, the per-record statuses and any open claims.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from screening.decisions import RecordState, RecordStatus
 from screening.model import DecisionEvent, RecordId, ReviewerId
 
 OPEN_STATES = frozenset({RecordState.NEEDS_VOTES, RecordState.AWAITING_VERIFICATION})
+FOR_LEADS = frozenset({RecordState.CONFLICT, RecordState.UNDECIDED})
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewerProgress:
+    reviewer_id: ReviewerId
+    done: int  # records this reviewer voted on
+    to_do: int  # records still open to this reviewer's vote
+    conflicts: int  # records they voted on that await a lead
+
+
+@dataclass(frozen=True, slots=True)
+class StageProgress:
+    """Counts only, so progress never reveals how anyone voted."""
+
+    total: int
+    by_state: Mapping[RecordState, int]
+    conflicts: int  # conflicts plus undecided records, awaiting a lead
+    reviewers: tuple[ReviewerProgress, ...]
 
 
 def needs_vote_from(
@@ -73,3 +94,25 @@ def visible_votes(
     if not blinding or status.state.settled:
         return tuple(votes)
     return tuple(v for v in votes if v.reviewer_id == viewer_id)
+
+
+def stage_progress(
+    statuses: Mapping[RecordId, RecordStatus], reviewers: Iterable[ReviewerId]
+) -> StageProgress:
+    """Progress of a stage overall and per reviewer, from `decisions.stage_statuses`."""
+    states = Counter(status.state for status in statuses.values())
+    per_reviewer = tuple(
+        ReviewerProgress(
+            reviewer_id=reviewer,
+            done=sum(reviewer in s.voters for s in statuses.values()),
+            to_do=sum(needs_vote_from(s, reviewer) for s in statuses.values()),
+            conflicts=sum(reviewer in s.voters and s.state in FOR_LEADS for s in statuses.values()),
+        )
+        for reviewer in sorted(set(reviewers))
+    )
+    return StageProgress(
+        total=len(statuses),
+        by_state={state: states.get(state, 0) for state in RecordState},
+        conflicts=sum(states.get(state, 0) for state in FOR_LEADS),
+        reviewers=per_reviewer,
+    )

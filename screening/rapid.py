@@ -5,8 +5,8 @@ Replays the decision log to find whether and when the gate to single screening o
 
 from __future__ import annotations
 
+import hashlib
 import math
-import random
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -44,6 +44,12 @@ class RapidGate:
     batches_added: int = 0
     note: str = ""
 
+    def switch(self) -> RapidSwitch | None:
+        """What to store when the gate has opened (None while dual screening goes on)."""
+        if not self.opened or self.opened_at_seq is None or self.opened_at is None:
+            return None
+        return RapidSwitch(self.opened_at_seq, self.opened_at, self.calibration, self.dual)
+
     def phase(self) -> RapidPhase:
         """What `decisions.stage_statuses` needs to apply the rapid rule record by record."""
         return RapidPhase(
@@ -54,11 +60,31 @@ class RapidGate:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class RapidSwitch:
+    """The switch to single screening as the API stores it once the gate has opened.
+
+    Passed back to `evaluate_gate`, it keeps the gate open and the dual set fixed even when
+    records are added later or the team changes (which would otherwise move the sets).
+    """
+
+    seq: int
+    at: datetime
+    calibration: tuple[RecordId, ...]
+    dual: tuple[RecordId, ...]
+
+
 def rapid_order(record_ids: Iterable[RecordId], seed: int) -> tuple[RecordId, ...]:
-    """A reproducible random order: calibration and dual sets are its first records (RRMG)."""
-    ordered = sorted(record_ids)
-    random.Random(seed).shuffle(ordered)
-    return tuple(ordered)
+    """A reproducible random order; calibration and dual sets are its first records (RRMG).
+
+    Each record's place depends only on its id and the seed, so importing more records never
+    reshuffles the ones already there.
+    """
+    return tuple(sorted(set(record_ids), key=lambda record_id: _draw(seed, record_id)))
+
+
+def _draw(seed: int, record_id: RecordId) -> tuple[bytes, RecordId]:
+    return hashlib.sha256(f"{seed}:{record_id}".encode()).digest(), record_id
 
 
 def dual_target(n_records: int, settings: StageSettings) -> int:
@@ -73,18 +99,28 @@ def evaluate_gate(
     settings: StageSettings,
     stage: Stage,
     team: Collection[ReviewerId],
+    *,
+    recorded: RapidSwitch | None = None,
 ) -> RapidGate:
     """Replay ``log`` in seq order; the gate opens at the first event after which the calibration
     set has every team member's vote, each dual record two votes, and first-vote kappa on the dual
-    set reaches the threshold (DOMAIN.md S3)."""
+    set reaches the threshold (DOMAIN.md S3).
+
+    Records that already have votes at ``stage`` keep their place at the front of ``order``, so
+    records imported later never push a screened record out of the dual set.
+    """
     if settings.mode is not Mode.RAPID:
         raise InvalidSettings(f"{stage.value} is screened in {settings.mode.value} mode, not rapid")
     if len(set(order)) != len(order):
         raise ValueError("the screening order lists a record twice")
+    events = sorted((e for e in log if e.stage == stage), key=lambda e: e.seq)
+    if recorded is not None:
+        return _recorded_gate(recorded, events, stage, team)
+    voted = {e.record_id for e in events}
+    order = [r for r in order if r in voted] + [r for r in order if r not in voted]
     calibration = tuple(order[: min(settings.calibration_size, len(order))])
     required = {record_id: max(2, len(team)) for record_id in calibration}
     replay = _Replay(order, dual_target(len(order), settings), required)
-    events = sorted((e for e in log if e.stage == stage), key=lambda e: e.seq)
     for position, event in enumerate(events):
         replay.add_vote(event)
         while replay.dual_complete():
@@ -97,6 +133,26 @@ def evaluate_gate(
                 return replay.result(team, stats, note="every record was dual-screened")
             replay.last_stats = stats
     return replay.result(team, replay.last_stats)
+
+
+def _recorded_gate(
+    switch: RapidSwitch,
+    events: Sequence[DecisionEvent],
+    stage: Stage,
+    team: Collection[ReviewerId],
+) -> RapidGate:
+    before = [e for e in events if e.seq <= switch.seq]
+    stats = stage_agreement(before, stage, records=set(switch.dual)).overall
+    return RapidGate(
+        calibration=switch.calibration,
+        dual=switch.dual,
+        team=frozenset(team),
+        opened=True,
+        opened_at_seq=switch.seq,
+        opened_at=switch.at,
+        agreement=stats,
+        note="recorded switch",
+    )
 
 
 def _passes(stats: AgreementStats, threshold: float) -> bool:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from screening.conflicts import Outcome, classify_votes, count_conflicts, latest_resolution
+from screening.conflicts import (
+    Outcome,
+    classify_votes,
+    count_conflicts,
+    latest_resolution,
+    latest_resolutions,
+)
 from screening.model import DecisionEvent, MaybePolicy, Stage
 from tests.screening.log_builders import EXAMPLE_2, Log, table_pairs
 
@@ -91,3 +97,17 @@ def test_latest_resolution_wins_and_is_per_stage():
     assert latest_resolution(resolutions, 5, Stage.TITLE_ABSTRACT) == second
     assert latest_resolution(resolutions, 5, Stage.FULL_TEXT) == other_stage
     assert latest_resolution(resolutions, 6, Stage.TITLE_ABSTRACT) is None
+
+
+def test_latest_resolutions_indexes_the_newest_per_record():
+    log = Log()
+    made = [
+        log.resolution(1, "exclude"),
+        log.resolution(2, "include"),
+        log.resolution(1, "include"),
+        log.resolution(1, "exclude", stage=Stage.FULL_TEXT),
+    ]
+    index = latest_resolutions(list(reversed(made)), Stage.TITLE_ABSTRACT)
+    assert index == {1: made[2], 2: made[1]}
+    for record_id in (1, 2):
+        assert index[record_id] == latest_resolution(made, record_id, Stage.TITLE_ABSTRACT)

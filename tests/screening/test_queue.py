@@ -7,7 +7,13 @@ from hypothesis import strategies as st
 
 from screening.decisions import RecordState, RecordStatus, stage_statuses
 from screening.model import Mode, Stage, StageSettings, Vote
-from screening.queue import needs_vote_from, queue_for, visible_votes
+from screening.queue import (
+    ReviewerProgress,
+    needs_vote_from,
+    queue_for,
+    stage_progress,
+    visible_votes,
+)
 from tests.screening.log_builders import Log
 
 TA = Stage.TITLE_ABSTRACT
@@ -116,3 +122,24 @@ def test_queue_invariants(stream, caller, duplicates):
     for record_id, status in statuses.items():
         if status.state is RecordState.NEEDS_VOTES and record_id not in voted | set(duplicates):
             assert record_id in queue
+
+
+def test_stage_progress_counts_per_state_and_per_reviewer():
+    log = Log()
+    log.vote(1, 1, "include")
+    log.vote(1, 2, "include")  # included
+    log.vote(2, 1, "include")
+    log.vote(2, 2, "exclude")  # conflict
+    log.vote(3, 1, "exclude")  # needs one more
+    statuses = _statuses(log, [1, 2, 3, 4])
+    progress = stage_progress(statuses, [2, 1, 3])
+    assert progress.total == 4
+    assert progress.by_state[RecordState.INCLUDED] == 1
+    assert progress.by_state[RecordState.NEEDS_VOTES] == 2
+    assert progress.by_state[RecordState.EXCLUDED] == 0
+    assert progress.conflicts == 1
+    assert progress.reviewers == (
+        ReviewerProgress(1, done=3, to_do=1, conflicts=1),
+        ReviewerProgress(2, done=2, to_do=2, conflicts=1),
+        ReviewerProgress(3, done=0, to_do=2, conflicts=0),
+    )

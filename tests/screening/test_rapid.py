@@ -172,3 +172,50 @@ def test_gate_needs_rapid_mode_and_a_clean_order():
         evaluate_gate((1, 2), [], StageSettings(), TA, team={1, 2})
     with pytest.raises(ValueError, match="twice"):
         evaluate_gate((1, 1), [], RAPID, TA, team={1, 2})
+
+
+def test_rapid_order_is_stable_when_records_are_added():
+    before = rapid_order(range(1, 101), seed=3)
+    after = rapid_order(range(1, 301), seed=3)
+    assert tuple(r for r in after if r <= 100) == before
+
+
+def test_records_imported_later_never_push_screened_records_out_of_the_dual_set():
+    settings = StageSettings(mode=Mode.RAPID, calibration_size=0, dual_fraction=0.2)
+    order = rapid_order(range(1, 101), seed=5)
+    log = Log()
+    _screen_dual(log, order[:10], [("include", "include"), ("exclude", "exclude")] * 5)
+    grown = rapid_order(range(1, 201), seed=5)  # 100 new records, some drawn ahead of old ones
+    assert grown[:10] != order[:10]
+    gate = evaluate_gate(grown, log.events, settings, TA, team={1, 2})
+    assert set(order[:10]) <= set(gate.dual)
+    assert len(gate.dual) == 40
+    assert not gate.opened  # 20% of the larger set is not dual-screened yet
+
+
+def test_a_recorded_switch_keeps_the_gate_open_and_the_dual_set_fixed():
+    settings = StageSettings(mode=Mode.RAPID, calibration_size=0, dual_fraction=0.2)
+    order = rapid_order(range(1, 51), seed=5)
+    log = Log()
+    _screen_dual(log, order[:10], [("include", "include"), ("exclude", "exclude")] * 5)
+    gate = evaluate_gate(order, log.events, settings, TA, team={1, 2})
+    switch = gate.switch()
+    assert switch is not None
+    assert switch.dual == gate.dual
+    log.vote(order[20], 1, "exclude")  # single phase begins
+    grown = rapid_order(range(1, 201), seed=5)
+    again = evaluate_gate(grown, log.events, settings, TA, team={1, 2, 3}, recorded=switch)
+    assert again.opened
+    assert (again.dual, again.opened_at_seq, again.opened_at) == (
+        gate.dual,
+        gate.opened_at_seq,
+        gate.opened_at,
+    )
+    assert again.agreement == gate.agreement
+    statuses = stage_statuses(grown, log.events, [], settings, TA, rapid=again.phase())
+    assert statuses[order[20]].state is RecordState.AWAITING_VERIFICATION
+
+
+def test_no_switch_to_record_while_dual_screening_goes_on():
+    gate = evaluate_gate((1, 2, 3), [], RAPID, TA, team={1, 2})
+    assert gate.switch() is None
