@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from xml.etree.ElementTree import Element
 
 from importers.pubmed.transport import EutilsTransport
+from importers.pubmed.xmlcheck import record_pmids
 
 # NCBI suggests POST and batches of a few hundred ids; 400 keeps bodies near 2-4 MB.
 DEFAULT_BATCH_SIZE = 400
@@ -54,20 +54,8 @@ def fetch_batches(
     for start in range(0, total, batch_size):
         requested = tuple(ids[start : start + batch_size])
         params = {"db": "pubmed", "id": ",".join(requested), "retmode": "xml"}
-        body, root = transport.call(
-            "efetch.fcgi", params, expected_root="PubmedArticleSet", post=True
-        )
+        body = transport.call("efetch.fcgi", params, expected_root="PubmedArticleSet", post=True)
         progress = Progress(done=start + len(requested), total=total)
         if on_progress is not None:
             on_progress(progress)
-        yield FetchedBatch(body, requested, returned_pmids(root), progress)
-
-
-def returned_pmids(root: Element) -> tuple[str, ...]:
-    """PMIDs of the articles and book records in a PubmedArticleSet."""
-    found = []
-    for record in root:
-        pmid = record.findtext("MedlineCitation/PMID") or record.findtext("BookDocument/PMID")
-        if pmid:
-            found.append(pmid.strip())
-    return tuple(found)
+        yield FetchedBatch(body, requested, record_pmids(body), progress)

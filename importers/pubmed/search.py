@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
+import defusedxml.ElementTree as SafeET
+
 from importers.pubmed.dates import EARLIEST, LATEST, DateRange
 from importers.pubmed.errors import EutilsServiceError, QueryTermsNotFound, SliceTooLarge
 from importers.pubmed.transport import EutilsTransport
@@ -76,9 +78,9 @@ class _Searcher:
             params["WebEnv"] = self.webenv
         if dates is not None:
             params.update(dates.params())
-        _, root = self.transport.call("esearch.fcgi", params, expected_root="eSearchResult")
+        body = self.transport.call("esearch.fcgi", params, expected_root="eSearchResult")
         self.calls += 1
-        page = parse_esearch(root)
+        page = parse_esearch(SafeET.fromstring(body))
         self.webenv = self.webenv or page.webenv
         return page
 

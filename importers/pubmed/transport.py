@@ -6,18 +6,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from xml.etree.ElementTree import Element, ParseError
 
-import defusedxml.ElementTree as SafeET
 import httpx
-from defusedxml import DefusedXmlException
 
-from importers.pubmed.errors import (
-    EutilsRejected,
-    EutilsServiceError,
-    EutilsUnavailable,
-)
+from importers.pubmed.errors import EutilsRejected, EutilsUnavailable
 from importers.pubmed.ratelimit import RateLimiter, ncbi_rate_limiter
+from importers.pubmed.xmlcheck import MalformedBody, check_body
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -94,8 +88,8 @@ class EutilsTransport:
 
     def call(
         self, endpoint: str, params: Mapping[str, str], *, expected_root: str, post: bool = False
-    ) -> tuple[bytes, Element]:
-        """Return the body and its parsed root, retrying transient failures."""
+    ) -> bytes:
+        """Return the checked body, retrying transient failures."""
         problem = ""
         for attempt in range(1, self._retry.max_attempts + 1):
             try:
@@ -110,16 +104,16 @@ class EutilsTransport:
 
     def _attempt(
         self, endpoint: str, params: Mapping[str, str], *, expected_root: str, post: bool
-    ) -> tuple[bytes, Element]:
+    ) -> bytes:
         self._limiter.acquire()
         self._count(retry=False)
         response = self._send(endpoint, {**params, **self._credentials.params()}, post=post)
         _raise_for_status(endpoint, response)
-        root = _parse_body(endpoint, response.content, expected_root)
-        errors = tuple(text for e in root.findall("ERROR") if (text := (e.text or "").strip()))
-        if errors:
-            raise EutilsServiceError(endpoint, errors)
-        return response.content, root
+        try:
+            check_body(endpoint, response.content, expected_root)
+        except MalformedBody as exc:
+            raise _RetryableProblem(str(exc)) from exc
+        return response.content
 
     def _send(self, endpoint: str, params: dict[str, str], *, post: bool) -> httpx.Response:
         url = self._base_url + endpoint
@@ -157,19 +151,3 @@ def _retry_after_seconds(header: str | None) -> float | None:
         return max(0.0, float(header))
     except ValueError:
         return None
-
-
-def _parse_body(endpoint: str, body: bytes, expected_root: str) -> Element:
-    """Parse safely; a body that does not parse or has the wrong root was cut short."""
-    try:
-        root: Element = SafeET.fromstring(body)
-    except ParseError as exc:
-        raise _RetryableProblem(f"truncated or malformed XML ({exc})") from exc
-    except DefusedXmlException as exc:
-        # Entity tricks are not a transient fault: refuse at once.
-        raise EutilsServiceError(endpoint, (f"unsafe XML refused ({exc!r})",)) from exc
-    if root.tag != expected_root:
-        if root.find("ERROR") is not None:
-            return root
-        raise _RetryableProblem(f"unexpected XML root <{root.tag}>, wanted <{expected_root}>")
-    return root

@@ -72,7 +72,8 @@ class ArticleTemplate:
         body = (directory / TEMPLATE_FETCH).read_bytes()
         match = _ARTICLE.search(body)
         pmid = _PMID.search(body)
-        assert match and pmid, "template recording lost its article"
+        if match is None or pmid is None:
+            raise ValueError(f"{TEMPLATE_FETCH} holds no PubmedArticle")
         self._article = match.group(0)
         self._pmid = pmid.group(1)
 
