@@ -99,20 +99,30 @@ def visible_votes(
 def stage_progress(
     statuses: Mapping[RecordId, RecordStatus], reviewers: Iterable[ReviewerId]
 ) -> StageProgress:
-    """Progress of a stage overall and per reviewer, from `decisions.stage_statuses`."""
-    states = Counter(status.state for status in statuses.values())
+    """Progress of a stage overall and per reviewer, from `decisions.stage_statuses`.
+
+    One pass over the records: a reviewer's to-do is every open record minus those they voted on.
+    """
+    states: Counter[RecordState] = Counter()
+    done: Counter[ReviewerId] = Counter()
+    voted_open: Counter[ReviewerId] = Counter()
+    conflicts: Counter[ReviewerId] = Counter()
+    open_records = 0
+    for status in statuses.values():
+        states[status.state] += 1
+        is_open = status.state in OPEN_STATES and status.votes_needed > 0
+        open_records += is_open
+        for reviewer in status.voters:
+            done[reviewer] += 1
+            voted_open[reviewer] += is_open
+            conflicts[reviewer] += status.state in FOR_LEADS
     per_reviewer = tuple(
-        ReviewerProgress(
-            reviewer_id=reviewer,
-            done=sum(reviewer in s.voters for s in statuses.values()),
-            to_do=sum(needs_vote_from(s, reviewer) for s in statuses.values()),
-            conflicts=sum(reviewer in s.voters and s.state in FOR_LEADS for s in statuses.values()),
-        )
-        for reviewer in sorted(set(reviewers))
+        ReviewerProgress(r, done[r], open_records - voted_open[r], conflicts[r])
+        for r in sorted(set(reviewers))
     )
     return StageProgress(
         total=len(statuses),
-        by_state={state: states.get(state, 0) for state in RecordState},
-        conflicts=sum(states.get(state, 0) for state in FOR_LEADS),
+        by_state={state: states[state] for state in RecordState},
+        conflicts=sum(states[state] for state in FOR_LEADS),
         reviewers=per_reviewer,
     )

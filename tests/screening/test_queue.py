@@ -122,6 +122,10 @@ def test_queue_invariants(stream, caller, duplicates):
     for record_id, status in statuses.items():
         if status.state is RecordState.NEEDS_VOTES and record_id not in voted | set(duplicates):
             assert record_id in queue
+    progress = stage_progress(statuses, [caller])
+    oracle = sum(needs_vote_from(status, caller) for status in statuses.values())
+    assert progress.reviewers[0].to_do == oracle
+    assert progress.reviewers[0].done == sum(caller in s.voters for s in statuses.values())
 
 
 def test_stage_progress_counts_per_state_and_per_reviewer():
