@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import combinations
 
@@ -34,6 +34,7 @@ class AgreementStats:
     conflicts: int = 0
     prevalence_index: float | None = None  # binary tables only, absolute value
     bias_index: float | None = None
+    gwet_ac1: float | None = None  # binary tables only
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,44 +79,51 @@ def cohen_kappa(table: Sequence[Sequence[int]]) -> AgreementStats:
     rows = [sum(row) for row in table]
     cols = [sum(table[i][j] for i in range(k)) for j in range(k)]
     pe = sum(Fraction(rows[i] * cols[i], n * n) for i in range(k))
-    pabak = (k * po - 1) / (k - 1)
-    prevalence = bias = None
+    stats = AgreementStats(n, float(po), None, float((k * po - 1) / (k - 1)), conflicts=conflicts)
     if k == 2:
-        prevalence = float(abs(Fraction(table[0][0] - table[1][1], n)))
-        bias = float(abs(Fraction(table[0][1] - table[1][0], n)))
-    base = AgreementStats(
-        n,
-        float(po),
-        None,
-        float(pabak),
-        conflicts=conflicts,
-        prevalence_index=prevalence,
-        bias_index=bias,
-    )
+        stats = _with_binary_extras(stats, table, po, rows[0], cols[0])
     if pe == 1:
         note = "undefined: both raters used one and the same category for every record"
-        return _replace_kappa(base, None, note, None)
-    kappa = (po - pe) / (1 - pe)
+        return replace(stats, kappa_note=note)
+    kappa = float((po - pe) / (1 - pe))
     se = math.sqrt(po * (1 - po) / (n * (1 - pe) ** 2))
-    return _replace_kappa(base, float(kappa), "", se)
-
-
-def _replace_kappa(
-    base: AgreementStats, kappa: float | None, note: str, se: float | None
-) -> AgreementStats:
-    ci = None if kappa is None or se is None else (kappa - 1.96 * se, kappa + 1.96 * se)
-    return AgreementStats(
-        base.n,
-        base.percent_agreement,
-        kappa,
-        base.pabak,
-        kappa_note=note,
-        kappa_se=se,
-        kappa_ci95=ci,
-        conflicts=base.conflicts,
-        prevalence_index=base.prevalence_index,
-        bias_index=base.bias_index,
+    return replace(
+        stats, kappa=kappa, kappa_se=se, kappa_ci95=(kappa - 1.96 * se, kappa + 1.96 * se)
     )
+
+
+def _with_binary_extras(
+    stats: AgreementStats, table: Sequence[Sequence[int]], po: Fraction, row0: int, col0: int
+) -> AgreementStats:
+    """Prevalence and bias indices (absolute) and Gwet's AC1, defined for two categories."""
+    n = stats.n
+    pi = Fraction(row0 + col0, 2 * n)
+    pe_gwet = 2 * pi * (1 - pi)  # at most 1/2, so AC1 is always defined
+    return replace(
+        stats,
+        prevalence_index=float(abs(Fraction(table[0][0] - table[1][1], n))),
+        bias_index=float(abs(Fraction(table[0][1] - table[1][0], n))),
+        gwet_ac1=float((po - pe_gwet) / (1 - pe_gwet)),
+    )
+
+
+def agreement_band(kappa: float | None) -> str:
+    """Landis & Koch (1977) label for a kappa: poor, slight, fair, moderate, substantial..."""
+    if kappa is None:
+        return "undefined"
+    bands = (
+        (0.0, "poor"),
+        (0.21, "slight"),
+        (0.41, "fair"),
+        (0.61, "moderate"),
+        (0.81, "substantial"),
+    )
+    label = "almost perfect"
+    for upper, name in bands:
+        if kappa < upper:
+            label = name
+            break
+    return label
 
 
 def fleiss_kappa(counts: Sequence[Sequence[int]]) -> FleissStats:

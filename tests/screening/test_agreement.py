@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening.agreement import cohen_kappa, fleiss_kappa, pair_table, stage_agreement
+from screening.agreement import (
+    agreement_band,
+    cohen_kappa,
+    fleiss_kappa,
+    pair_table,
+    stage_agreement,
+)
 from screening.model import Stage, Vote
 from tests.screening.log_builders import EXAMPLE_1, EXAMPLE_2, RAPID_DUAL, Log, table_pairs
 
@@ -29,6 +35,8 @@ def test_example_1_two_by_two_matches_domain_numbers():
     assert stats.kappa_ci95 == pytest.approx((0.5305, 0.8379), abs=1e-4)
     assert stats.prevalence_index == pytest.approx(0.725)
     assert stats.bias_index == pytest.approx(0.025)
+    assert stats.gwet_ac1 == pytest.approx(0.90168, abs=1e-5)
+    assert agreement_band(stats.kappa) == "substantial"
 
 
 def test_example_1_from_the_event_log():
@@ -206,3 +214,29 @@ def test_fleiss_kappa_at_most_one(includes, raters):
     if stats.kappa is not None:
         assert stats.kappa <= 1 + 1e-12
         assert stats.kappa >= -1 / (raters - 1) - 1e-12  # Fleiss' lower bound
+
+
+@pytest.mark.parametrize(
+    ("kappa", "band"),
+    [
+        (None, "undefined"),
+        (-0.1, "poor"),
+        (0.0, "slight"),
+        (0.2, "slight"),
+        (0.21, "fair"),
+        (0.4, "fair"),
+        (0.41, "moderate"),
+        (0.6, "moderate"),
+        (0.61, "substantial"),
+        (0.7198, "substantial"),
+        (0.81, "almost perfect"),
+        (1.0, "almost perfect"),
+    ],
+)
+def test_landis_koch_bands(kappa, band):
+    assert agreement_band(kappa) == band
+
+
+def test_gwet_ac1_only_for_two_categories_and_defined_when_kappa_is_not():
+    assert cohen_kappa([[0, 0], [0, 12]]).gwet_ac1 == pytest.approx(1.0)
+    assert cohen_kappa([[1, 0, 0], [0, 1, 0], [0, 0, 1]]).gwet_ac1 is None

@@ -278,3 +278,26 @@ def test_rapid_mode_without_phase_is_a_programming_error():
 
 def test_settled_property():
     assert {s for s in RecordState if s.settled} == {RecordState.INCLUDED, RecordState.EXCLUDED}
+
+
+pair_votes = st.lists(
+    st.tuples(st.sampled_from(list(Vote)), st.sampled_from(list(Vote))), min_size=1, max_size=12
+)
+
+
+@given(pair_votes, st.sampled_from(list(MaybePolicy)), st.sampled_from(list(Stage)))
+def test_dual_state_does_not_depend_on_who_voted_first(pairs, policy, stage):
+    settings = StageSettings(maybe_policy=policy)
+    forward, backward = Log(), Log()
+    for record_id, (one, two) in enumerate(pairs, start=1):
+        forward.vote(record_id, 1, one, stage=stage)
+        forward.vote(record_id, 2, two, stage=stage)
+        backward.vote(record_id, 2, two, stage=stage)
+        backward.vote(record_id, 1, one, stage=stage)
+    records = range(1, len(pairs) + 1)
+    first = stage_statuses(records, forward.events, [], settings, stage)
+    second = stage_statuses(records, backward.events, [], settings, stage)
+    assert {r: s.state for r, s in first.items()} == {r: s.state for r, s in second.items()}
+    for status in first.values():
+        assert status.votes_needed == 0
+        assert status.state is not RecordState.NEEDS_VOTES
