@@ -43,6 +43,21 @@ class MatchKeys:
 
 
 _TAGS = re.compile(r"<[^>]+>")
+# Letters NFKD does not decompose into ASCII.
+_LIGATURES = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "œ": "oe",
+        "Œ": "OE",
+    }
+)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Where glued authors meet: "XiangPeters", "CPaton", "NWBehnke" (not "McIntosh", "LeRouge").
 _GLUED_BOUNDARY = re.compile(
@@ -104,7 +119,8 @@ def fix_mojibake(text: str) -> str:
 def fold(text: str) -> str:
     """Lower-case ASCII words: HTML, diacritics and punctuation removed, spaces collapsed."""
     text = _TAGS.sub(" ", html.unescape(fix_mojibake(text)))
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    text = text.encode("ascii", "ignore").decode("ascii")
     return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 
@@ -159,7 +175,7 @@ def split_authors(value: str) -> tuple[str, ...]:
 
 
 def surname(author: str) -> str:
-    """The folded surname of ``Surname, Given``, ``Surname I. J.``, ``Surname IJ`` or ``Surname Given``."""
+    """The folded surname of ``Surname, Given``, ``Surname I. J.`` or ``Surname Given``."""
     author = fix_mojibake(author).strip()
     if "," in author:
         return fold(author.split(",", 1)[0])
