@@ -217,9 +217,11 @@ def _rapid_status(
     stage: Stage,
     rapid: RapidPhase,
 ) -> RecordStatus:
-    if record_id in rapid.calibration:
+    in_calibration = record_id in rapid.calibration
+    if in_calibration and not rapid.gate_open:
+        # Everyone calibrates, newcomers too; after the switch a newcomer reopens nothing.
         return _status_from_votes(record_id, votes, settings, stage, max(2, len(rapid.team)))
-    if record_id in rapid.dual:
+    if in_calibration or record_id in rapid.dual:
         return _status_from_votes(record_id, votes, settings, stage, 2)
     if not rapid.gate_open:
         voters = frozenset(v.reviewer_id for v in votes)

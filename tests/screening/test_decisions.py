@@ -267,8 +267,14 @@ def test_rapid_dual_and_calibration_records_need_two_and_everyone():
     assert (dual.state, dual.votes_needed) == (RecordState.NEEDS_VOTES, 1)
     calibration = _rapid_state(["include", "include"], record_id=1, gate_open=False)
     assert (calibration.state, calibration.votes_needed) == (RecordState.NEEDS_VOTES, 1)
-    done = _rapid_state(["include", "include", "exclude"], record_id=1)
+    done = _rapid_state(["include", "include", "exclude"], record_id=1, gate_open=False)
     assert done.state is RecordState.CONFLICT
+
+
+def test_a_reviewer_joining_after_the_switch_reopens_no_calibration_record():
+    # The phase's team has three members but only two voted: fine once the gate is open.
+    after = _rapid_state(["include", "include"], record_id=1, gate_open=True)
+    assert after.state is RecordState.INCLUDED
 
 
 def test_rapid_mode_without_phase_is_a_programming_error():
