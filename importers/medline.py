@@ -108,8 +108,5 @@ def _type(record: TaggedRecord, title: str, book_title: str) -> ReferenceType:
     if book_title:
         return ReferenceType.BOOK_CHAPTER if title != book_title else ReferenceType.BOOK
     labels = record.all("PT")
-    for label in labels:
-        kind = reference_type(label)
-        if kind is not ReferenceType.JOURNAL_ARTICLE and kind is not ReferenceType.OTHER:
-            return kind
-    return reference_type(labels[0]) if labels else ReferenceType.OTHER
+    kinds = [reference_type(label) for label in labels]
+    return next((k for k in kinds if k is not ReferenceType.OTHER), ReferenceType.OTHER)

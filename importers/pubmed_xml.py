@@ -156,9 +156,13 @@ def _pages(pagination: Element | None) -> str:
 
 
 def _article_ids(element: Element) -> dict[str, str]:
-    """doi/pmc/pubmed from PubmedData's own ArticleIdList (not the cited references' lists)."""
+    """doi/pmc/pubmed from the record's own ArticleIdLists (not those of cited references)."""
     found: dict[str, str] = {}
-    for article_id in element.findall("PubmedData/ArticleIdList/ArticleId"):
+    for article_id in (
+        *element.findall("PubmedData/ArticleIdList/ArticleId"),
+        *element.findall("PubmedBookData/ArticleIdList/ArticleId"),
+        *element.findall("BookDocument/ArticleIdList/ArticleId"),
+    ):
         kind = (article_id.get("IdType") or "").lower()
         value = element_text(article_id)
         normalised = {

@@ -63,7 +63,12 @@ def parse_bytes(data: bytes, *, format: str = "auto") -> ParseResult:
         raise ImportFormatError(
             "the file is nested too deeply to read", detected=detected
         ) from error
-    if not result.notes and detected not in ("pubmed-xml",):
+    except ImportFormatError as error:
+        if format == "auto":
+            raise
+        message = _no_records_message(decoded.text, detected)
+        raise ImportFormatError(message, detected=detected) from error
+    if not result.notes and detected != "pubmed-xml":
         raise ImportFormatError(_no_records_message(decoded.text, detected), detected=detected)
     return result
 

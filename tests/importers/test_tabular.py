@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+
+from importers.errors import ImportFormatError
+from importers.registry import parse_bytes
+from importers.tabular import parse_tabular, split_authors
+from tests.importers.files import fixture_bytes
+
+
+def test_pubmed_csv_with_bom_and_crlf() -> None:
+    result = parse_bytes(fixture_bytes("colrev__pubmed_csv.csv"))
+    assert result.format == "csv"
+    (reference,) = result.references
+    assert (reference.title, reference.pmid, reference.pmcid) == (
+        "Paper title",
+        "11223344",
+        "PMC1122334",
+    )
+    assert reference.doi == "10.1111/nature1111"
+    assert reference.authors == ("Smith A", "Walter B")
+    assert reference.year == 2021
+
+
+def test_embase_cells_with_newlines_keep_row_lines() -> None:
+    result = parse_bytes(fixture_bytes("asreview__embase_newpage.csv"))
+    assert len(result.references) == 6
+    lines = [n.line for n in result.notes]
+    assert lines[0] == 2
+    assert lines == sorted(lines)
+    assert len(set(lines)) == 6
+    assert result.references[0].authors == ("Liu R.", "Adler D.G")
+
+
+def test_ieee_columns() -> None:
+    result = parse_bytes(fixture_bytes("colrev__ieee_csv.csv"))
+    first = result.references[0]
+    assert first.authors == ("Joseph Rottman", "Erran Carmel", "Mary Lacity")
+    assert first.journal == "Computer"
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        (
+            "Article Title\tAuthor Full Names\tPublication Year\tDOI\tPubmed Id",
+            "T\tDoe, J; Roe, R\t2020\t10.1000/x\t123",
+        ),
+        ("Title;Authors;Year;DOI;PMID", "T;Doe, J;2020;10.1000/x;123"),
+        ("title,authors,year,doi,pmid", 'T,"Doe, J and Roe, R",2020,10.1000/x,123'),
+    ],
+    ids=["wos-tsv", "semicolon", "rayyan"],
+)
+def test_column_aliases_and_delimiters(header: str, row: str) -> None:
+    (reference,) = parse_tabular(f"{header}\n{row}\n").references
+    assert (reference.title, reference.year, reference.doi, reference.pmid) == (
+        "T",
+        2020,
+        "10.1000/x",
+        "123",
+    )
+
+
+def test_table_without_bibliographic_columns_is_refused() -> None:
+    with pytest.raises(ImportFormatError, match="no title, abstract, DOI or PMID column"):
+        parse_tabular("name,age\nAnn,3\n")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Doe J; Roe R", ("Doe J", "Roe R")),
+        ("Lim SM, Shiau CWC, Cheng LJ.", ("Lim SM", "Shiau CWC", "Cheng LJ")),
+        ("Doe, Jane", ("Doe, Jane",)),
+        ("", ()),
+    ],
+)
+def test_split_authors(cell: str, expected: tuple[str, ...]) -> None:
+    assert split_authors(cell) == expected
