@@ -50,6 +50,8 @@ def methods_paragraph(settings: ReviewSettings, figures: Mapping[Stage, StageFig
     for stage in Stage:
         if stage in figures:
             sentences.extend(_stage_sentences(stage, settings.for_stage(stage), figures[stage]))
+    if Stage.FULL_TEXT in figures:
+        sentences.append("Each excluded full-text report was given one primary reason.")
     return " ".join(s for s in sentences if s)
 
 

@@ -42,7 +42,10 @@ def test_single_full_text_and_unblinded_team_variants():
     assert "blinded" not in text
     assert "Disagreement (n = 1) was resolved by the review lead." in text
     assert "Any 'unsure' vote on a dual-screened record counted as a disagreement." in text
-    assert text.endswith("One reviewer screened the full-text reports of 12 records.")
+    assert text.endswith(
+        "One reviewer screened the full-text reports of 12 records. "
+        "Each excluded full-text report was given one primary reason."
+    )
     assert "Agreement was computed" not in text  # no agreement figures given
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening.decisions import RecordState, stage_statuses
-from screening.model import InvalidSettings, Mode, Stage, StageSettings
+from screening.model import InvalidSettings, Mode, Stage, StageSettings, Vote
 from screening.rapid import dual_target, evaluate_gate, rapid_order
 from tests.screening.log_builders import RAPID_DUAL, Log, table_pairs
 
@@ -219,3 +221,46 @@ def test_a_recorded_switch_keeps_the_gate_open_and_the_dual_set_fixed():
 def test_no_switch_to_record_while_dual_screening_goes_on():
     gate = evaluate_gate((1, 2, 3), [], RAPID, TA, team={1, 2})
     assert gate.switch() is None
+
+
+# Mostly agreeing votes on the first records, so the gate opens in many examples.
+vote_stream = st.lists(
+    st.tuples(st.integers(0, 11), st.integers(1, 3), st.sampled_from([True] * 9 + [False])),
+    max_size=80,
+)
+
+
+def _vote_for(position: int, agrees: bool) -> Vote:
+    truth = Vote.INCLUDE if position % 3 == 0 else Vote.EXCLUDE
+    if agrees:
+        return truth
+    return Vote.EXCLUDE if truth is Vote.INCLUDE else Vote.INCLUDE
+
+
+@settings(max_examples=200, deadline=None)
+@given(vote_stream)
+def test_gate_opens_exactly_when_its_conditions_first_hold(stream):
+    rules = StageSettings(
+        mode=Mode.RAPID, calibration_size=2, dual_fraction=0.2, extra_dual_batch=2
+    )
+    order = tuple(range(100, 120))
+    team = {1, 2, 3}
+    log = Log()
+    for position, reviewer, agrees in stream:
+        log.vote(order[position], reviewer, _vote_for(position, agrees))
+    gate = evaluate_gate(order, log.events, rules, TA, team=team)
+    if not gate.opened:
+        return
+    before = [e for e in log.events if e.seq <= (gate.opened_at_seq or 0)]
+    voters: dict[int, set[int]] = {}
+    for event in before:
+        voters.setdefault(event.record_id, set()).add(event.reviewer_id)
+    for record_id in gate.calibration:
+        assert voters[record_id] >= team
+    for record_id in gate.dual:
+        assert len(voters[record_id]) >= 2
+    assert gate.agreement is not None
+    assert gate.agreement.kappa is None or gate.agreement.kappa >= 0.6
+    # One event earlier the gate was still shut.
+    earlier = evaluate_gate(order, before[:-1], rules, TA, team=team)
+    assert not earlier.opened
