@@ -83,8 +83,8 @@ def _rapid_sentences(stage: Stage, settings: StageSettings, fig: StageFigures) -
     dual = len(gate.dual) if gate is not None else 0
     share = f"{dual / fig.records:.0%}" if fig.records else "0%"
     sentences.append(
-        f"Two reviewers independently screened a random sample of {_n(dual)} records ({share})"
-        f"{_agreement(fig.agreement)}{_blinding(settings)}."
+        f"Two reviewers independently screened a random {share} sample (n = {_n(dual)}) of the "
+        f"records{_agreement(fig.agreement)}{_blinding(settings)}."
     )
     threshold = f"{settings.agreement_threshold:.2f}"
     if gate is not None and gate.opened:

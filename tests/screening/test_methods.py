@@ -71,7 +71,7 @@ def test_rapid_paragraph_from_the_worked_example():
     text = methods_paragraph(ReviewSettings(title_abstract=settings), figures)
     assert "Cochrane Rapid Reviews Methods Group" in text
     assert "Both reviewers first screened the same calibration set of 40 records." in text
-    assert "random sample of 370 records (20%) (Cohen's kappa 0.72; PABAK 0.89" in text
+    assert "a random 20% sample (n = 370) of the records (Cohen's kappa 0.72; PABAK 0.89" in text
     assert (
         "the remaining 1,480 records were screened by one reviewer, with every exclusion "
         "checked by a second reviewer." in text
