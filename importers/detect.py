@@ -32,7 +32,7 @@ _RIS = re.compile(r"^ {0,3}TY {1,2}- ?", re.MULTILINE)
 _RIS_FIELDS = re.compile(r"^(?:T1|TI|AU|A1|PY|Y1|JO|JF|DO) {1,2}- ", re.MULTILINE)
 # Tags MEDLINE has and RIS lacks; "TI  - " and "AU  - " are shared, so they prove nothing.
 _MEDLINE = re.compile(
-    r"^(?:PMID- ?\d|OWN - |FAU - |STAT- |JT  - |PG  - |BTI - |PMC - ?)", re.MULTILINE
+    r"^(?:[A-Z]{4}- ?\S|OWN - |FAU - |JT  - |PG  - |BTI - |PMC - ?)", re.MULTILINE
 )
 _WOS = re.compile(r"^(?:FN |VR \d|PT [A-Z]\s*$)", re.MULTILINE)
 _WOS_FIELDS = re.compile(r"^(?:AU|TI|SO|UT) \S", re.MULTILINE)

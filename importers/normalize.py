@@ -99,8 +99,17 @@ def format_pages(start: str | None, end: str | None = None) -> str:
     if last.lower() in {"specified", "not specified", "n/a", "na"}:
         last = ""
     if first and last and last != first:
-        return f"{first}-{last}"
-    return _DASHES.sub("-", first or last)
+        return _expand_range(first, last)
+    single = _DASHES.sub("-", first or last)
+    start, dash, end = single.partition("-")
+    return _expand_range(start, end) if dash and start and end else single
+
+
+def _expand_range(start: str, end: str) -> str:
+    # MEDLINE abbreviates end pages ("454-81" is 454-481); write them out for matching.
+    if start.isdigit() and end.isdigit() and len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return f"{start}-{end}"
 
 
 def normalize_author(raw: str | None) -> str:

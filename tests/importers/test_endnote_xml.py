@@ -17,7 +17,7 @@ def test_article_fields_inside_style_wrappers() -> None:
     assert reference.authors[:2] == ("Ahmad, AS", "Ormiston-Smith, N")
     assert reference.year == 2015
     assert (reference.journal, reference.volume, reference.issue) == ("Br J Cancer", "112", "5")
-    assert reference.pages == "943-7"
+    assert reference.pages == "943-947"  # MEDLINE-style "943-7" written out
     assert reference.doi == "10.1038/bjc.2014.606"
     assert reference.issn == "1532-1827"
     assert reference.abstract == "test abstract"
