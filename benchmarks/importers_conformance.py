@@ -1,15 +1,16 @@
 """Conformance over ../shared/data/corpus: every file parses or is refused, compared with peers.
 
-Run: ``.venv/bin/python -m benchmarks.importers_conformance [--differences]``. Prints one row
-per corpus file
-(format detected, records parsed, rejected, refusal) and the field agreement with rispy's,
-JabRef's, CoLRev's, HAWC's and ASReview's expected outputs where the fields map.
+Run: ``.venv/bin/python -m benchmarks.importers_conformance [--differences]``. Prints a row
+per corpus file (format detected, records parsed, rejected, refusal), the field agreement with
+rispy's, JabRef's, CoLRev's, HAWC's and ASReview's expected outputs where fields map, and
+record counts of a live rispy run (separate venv) on every RIS file.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,6 +32,18 @@ from importers.registry import parse_bytes
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "corpus"
 EXPECTED = CORPUS / "expected"
+RISPY_PYTHON = Path("/work/peers/rispy/bin/python")
+RISPY_COUNTS = """
+import json, sys, rispy
+counts = {}
+for path in sys.argv[1:]:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            counts[path] = len(rispy.load(handle))
+    except Exception as error:
+        counts[path] = f"{type(error).__name__}: {error}"[:60]
+print(json.dumps(counts))
+"""
 COMPARED = ("title", "year", "doi", "pmid", "journal", "volume", "issue", "pages", "authors")
 
 
@@ -277,6 +290,39 @@ def print_agreement(agreement: Agreement) -> None:
         )
 
 
+def print_rispy_counts(results: dict[str, ParseResult | ImportFormatError]) -> None:
+    """Records found by a live rispy and by us in each RIS file, where they differ."""
+    if not RISPY_PYTHON.exists():
+        print(f"\nrispy live run skipped: no venv at {RISPY_PYTHON}")
+        return
+    keys = [k for k in results if k.startswith("ris/")]
+    completed = subprocess.run(
+        [str(RISPY_PYTHON), "-c", RISPY_COUNTS, *(str(CORPUS / k) for k in keys)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    counts = {
+        Path(k).relative_to(CORPUS).as_posix(): v for k, v in json.loads(completed.stdout).items()
+    }
+    same = 0
+    print(f"\n{'RIS file where rispy and winnow differ':<58} {'rispy':>24} {'winnow':>12}")
+    for key in keys:
+        result = results[key]
+        ours = (
+            f"{len(result.notes)} ({len(result.rejected)} rej)"
+            if isinstance(result, ParseResult)
+            else "refused"
+        )
+        theirs = counts.get(key)
+        if isinstance(result, ParseResult) and theirs == len(result.notes):
+            same += 1
+            continue
+        print(f"{key[:58]:<58} {str(theirs)[:24]:>24} {ours:>12}")
+    print(f"same record count in {same} of {len(keys)} RIS files")
+
+
 def main() -> int:
     if not CORPUS.is_dir():
         print(f"skipped: corpus not found at {CORPUS}")
@@ -289,6 +335,7 @@ def main() -> int:
     compare_hawc(results, agreement)
     compare_asreview(results, agreement)
     print_agreement(agreement)
+    print_rispy_counts(results)
     if "--differences" in sys.argv:
         print("\n" + "\n".join(agreement.differences))
     return 0
