@@ -44,8 +44,8 @@ class RecordState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RecordStatus:
-    """One record at one stage. ``votes_needed`` more votes are wanted from anyone not in
-    ``voters``."""
+    """One record at one stage: ``votes_needed`` more votes are wanted from anyone not in
+    ``voters``; ``reason_id`` is the settled exclusion reason, if any."""
 
     record_id: RecordId
     state: RecordState
