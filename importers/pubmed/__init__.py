@@ -11,7 +11,12 @@ from importers.pubmed.errors import (
     SliceTooLarge,
 )
 from importers.pubmed.fetch import DEFAULT_BATCH_SIZE, FetchedBatch, Progress
-from importers.pubmed.ratelimit import RateLimiter, SlidingWindowLimiter, ncbi_rate_limiter
+from importers.pubmed.ratelimit import (
+    RateLimiter,
+    SlidingWindowLimiter,
+    ncbi_rate_limiter,
+    process_rate_limiter,
+)
 from importers.pubmed.search import ESEARCH_CEILING, SearchResult
 from importers.pubmed.transport import DEFAULT_BASE_URL, RetryPolicy, TransportStats
 
@@ -36,5 +41,6 @@ __all__ = [
     "TransportStats",
     "ncbi_rate_limiter",
     "parse_pubmed_date",
+    "process_rate_limiter",
     "search_and_fetch",
 ]

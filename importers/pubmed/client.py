@@ -30,9 +30,9 @@ from importers.pubmed.transport import (
 class EutilsClient:
     """PubMed through NCBI E-utilities over a caller-owned ``httpx.Client``.
 
-    ``tool``, ``email`` and ``api_key`` go on every request. Without a *limiter* an
-    in-process one enforces NCBI's limit (10/s with a key, else 3/s); pass one shared
-    limiter to every client of a process, or a storage-backed one across processes.
+    ``tool``, ``email`` and ``api_key`` go on every request. Without a *limiter* the
+    process-wide one enforces NCBI's limit (10/s with a key, else 3/s) for all clients of
+    the process; several worker processes need a storage-backed ``RateLimiter`` instead.
     """
 
     def __init__(

@@ -65,6 +65,22 @@ class SlidingWindowLimiter:
             self._sleep(slot - now)
 
 
+_process_limiters: dict[bool, SlidingWindowLimiter] = {}
+_process_lock = threading.Lock()
+
+
+def process_rate_limiter(*, has_api_key: bool) -> SlidingWindowLimiter:
+    """The limiter every client of this process shares unless it is given its own.
+
+    Two clients with private limiters would together send twice NCBI's rate; sharing one
+    per process (and per key mode: NCBI counts keyless traffic per IP, keyed per key) avoids it.
+    """
+    with _process_lock:
+        if has_api_key not in _process_limiters:
+            _process_limiters[has_api_key] = ncbi_rate_limiter(has_api_key=has_api_key)
+        return _process_limiters[has_api_key]
+
+
 def ncbi_rate_limiter(
     *,
     has_api_key: bool,

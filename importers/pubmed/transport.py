@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import httpx
 
 from importers.pubmed.errors import EutilsRejected, EutilsUnavailable
-from importers.pubmed.ratelimit import RateLimiter, ncbi_rate_limiter
+from importers.pubmed.ratelimit import RateLimiter, process_rate_limiter
 from importers.pubmed.xmlcheck import MalformedBody, check_body
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -80,7 +80,7 @@ class EutilsTransport:
         self._http = http
         self._credentials = credentials
         self._base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self._limiter = limiter or ncbi_rate_limiter(has_api_key=bool(credentials.api_key))
+        self._limiter = limiter or process_rate_limiter(has_api_key=bool(credentials.api_key))
         self._retry = retry
         self._sleep = sleep
         self._stats_lock = threading.Lock()

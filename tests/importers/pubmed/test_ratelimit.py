@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from importers.pubmed import SlidingWindowLimiter, ncbi_rate_limiter
+from importers.pubmed import SlidingWindowLimiter, ncbi_rate_limiter, process_rate_limiter
 from tests.fakes.eutils_server import max_in_window
 from tests.importers.pubmed.conftest import VirtualClock
 
@@ -61,3 +61,12 @@ def test_spaced_requests_never_wait(gaps: list[float]) -> None:
 def test_nonsense_limits_are_refused(max_requests: int, period: float) -> None:
     with pytest.raises(ValueError, match="max_requests"):
         SlidingWindowLimiter(max_requests, period)
+
+
+def test_clients_without_their_own_limiter_share_the_process_one() -> None:
+    keyless = process_rate_limiter(has_api_key=False)
+    keyed = process_rate_limiter(has_api_key=True)
+
+    assert process_rate_limiter(has_api_key=False) is keyless
+    assert keyless is not keyed
+    assert (keyless.max_requests, keyed.max_requests) == (3, 10)
