@@ -109,9 +109,9 @@ def title_scores(
 
 
 def prefix_score(left: str, right: str) -> float:
-    """95 when the shorter title starts the longer one: a dropped subtitle or a glued note."""
+    """95 when the longer title contains the shorter: a dropped subtitle, series name or note."""
     short, long = sorted((left, right), key=len)
-    if len(short.split()) >= _PREFIX_MIN_WORDS and long.startswith(short):
+    if len(short.split()) >= _PREFIX_MIN_WORDS and short in long:
         return 95.0
     return 0.0
 

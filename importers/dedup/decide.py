@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from importers.dedup.compare import Agreement, FieldScores
 from importers.dedup.config import DedupConfig
-from importers.dedup.keys import MatchKeys
+from importers.dedup.keys import Kind, MatchKeys
 
 
 class Decision(StrEnum):
@@ -29,7 +29,7 @@ def conflict(left: MatchKeys, right: MatchKeys) -> str | None:
     """
     if left.doi and right.doi and left.doi != right.doi:
         return "different DOIs"
-    if left.kind != right.kind:
+    if left.kind != right.kind and _kinds_known(left, right):
         return f"{left.kind} vs {right.kind}"
     if left.pmid and right.pmid and left.pmid != right.pmid:
         return "different PMIDs"
@@ -44,6 +44,14 @@ def conflict(left: MatchKeys, right: MatchKeys) -> str | None:
     if left.volume and right.volume and left.volume != right.volume:
         return "volumes differ"
     return None
+
+
+def _kinds_known(left: MatchKeys, right: MatchKeys) -> bool:
+    """A meeting name in one journal field says nothing when the other record has no journal."""
+    kinds = {left.kind, right.kind}
+    if kinds == {Kind.ABSTRACT, Kind.ARTICLE}:
+        return bool(left.journal and right.journal)
+    return True
 
 
 def _fmt(score: float | None) -> str:
@@ -91,9 +99,18 @@ def _corroborated(scores: FieldScores, config: DedupConfig) -> bool:
 _JOURNAL_MISMATCH = 50.0
 
 
+def _same_paper(scores: FieldScores) -> bool:
+    """Online and print pagination, or a typo: same DOI, title, authors and volume."""
+    return (
+        _high(scores.title, 98)
+        and _high(scores.authors, 90)
+        and scores.volume is not Agreement.DIFFERENT
+    )
+
+
 def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> Verdict:
     name = "DOI" if scores.doi is Agreement.SAME else "PMID"
-    if scores.page is Agreement.DIFFERENT:
+    if scores.page is Agreement.DIFFERENT and not _same_paper(scores):
         # A DOI copied onto the wrong record, or one DOI for a whole supplement of abstracts.
         return Verdict(Decision.MAYBE, f"same {name} but pages differ ({describe(scores)})")
     if scores.title is not None and scores.title < config.title_same_identifier:
@@ -106,9 +123,15 @@ def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) 
 
 
 def _certain(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> bool:
+    full_biblio = (
+        scores.volume is Agreement.SAME
+        and scores.page is Agreement.SAME
+        and scores.year is Agreement.SAME
+    )
+    if full_biblio and _citation_backs_title(left, scores, config):
+        return True
     if not _high(scores.title, config.title_duplicate) or scores.year is Agreement.MISSING:
         return False
-    full_biblio = scores.volume is Agreement.SAME and scores.page is Agreement.SAME
     if left.title_words < config.generic_title_words:
         # "Editorial", "Introduction": only a complete bibliographic match is the same item.
         return full_biblio and _high(scores.authors, 90) and scores.year is Agreement.SAME
@@ -116,6 +139,18 @@ def _certain(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> bool:
         return _corroborated(scores, config)
     # Author strings in very different forms: the full citation must agree instead.
     return full_biblio and scores.year is Agreement.SAME and _high(scores.title, 98)
+
+
+def _citation_backs_title(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> bool:
+    """Same year, volume, first page and authors: a reworded or translated title still matches."""
+    if scores.title is None or left.title_words < config.generic_title_words:
+        return False
+    if not _high(scores.authors, 90):
+        return False
+    if _high(scores.title, config.title_maybe):
+        return True
+    # A translated title: only a long identical abstract can vouch for it.
+    return _high(scores.abstract, 98) and len(left.abstract) >= config.abstract_chars // 2
 
 
 def decide(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: DedupConfig) -> Verdict:

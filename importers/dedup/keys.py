@@ -65,13 +65,18 @@ _GLUED_BOUNDARY = re.compile(
     r"(?=[A-Z][a-z])|(?<=\b[A-Z][A-Z])(?=[A-Z][a-z])|(?<=\b[A-Z])(?=[A-Z][a-z])"
 )
 _COCHRANE_VERSION = re.compile(r"(?<=^10\.1002/14651858\.cd\d{6})\.pub\d+$")
+_NUMBER = re.compile(r"\d+")
 _PARTICLES = frozenset(
     {"van", "von", "de", "der", "den", "di", "da", "del", "le", "la", "du", "st"}
 )
 _DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
 _PLACEHOLDERS = frozenset({"unknown", "n/a", "na", "none", "null", "[no title]", "anonymous"})
 # Notes appended to titles by databases: "[Turkish]", "[Erratum appears in ...]", "[1]".
-_TRAILING_NOTE = re.compile(r"(?<=\S)\s*\.?\s*\[[^\[]*$|\s*\(multiple letters\)", re.I)
+_TRAILING_NOTE = re.compile(
+    r"(?<=\S)\s*\.?\s*\[(?:errat|comment|retract|published|see |article in|english abstract"
+    r"|\d+\]\s*$|[a-z]+(?: language)?\]\s*\.?\s*$).*$|\s*\(multiple letters\)",
+    re.I | re.S,
+)
 # British -> American spellings that decide matches in medical titles; cheap word-part rewrites.
 _SPELLING = tuple(
     (re.compile(pattern), replacement)
@@ -204,9 +209,8 @@ def first_page(pages: str) -> str:
     match = re.search(r"[a-z]?\d+[a-z]?", head)
     if not match:
         return ""
-    token = match.group(0)
-    letters = "".join(c for c in token if c.isalpha())
-    return letters + str(int("".join(c for c in token if c.isdigit())))
+    # Letters vary between exports ("S70" and "70S", "d767" and "767"); the number decides.
+    return str(int("".join(c for c in match.group(0) if c.isdigit())))
 
 
 def expand_page_range(pages: str) -> tuple[str, str]:
@@ -270,7 +274,7 @@ def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
         first_page=first_page(ref.pages),
         doi=normalize_doi(ref.doi),
         pmid=(ref.pmid or "").strip(),
-        title_numbers=frozenset(w for w in title.split() if w.isdigit()),
+        title_numbers=frozenset(_NUMBER.findall(title)),
         abstract=abstract[:abstract_chars],
         kind=record_kind(ref, title),
         completeness=_completeness(ref),
