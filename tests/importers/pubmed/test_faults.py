@@ -12,7 +12,7 @@ from importers.pubmed import (
     search_and_fetch,
 )
 from tests.fakes.eutils_server import FakeEutilsServer, Fault
-from tests.importers.pubmed.conftest import ClientFactory, VirtualClock
+from tests.importers.pubmed.conftest import SMALL_CEILING, ClientFactory, VirtualClock
 from tests.importers.pubmed.helpers import pmids_in_article_sets, recorded_esearch_ids
 
 QUERY = "science[journal] AND breast cancer AND 2008[pdat]"
@@ -124,3 +124,19 @@ def test_xml_declaring_entities_is_refused(
         make_client().search(QUERY)
 
     assert len(eutils_server.requests) == 1
+
+
+def test_faults_during_a_sliced_search_and_fetch_lose_and_repeat_nothing(
+    small_ceiling_server: FakeEutilsServer, make_client: ClientFactory
+) -> None:
+    records = small_ceiling_server.add_synthetic("faulty", 420)
+    for fault in TRANSIENT:  # each fault followed by a good answer, across slices and batches
+        small_ceiling_server.inject("esearch.fcgi", None, fault)
+        small_ceiling_server.inject("efetch.fcgi", fault, None)
+    client = make_client(base_url=small_ceiling_server.base_url, esearch_ceiling=SMALL_CEILING)
+
+    documents = list(search_and_fetch(client, "faulty", batch_size=60))
+
+    pmids = pmids_in_article_sets(documents)
+    assert sorted(pmids) == sorted(r.pmid for r in records)
+    assert client.stats.retries == 2 * len(TRANSIENT)

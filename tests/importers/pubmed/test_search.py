@@ -15,7 +15,7 @@ from importers.pubmed import (
 )
 from tests.fakes.eutils_data import synthetic_records
 from tests.fakes.eutils_server import FakeEutilsServer
-from tests.importers.pubmed.conftest import ClientFactory
+from tests.importers.pubmed.conftest import SMALL_CEILING, ClientFactory
 from tests.importers.pubmed.helpers import recorded_esearch_ids
 
 RECORDED_QUERY = "science[journal] AND breast cancer AND 2008[pdat]"
@@ -71,24 +71,25 @@ def test_slices_respect_the_callers_date_range(
 
 
 def test_one_day_over_the_ceiling_is_reported_not_truncated(
-    eutils_server: FakeEutilsServer, make_client: ClientFactory
+    small_ceiling_server: FakeEutilsServer, make_client: ClientFactory
 ) -> None:
-    eutils_server.add_synthetic(
-        "one busy day", synthetic_records(10_500, start=date(2016, 5, 4), span_days=1)
+    small_ceiling_server.add_synthetic(
+        "one busy day", synthetic_records(150, start=date(2016, 5, 4), span_days=1)
     )
+    client = make_client(base_url=small_ceiling_server.base_url, esearch_ceiling=SMALL_CEILING)
 
     with pytest.raises(SliceTooLarge) as caught:
-        make_client().search("one busy day", mindate="2016", maxdate="2016")
+        client.search("one busy day", mindate="2016", maxdate="2016")
 
     assert caught.value.day == date(2016, 5, 4)
-    assert caught.value.count == 10_500
+    assert caught.value.count == 150
     assert "2016-05-04" in str(caught.value)
 
 
 def test_a_server_ignoring_dates_stops_the_slicing_at_once(make_client: ClientFactory) -> None:
-    with FakeEutilsServer(enforce_rate=False, ignore_dates=True) as server:
-        server.add_synthetic("undated", 10_200)
-        client = make_client(base_url=server.base_url)
+    with FakeEutilsServer(enforce_rate=False, ignore_dates=True, ceiling=SMALL_CEILING) as server:
+        server.add_synthetic("undated", 150)
+        client = make_client(base_url=server.base_url, esearch_ceiling=SMALL_CEILING)
 
         with pytest.raises(EutilsServiceError, match="date range was ignored"):
             client.search("undated")
