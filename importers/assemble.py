@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from importers.model import Outcome, ParseResult, RecordNote, Reference, ReferenceType
 
@@ -57,6 +58,7 @@ _TYPE_WORDS: tuple[tuple[str, ReferenceType], ...] = (
 )
 
 
+@lru_cache(maxsize=512)
 def reference_type(label: str | None) -> ReferenceType:
     """Map a RIS code ("JOUR") or a free label ("Journal Article", "inproceedings") to our type."""
     if not label:

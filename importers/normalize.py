@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 _DOI_FIND = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
@@ -142,11 +143,16 @@ def clean_text(raw: str | None) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=16)
+def _splitter(separators: str) -> re.Pattern[str] | None:
+    return re.compile(f"[{re.escape(separators)}]") if separators else None
+
+
 def split_keywords(
     values: list[str] | tuple[str, ...], *, separators: str = ";"
 ) -> tuple[str, ...]:
     """Split keyword values on *separators*, clean each, drop empties and repeats (order kept)."""
-    splitter = re.compile(f"[{re.escape(separators)}]") if separators else None
+    splitter = _splitter(separators)
     seen: dict[str, None] = {}
     for value in dict.fromkeys(values):
         if splitter is None or not splitter.search(value):
