@@ -72,8 +72,12 @@ class _Searcher:
         self.webenv: str | None = None
 
     def esearch(self, dates: DateRange | None) -> EsearchPage:
-        params = {"db": "pubmed", "term": self.query, "usehistory": "y"}
-        params["retmax"] = str(self.ceiling)
+        params = {
+            "db": "pubmed",
+            "term": self.query,
+            "usehistory": "y",
+            "retmax": str(self.ceiling),
+        }
         if self.webenv:
             params["WebEnv"] = self.webenv
         if dates is not None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from importers.pubmed.errors import EutilsRejected, EutilsUnavailable
+from importers.pubmed.errors import EutilsError, EutilsRejected, EutilsUnavailable
 from importers.pubmed.ratelimit import RateLimiter, process_rate_limiter
 from importers.pubmed.xmlcheck import MalformedBody, check_body
 
@@ -121,6 +121,8 @@ class EutilsTransport:
             if post:
                 return self._http.post(url, data=params)
             return self._http.get(url, params=params)
+        except httpx.UnsupportedProtocol as exc:
+            raise EutilsError(f"not an http(s) E-utilities URL: {url}") from exc
         except httpx.TimeoutException as exc:
             raise _RetryableProblem(f"timeout ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from importers.pubmed import (
+    EutilsError,
     EutilsRejected,
     EutilsServiceError,
     EutilsUnavailable,
@@ -140,3 +141,8 @@ def test_faults_during_a_sliced_search_and_fetch_lose_and_repeat_nothing(
     pmids = pmids_in_article_sets(documents)
     assert sorted(pmids) == sorted(r.pmid for r in records)
     assert client.stats.retries == 2 * len(TRANSIENT)
+
+
+def test_a_base_url_that_is_not_http_fails_at_once(make_client: ClientFactory) -> None:
+    with pytest.raises(EutilsError, match="not an http"):
+        make_client(base_url="ftp://eutils.example.org/").search(QUERY)
