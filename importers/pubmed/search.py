@@ -13,6 +13,8 @@ from importers.pubmed.transport import EutilsTransport
 
 # esearch lists at most the first 9,999 ids of a result set (retstart stops at 9,998).
 ESEARCH_CEILING = 9999
+# Review search strategies run to kilobytes; past this a GET URL risks HTTP 414, so POST.
+LONG_QUERY = 1_000
 # ErrorList children that mean PubMed dropped or could not read part of the query.
 _QUERY_PROBLEM_TAGS = ("PhraseNotFound", "FieldNotFound", "PhraseIgnored", "QuotedPhraseNotFound")
 
@@ -82,7 +84,12 @@ class _Searcher:
             params["WebEnv"] = self.webenv
         if dates is not None:
             params.update(dates.params())
-        body = self.transport.call("esearch.fcgi", params, expected_root="eSearchResult")
+        body = self.transport.call(
+            "esearch.fcgi",
+            params,
+            expected_root="eSearchResult",
+            post=len(self.query) > LONG_QUERY,
+        )
         self.calls += 1
         page = parse_esearch(SafeET.fromstring(body))
         self.webenv = self.webenv or page.webenv
@@ -141,7 +148,7 @@ def search_ids(
         ids = dict.fromkeys(first.ids)
     else:
         ids = searcher.sliced_ids(dates or DateRange(EARLIEST, LATEST), first.count)
-    warnings = first.problems + _coverage_warnings(first.count, len(ids))
+    warnings = first.problems + first.warnings + _coverage_warnings(first.count, len(ids))
     return SearchResult(query, tuple(ids), first.count, searcher.calls, searcher.webenv, warnings)
 
 

@@ -116,3 +116,20 @@ def test_empty_result(eutils_server: FakeEutilsServer, make_client: ClientFactor
     result = make_client().search("nothing matches this")
 
     assert (result.ids, result.count, result.warnings) == ((), 0, ())
+
+
+def test_a_long_strategy_is_posted(
+    eutils_server: FakeEutilsServer, make_client: ClientFactory
+) -> None:
+    strategy = " OR ".join(f'"term {n}"[tiab]' for n in range(200))
+    eutils_server.add_synthetic(strategy, 5)
+    short = "short query"
+
+    long_result = make_client().search(strategy)
+    make_client().search(short)
+
+    assert len(long_result.ids) == 5
+    assert [(r.method, r.params["term"]) for r in eutils_server.requests] == [
+        ("POST", strategy),
+        ("GET", short),
+    ]
