@@ -19,10 +19,10 @@ from importers.normalize import (
 from importers.tagged import TaggedRecord, find_doi, find_pmid
 
 FORMAT = "ris"
-# Also tolerated: one to four spaces or tabs before the hyphen, no space after it, 3-4 letter
+# Also tolerated: one to four spaces or tabs before the hyphen, none after it, 3-4 letter
 # tags ("PMID  - 1" from APA PsycNet) and up to three leading spaces.
 _NO_TY = "missing TY line: record start assumed"
-_TAG_LINE = re.compile(r"^ {0,3}([A-Z][A-Z0-9]{1,3})[ \t]{1,4}-(?:[ \t]+(.*?))?[ \t]*$")
+_TAG_LINE = re.compile(r"^ {0,3}([A-Z][A-Z0-9]{1,3})[ \t]{1,4}-[ \t]*(.*?)[ \t]*$")
 # Continuation lines of these tags are further values (one keyword per line), not more text.
 _LIST_TAGS = frozenset(
     {"AU", "A1", "A2", "A3", "A4", "KW", "N1", "UR", "L1", "L2", "L3", "L4", "AD", "SN", "ED"}

@@ -121,3 +121,14 @@ def test_empty_record_is_rejected_with_reason_and_neighbours_kept() -> None:
         (2, 5, Outcome.REJECTED),
     ]
     assert result.notes[1].message == "record has no title, abstract, authors or identifiers"
+
+
+def test_sloppy_tag_spacing_and_leading_spaces_in_values() -> None:
+    text = "  TY  -JOUR\nTI -   Spaced title\nAU\t- Doe, J\nPY  - 2001\nER  -\n"
+    (reference,) = parse_ris(text).references
+    assert reference.type is ReferenceType.JOURNAL_ARTICLE
+    assert (reference.title, reference.authors, reference.year) == (
+        "Spaced title",
+        ("Doe, J",),
+        2001,
+    )
