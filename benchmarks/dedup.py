@@ -102,7 +102,7 @@ def _peer_live(name: str, workdir: Path) -> float | None:
 
 
 def _combined_input(workdir: Path) -> Path:
-    """At least 100,000 records from all sets, ids prefixed with the set name to stay unique."""
+    """100,000 records from all sets in turn (repeated), ids prefixed to stay unique."""
     import csv
 
     columns = [
@@ -130,6 +130,8 @@ def _combined_input(workdir: Path) -> Path:
             for name in SETS:
                 with (DATA / name / "records.csv").open(encoding="utf-8", newline="") as fh:
                     for row in csv.DictReader(fh):
+                        if written == COMBINED_RECORDS:
+                            return path
                         row["id"] = f"r{round_number}-{name}-{row['id']}"
                         writer.writerow(row)
                         written += 1

@@ -33,10 +33,10 @@ def conflict(left: MatchKeys, right: MatchKeys) -> str | None:
         return f"{left.kind} vs {right.kind}"
     if left.pmid and right.pmid and left.pmid != right.pmid:
         return "different PMIDs"
+    if _digits_differ(left, right) and not _same_citation(left, right):
+        return "numbers in titles differ"
     if left.doi and left.doi == right.doi:
         return None
-    if left.title_numbers and right.title_numbers and left.title_numbers != right.title_numbers:
-        return "numbers in titles differ"
     if left.year and right.year and abs(left.year - right.year) > 1:
         return "years differ"
     if left.first_page and right.first_page and left.first_page != right.first_page:
@@ -44,6 +44,23 @@ def conflict(left: MatchKeys, right: MatchKeys) -> str | None:
     if left.volume and right.volume and left.volume != right.volume:
         return "volumes differ"
     return None
+
+
+def _digits_differ(left: MatchKeys, right: MatchKeys) -> bool:
+    """Delta-8 vs delta-9, part 1 vs part 2; typos in chemical names are excused by the citation."""
+    return bool(
+        left.title_digits and right.title_digits and left.title_digits != right.title_digits
+    )
+
+
+def _same_citation(left: MatchKeys, right: MatchKeys) -> bool:
+    return bool(
+        left.year
+        and left.volume
+        and left.first_page
+        and (left.year, left.volume, left.first_page)
+        == (right.year, right.volume, right.first_page)
+    )
 
 
 def _kinds_known(left: MatchKeys, right: MatchKeys) -> bool:
@@ -115,8 +132,8 @@ def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) 
         return Verdict(Decision.MAYBE, f"same {name} but pages differ ({describe(scores)})")
     if scores.title is not None and scores.title < config.title_same_identifier:
         return Verdict(Decision.MAYBE, f"same {name} but titles differ ({describe(scores)})")
-    if scores.title is None and not _high(scores.authors, config.author_duplicate):
-        return Verdict(Decision.MAYBE, f"same {name}, no title ({describe(scores)})")
+    if scores.title is None:
+        return Verdict(Decision.MAYBE, f"same {name}, one title missing ({describe(scores)})")
     if not _high(scores.authors, config.author_maybe) and not _high(scores.title, 98):
         return Verdict(Decision.MAYBE, f"same {name} but authors differ ({describe(scores)})")
     return Verdict(Decision.DUPLICATE, f"same {name}, {describe(scores)}")

@@ -36,7 +36,7 @@ class MatchKeys:
     first_page: str
     doi: str
     pmid: str
-    title_numbers: frozenset[str]
+    title_digits: str
     abstract: str
     kind: Kind
     completeness: int
@@ -65,7 +65,7 @@ _GLUED_BOUNDARY = re.compile(
     r"(?=[A-Z][a-z])|(?<=\b[A-Z][A-Z])(?=[A-Z][a-z])|(?<=\b[A-Z])(?=[A-Z][a-z])"
 )
 _COCHRANE_VERSION = re.compile(r"(?<=^10\.1002/14651858\.cd\d{6})\.pub\d+$")
-_NUMBER = re.compile(r"\d+")
+_NOT_DIGIT = re.compile(r"\D+")
 _PARTICLES = frozenset(
     {"van", "von", "de", "der", "den", "di", "da", "del", "le", "la", "du", "st"}
 )
@@ -105,6 +105,7 @@ _KIND_SUFFIX = re.compile(
 _COMMENT = re.compile(
     r"^(?:comment|commentary|reply|response|in reply|re|author s reply|authors reply"
     r"|letter to the editor|editorial comment)\b"
+    r"|^(?:\w+ ){0,3}(?:comments? on|reply to|response to|in response to)\b"
 )
 _MEETING = re.compile(r"\b(?:conference|congress|meeting|symposium|abstracts?|proceedings)\b")
 
@@ -274,7 +275,7 @@ def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
         first_page=first_page(ref.pages),
         doi=normalize_doi(ref.doi),
         pmid=(ref.pmid or "").strip(),
-        title_numbers=frozenset(_NUMBER.findall(title)),
+        title_digits=_NOT_DIGIT.sub("", title),
         abstract=abstract[:abstract_chars],
         kind=record_kind(ref, title),
         completeness=_completeness(ref),
