@@ -131,16 +131,15 @@ def clean_text(raw: str | None) -> str:
     """Unescape HTML entities, drop inline tags and collapse whitespace."""
     if not raw:
         return ""
-    # Fast path for the common case: printable text without markup or runs of spaces.
-    has_entity = "&" in raw and ";" in raw
-    if not has_entity and "<" not in raw and "  " not in raw and raw.isprintable():
-        return raw.strip()
-    text = raw
-    if "<" in text:
-        text = _TAG.sub("", text)
-    if has_entity:
+    text = _TAG.sub("", raw) if "<" in raw else raw
+    if "&" in text and ";" in text:
         text = html.unescape(text)
-    return _SPACE.sub(" ", text).strip()
+    # Printable text has no whitespace but " ", so str.replace (fast, in C) can collapse it.
+    if not text.isprintable():
+        text = _SPACE.sub(" ", text)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip()
 
 
 @lru_cache(maxsize=16)
