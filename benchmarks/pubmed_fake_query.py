@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import httpx
 
 from importers.pubmed import EutilsClient, Progress, RetryPolicy, search_and_fetch
+from importers.registry import parse_bytes
 from tests.fakes.eutils_server import FakeEutilsServer, Fault, max_in_window
 
 HITS = 12_000
@@ -39,6 +40,8 @@ class Run:
     rate_429s: int
     max_per_second: int
     wall_seconds: float
+    parsed: int
+    parse_seconds: float
 
 
 def count_pmids(documents: list[bytes]) -> Counter[str]:
@@ -48,6 +51,13 @@ def count_pmids(documents: list[bytes]) -> Counter[str]:
         for record in ET.fromstring(document):
             found[record.findtext("MedlineCitation/PMID") or ""] += 1
     return found
+
+
+def parse_all(documents: list[bytes]) -> tuple[int, float]:
+    """References the project's PubMed XML parser makes of the batches, and its time."""
+    started = time.perf_counter()
+    parsed = sum(len(parse_bytes(doc, format="pubmed-xml").references) for doc in documents)
+    return parsed, time.perf_counter() - started
 
 
 def run(api_key: str | None) -> Run:
@@ -69,6 +79,7 @@ def run(api_key: str | None) -> Run:
             documents = list(search_and_fetch(client, QUERY, on_progress=progress.append))
         wall = time.monotonic() - started
         found = count_pmids(documents)
+        parsed, parse_seconds = parse_all(documents)
         limit = 10 if api_key else 3
         return Run(
             mode="api_key" if api_key else "no key",
@@ -83,6 +94,8 @@ def run(api_key: str | None) -> Run:
             rate_429s=server.rate_violations,
             max_per_second=max_in_window(server.times()),
             wall_seconds=wall,
+            parsed=parsed,
+            parse_seconds=parse_seconds,
         )
 
 
@@ -90,7 +103,7 @@ def main() -> None:
     results = [run(None), run("benchmark-key")]
     header = (
         "mode", "limit/s", "listed", "fetched", "unique", "exactly once", "requests",
-        "retries", "faults", "rate 429s", "max req/1s", "wall s",
+        "retries", "faults", "rate 429s", "max req/1s", "wall s", "parsed", "parse s",
     )  # fmt: skip
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
@@ -99,7 +112,7 @@ def main() -> None:
         row = (
             r.mode, r.limit, r.listed, r.fetched, r.unique, "yes" if once else "NO",
             r.requests, r.retries, r.faults, r.rate_429s, r.max_per_second,
-            f"{r.wall_seconds:.1f}",
+            f"{r.wall_seconds:.1f}", r.parsed, f"{r.parse_seconds:.1f}",
         )  # fmt: skip
         print(" | ".join(str(cell) for cell in row))
     ok = all(

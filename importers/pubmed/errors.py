@@ -1,14 +1,16 @@
 """Domain errors of the E-utilities client; every one says what failed and what to do about it.
 
-``EutilsError`` is this package's own base (``importers/errors.py`` did not exist yet).
+``EutilsError`` derives from ``ImporterError``, so one API handler catches every importer error.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from importers.errors import ImporterError
 
-class EutilsError(Exception):
+
+class EutilsError(ImporterError):
     """Base of every error raised by :mod:`importers.pubmed`."""
 
 

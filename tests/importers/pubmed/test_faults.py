@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from importers.errors import ImporterError
 from importers.pubmed import (
     EutilsError,
     EutilsRejected,
@@ -146,3 +147,8 @@ def test_faults_during_a_sliced_search_and_fetch_lose_and_repeat_nothing(
 def test_a_base_url_that_is_not_http_fails_at_once(make_client: ClientFactory) -> None:
     with pytest.raises(EutilsError, match="not an http"):
         make_client(base_url="ftp://eutils.example.org/").search(QUERY)
+
+
+def test_client_errors_are_importer_errors() -> None:
+    """One API error handler for ImporterError covers the PubMed client too."""
+    assert issubclass(EutilsError, ImporterError)
