@@ -15,6 +15,7 @@ from importers.pubmed.ratelimit import (
     RateLimiter,
     SlidingWindowLimiter,
     ncbi_rate_limiter,
+    next_slot,
     process_rate_limiter,
 )
 from importers.pubmed.search import ESEARCH_CEILING, SearchResult
@@ -40,6 +41,7 @@ __all__ = [
     "SlidingWindowLimiter",
     "TransportStats",
     "ncbi_rate_limiter",
+    "next_slot",
     "parse_pubmed_date",
     "process_rate_limiter",
     "search_and_fetch",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 # NCBI's published limits (requests per second).
@@ -20,6 +20,18 @@ NCBI_RATE_WITH_KEY = 10
 # NCBI counts on arrival; network jitter can pull two sends closer together, so the window is
 # kept a little longer than one second.
 SAFETY_MARGIN_SECONDS = 0.1
+
+
+def next_slot(recent: Sequence[float], now: float, *, max_requests: int, period: float) -> float:
+    """The earliest start >= *now* that keeps at most *max_requests* starts per *period*.
+
+    *recent* holds the latest reserved starts, oldest first. This is the whole rule, kept
+    apart from storage so a limiter shared by several processes (slots in a table, read and
+    written under an advisory lock, times from the database clock) can reuse it.
+    """
+    if len(recent) < max_requests:
+        return now
+    return max(now, recent[-max_requests] + period)
 
 
 class RateLimiter(Protocol):
@@ -57,9 +69,7 @@ class SlidingWindowLimiter:
         """Reserve the earliest slot that keeps the window rule, then sleep until it."""
         with self._lock:
             now = self._clock()
-            slot = now
-            if len(self._slots) == self.max_requests:
-                slot = max(now, self._slots[0] + self.period)
+            slot = next_slot(self._slots, now, max_requests=self.max_requests, period=self.period)
             self._slots.append(slot)
         if slot > now:
             self._sleep(slot - now)

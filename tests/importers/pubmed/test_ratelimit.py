@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from importers.pubmed import SlidingWindowLimiter, ncbi_rate_limiter, process_rate_limiter
+from importers.pubmed import (
+    SlidingWindowLimiter,
+    ncbi_rate_limiter,
+    next_slot,
+    process_rate_limiter,
+)
 from tests.fakes.eutils_server import max_in_window
 from tests.importers.pubmed.conftest import VirtualClock
 
@@ -70,3 +75,18 @@ def test_clients_without_their_own_limiter_share_the_process_one() -> None:
     assert process_rate_limiter(has_api_key=False) is keyless
     assert keyless is not keyed
     assert (keyless.max_requests, keyed.max_requests) == (3, 10)
+
+
+@pytest.mark.parametrize(
+    ("recent", "now", "expected"),
+    [
+        ([], 5.0, 5.0),  # nothing sent yet
+        ([4.0, 4.5], 5.0, 5.0),  # fewer than the limit in the window
+        ([4.0, 4.5, 4.9], 5.0, 5.1),  # the window is full until the oldest slides out
+        ([1.0, 2.0, 4.0, 4.5, 4.9], 5.0, 5.1),  # only the latest max_requests count
+        ([1.0, 1.1, 1.2], 5.0, 5.0),  # all long gone
+        ([4.0, 5.5, 6.0], 5.0, 5.1),  # slots reserved in the future by waiting threads
+    ],
+)
+def test_next_slot(recent: list[float], now: float, expected: float) -> None:
+    assert next_slot(recent, now, max_requests=3, period=1.1) == pytest.approx(expected)
