@@ -116,6 +116,14 @@ def _corroborated(scores: FieldScores, config: DedupConfig) -> bool:
 _JOURNAL_MISMATCH = 50.0
 
 
+def _full_citation(scores: FieldScores) -> bool:
+    return (
+        scores.year is Agreement.SAME
+        and scores.volume is Agreement.SAME
+        and scores.page is Agreement.SAME
+    )
+
+
 def _same_paper(scores: FieldScores) -> bool:
     """Online and print pagination, or a typo: same DOI, title, authors and volume."""
     return (
@@ -130,6 +138,8 @@ def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) 
     if scores.page is Agreement.DIFFERENT and not _same_paper(scores):
         # A DOI copied onto the wrong record, or one DOI for a whole supplement of abstracts.
         return Verdict(Decision.MAYBE, f"same {name} but pages differ ({describe(scores)})")
+    if _high(scores.authors, 90) and _high(scores.title, 50) and _full_citation(scores):
+        return Verdict(Decision.DUPLICATE, f"same {name} and citation, {describe(scores)}")
     if scores.title is not None and scores.title < config.title_same_identifier:
         return Verdict(Decision.MAYBE, f"same {name} but titles differ ({describe(scores)})")
     if scores.title is None:

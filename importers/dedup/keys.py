@@ -64,6 +64,7 @@ _GLUED_BOUNDARY = re.compile(
     r"(?<=[a-z])(?<!\bMc)(?<!\bMac)(?<!\bLe)(?<!\bDe)(?<!\bDi)(?<!\bDu)(?<!\bLa)(?<!\bVan)"
     r"(?=[A-Z][a-z])|(?<=\b[A-Z][A-Z])(?=[A-Z][a-z])|(?<=\b[A-Z])(?=[A-Z][a-z])"
 )
+_COCHRANE_NUMBER = re.compile(r"cd\d{6}")
 _COCHRANE_VERSION = re.compile(r"(?<=^10\.1002/14651858\.cd\d{6})\.pub\d+$")
 _NOT_DIGIT = re.compile(r"\D+")
 _PARTICLES = frozenset(
@@ -251,6 +252,12 @@ def record_kind(ref: Reference, title: str) -> Kind:
     return Kind.ARTICLE
 
 
+def _cochrane_doi(pages: str) -> str:
+    """A Cochrane review's article number (``CD001186`` in the pages field) fixes its DOI."""
+    number = pages.strip().lower()
+    return f"10.1002/14651858.{number}" if _COCHRANE_NUMBER.fullmatch(number) else ""
+
+
 def _completeness(ref: Reference) -> int:
     """How complete a record is: the most complete one of a cluster is kept."""
     filled = (ref.title, ref.journal, ref.volume, ref.issue, ref.pages, ref.doi, ref.pmid)
@@ -273,7 +280,7 @@ def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
         journal="" if is_placeholder(ref.journal) else fold(ref.journal),
         volume=first_number(ref.volume),
         first_page=first_page(ref.pages),
-        doi=normalize_doi(ref.doi),
+        doi=normalize_doi(ref.doi) or _cochrane_doi(ref.pages),
         pmid=(ref.pmid or "").strip(),
         title_digits=_NOT_DIGIT.sub("", title),
         abstract=abstract[:abstract_chars],
