@@ -138,9 +138,10 @@ def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) 
     if scores.page is Agreement.DIFFERENT and not _same_paper(scores):
         # A DOI copied onto the wrong record, or one DOI for a whole supplement of abstracts.
         return Verdict(Decision.MAYBE, f"same {name} but pages differ ({describe(scores)})")
-    if _high(scores.authors, 90) and _high(scores.title, 50) and _full_citation(scores):
-        return Verdict(Decision.DUPLICATE, f"same {name} and citation, {describe(scores)}")
     if scores.title is not None and scores.title < config.title_same_identifier:
+        if _high(scores.authors, 90) and _high(scores.title, 50) and _full_citation(scores):
+            # A reworded title ("Case 17-2012" with or without its series name).
+            return Verdict(Decision.DUPLICATE, f"same {name} and citation, {describe(scores)}")
         return Verdict(Decision.MAYBE, f"same {name} but titles differ ({describe(scores)})")
     if scores.title is None:
         return Verdict(Decision.MAYBE, f"same {name}, one title missing ({describe(scores)})")
