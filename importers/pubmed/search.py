@@ -105,11 +105,11 @@ class _Searcher:
                 raise SliceTooLarge(dates.start, dates_count, self.ceiling)
             pages = [(half, self.esearch(half)) for half in dates.halves()]
             _check_date_filter_applied(dates, dates_count, [page.count for _, page in pages])
-            for half, page in reversed(pages):
+            for _, page in pages:
                 if page.count <= self.ceiling:
                     merged.update(dict.fromkeys(page.ids))
-                else:
-                    pending.append((half, page.count))
+            # Reversed so the earlier half is searched first (a stack pops from the end).
+            pending.extend((half, p.count) for half, p in reversed(pages) if p.count > self.ceiling)
         return merged
 
 

@@ -90,7 +90,7 @@ class FakeEutilsServer:
         self,
         *,
         enforce_rate: bool = True,
-        timeout_delay: float = 0.5,
+        timeout_delay: float = 1.5,
         ignore_dates: bool = False,
         ceiling: int = CEILING,
     ) -> None:

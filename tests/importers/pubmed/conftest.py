@@ -65,8 +65,9 @@ def policing_server() -> Iterator[FakeEutilsServer]:
 
 @pytest.fixture
 def http() -> Iterator[httpx.Client]:
-    # A short timeout so the TIMEOUT fault (the server waits 0.5 s) trips quickly.
-    with httpx.Client(timeout=httpx.Timeout(0.25)) as client:
+    # Short enough for the TIMEOUT fault (the server waits 1.5 s) to trip it quickly, long
+    # enough for a normal answer on a busy machine.
+    with httpx.Client(timeout=httpx.Timeout(1.0)) as client:
         yield client
 
 
