@@ -1,0 +1,100 @@
+"""Ranker: relevance learnt from the decisions given, cold start, determinism, edge cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from screening.prioritize import Ranker, record_text
+
+STATIN = "statin randomised controlled trial cardiovascular events"
+TEXTS = [
+    "bus timetable commuters waiting city",
+    "soil nitrogen winter wheat fertiliser",
+    f"{STATIN} placebo",
+    "finch song dialects island archipelago",
+    "glacier retreat satellite imagery alpine",
+    f"{STATIN} older adults mortality",
+    "bus rapid transit commuter survey city",
+    "wheat yield drought soil moisture",
+    f"high-intensity {STATIN} prevention",
+    "finch beak size drought island",
+    f"{STATIN} diabetes placebo",
+    "medieval trade routes hanseatic league",
+]
+RELEVANT = {2, 5, 8, 10}
+
+
+def test_obviously_relevant_texts_are_ranked_first() -> None:
+    ranker = Ranker(TEXTS)
+    order = ranker.rank({2: True, 0: False, 1: False})
+    assert set(order[:3].tolist()) == RELEVANT - {2}
+
+
+def test_ranking_covers_exactly_the_unlabelled_records() -> None:
+    order = Ranker(TEXTS).rank({2: True, 0: False})
+    assert sorted(order.tolist()) == [i for i in range(len(TEXTS)) if i not in {0, 2}]
+
+
+@pytest.mark.parametrize(
+    "labelled",
+    [{}, {0: False, 1: False}, {2: True}, {2: True, 5: True}],
+    ids=["nothing", "only-exclusions", "one-inclusion", "only-inclusions"],
+)
+def test_cold_start_keeps_file_order_until_one_of_each(labelled: dict[int, bool]) -> None:
+    order = Ranker(TEXTS).rank(labelled)
+    assert order.tolist() == [i for i in range(len(TEXTS)) if i not in labelled]
+
+
+def test_same_seed_gives_same_order_and_seed_only_breaks_ties() -> None:
+    texts = ["cardiac statin trial", "garden birds", *["identical filler text"] * 30]
+    ranker = Ranker(texts)
+    labelled = {0: True, 1: False}
+    first = ranker.rank(labelled, seed=7)
+    assert np.array_equal(first, ranker.rank(labelled, seed=7))
+    orders = {tuple(ranker.rank(labelled, seed=seed).tolist()) for seed in range(5)}
+    assert len(orders) > 1  # identical texts tie; different seeds order them differently
+    assert all(sorted(order) == list(range(2, 32)) for order in orders)
+
+
+def test_trains_on_exactly_what_it_is_given_and_keeps_no_memory() -> None:
+    ranker = Ranker(TEXTS)
+    fresh = Ranker(TEXTS).rank({2: True, 0: False})
+    ranker.rank({0: True, 2: False, 5: False})  # another reviewer's unsettled votes, say
+    assert np.array_equal(ranker.rank({2: True, 0: False}), fresh)
+
+
+def test_other_decisions_change_the_ranking() -> None:
+    ranker = Ranker(TEXTS)
+    statin_first = ranker.rank({2: True, 0: False})
+    bus_first = ranker.rank({0: True, 2: False})
+    assert statin_first[0] in RELEVANT
+    assert bus_first[0] == 6  # the other bus/commuter record
+
+
+def test_titles_without_abstracts_still_rank() -> None:
+    titles = [record_text(text.split()[0] + " " + text.split()[-1], "") for text in TEXTS]
+    order = Ranker(titles).rank({2: True, 0: False})
+    assert sorted(order.tolist()) == [i for i in range(len(TEXTS)) if i not in {0, 2}]
+
+
+@pytest.mark.parametrize(
+    "texts", [["", "", "", ""], ["a", "b", "", "c"]], ids=["empty", "no-words"]
+)
+def test_texts_without_usable_words_fall_back_to_file_order(texts: list[str]) -> None:
+    assert Ranker(texts).rank({0: True, 1: False}).tolist() == [2, 3]
+
+
+def test_everything_labelled_leaves_nothing_to_rank() -> None:
+    labelled = {i: i in RELEVANT for i in range(len(TEXTS))}
+    assert Ranker(TEXTS).rank(labelled).tolist() == []
+
+
+def test_unknown_record_index_is_refused() -> None:
+    with pytest.raises(IndexError, match="outside"):
+        Ranker(TEXTS).rank({len(TEXTS): True})
+
+
+def test_record_text_joins_present_parts_only() -> None:
+    assert record_text(" Title ", "", ["k1", "k2"], "J Med") == "Title k1 k2 J Med"
+    assert record_text("", "") == ""
