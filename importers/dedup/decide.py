@@ -64,11 +64,14 @@ def _same_citation(left: MatchKeys, right: MatchKeys) -> bool:
 
 
 def _kinds_known(left: MatchKeys, right: MatchKeys) -> bool:
-    """A meeting name in one journal field says nothing when the other record has no journal."""
+    """Whether differing kinds really mean two items (an abstract and the paginated article)."""
     kinds = {left.kind, right.kind}
-    if kinds == {Kind.ABSTRACT, Kind.ARTICLE}:
-        return bool(left.journal and right.journal)
-    return True
+    if kinds != {Kind.ABSTRACT, Kind.ARTICLE}:
+        return True
+    article = left if left.kind is Kind.ARTICLE else right
+    # One DOI, or an unpaginated record in the meeting's journal: both are the abstract.
+    same_doi = bool(left.doi) and left.doi == right.doi
+    return bool(left.journal and right.journal and article.first_page) and not same_doi
 
 
 def _fmt(score: float | None) -> str:

@@ -64,6 +64,9 @@ _GLUED_BOUNDARY = re.compile(
     r"(?<=[a-z])(?<!\bMc)(?<!\bMac)(?<!\bLe)(?<!\bDe)(?<!\bDi)(?<!\bDu)(?<!\bLa)(?<!\bVan)"
     r"(?=[A-Z][a-z])|(?<=\b[A-Z][A-Z])(?=[A-Z][a-z])|(?<=\b[A-Z])(?=[A-Z][a-z])"
 )
+_CUT_VOLUME = re.compile(r"\d+\)")
+_FIGURE_SUFFIX = re.compile(r"\.g\d{3}$")
+_ISSN_ONLY = re.compile(r"\d{7}[\dx]")
 _COCHRANE_NUMBER = re.compile(r"cd\d{6}")
 _COCHRANE_VERSION = re.compile(r"(?<=^10\.1002/14651858\.cd\d{6})\.pub\d+$")
 _NOT_DIGIT = re.compile(r"\D+")
@@ -108,7 +111,8 @@ _COMMENT = re.compile(
     r"|letter to the editor|editorial comment)\b"
     r"|^(?:\w+ ){0,3}(?:comments? on|reply to|response to|in response to)\b"
 )
-_MEETING = re.compile(r"\b(?:conference|congress|meeting|symposium|abstracts?|proceedings)\b")
+# Meeting words in a journal field mark an abstract ("Proceedings of ..." is often a journal).
+_MEETING = re.compile(r"\b(?:conference|congress|meeting|symposium)\b")
 
 
 def fix_mojibake(text: str) -> str:
@@ -139,10 +143,9 @@ def normalize_title(title: str) -> str:
     """Title for comparison: brackets of translated titles and language tags dropped."""
     if is_placeholder(title):
         return ""
-    text = title.strip()
+    text = _TRAILING_NOTE.sub("", title.strip())
     if text.startswith("[") and text.rstrip(". ").endswith("]"):
         text = text.strip("[]. ")  # a translated title, bracketed as a whole
-    text = _TRAILING_NOTE.sub("", text)
     words = fold(text)
     for pattern, replacement in _SPELLING:
         words = pattern.sub(replacement, words)
@@ -153,14 +156,18 @@ def normalize_doi(value: str | None) -> str:
     """The bare lower-case DOI inside a URL, ``doi:`` form or ``ARTN 32\\n10...`` field."""
     if not value:
         return ""
-    match = _DOI.search(unquote(value))
+    match = _DOI.search(html.unescape(unquote(value)))
     if not match:
         return ""
     doi = match.group(0).lower().rstrip(".,;)]")
-    # Cochrane's ".pub3" names a version of the same review, not another work.
-    doi = _COCHRANE_VERSION.sub("", doi)
+    # Cochrane's ".pub3" names a version of the same review; ".g001" a figure of the article.
+    doi = _FIGURE_SUFFIX.sub("", _COCHRANE_VERSION.sub("", doi))
+    prefix, _, suffix = doi.partition("/")
     # Punctuation inside DOIs varies between exports ("_12" vs "-12"); letters and digits decide.
-    return re.sub(r"[^a-z0-9/.]", "", doi)
+    suffix = _NON_ALNUM.sub("", suffix)
+    if _ISSN_ONLY.fullmatch(suffix):
+        return ""  # a journal's DOI prefix and ISSN, not an article's DOI
+    return f"{prefix}/{suffix}"
 
 
 def split_authors(value: str) -> tuple[str, ...]:
@@ -252,10 +259,15 @@ def record_kind(ref: Reference, title: str) -> Kind:
     return Kind.ARTICLE
 
 
+def _volume(value: str) -> str:
+    """Volume number; a lone ``2)`` is the tail of a cut supplement note, not a volume."""
+    return "" if _CUT_VOLUME.fullmatch(value.strip()) else first_number(value)
+
+
 def _cochrane_doi(pages: str) -> str:
     """A Cochrane review's article number (``CD001186`` in the pages field) fixes its DOI."""
     number = pages.strip().lower()
-    return f"10.1002/14651858.{number}" if _COCHRANE_NUMBER.fullmatch(number) else ""
+    return normalize_doi(f"10.1002/14651858.{number}") if _COCHRANE_NUMBER.fullmatch(number) else ""
 
 
 def _completeness(ref: Reference) -> int:
@@ -278,7 +290,7 @@ def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
         first_author=surnames[0] if surnames else "",
         year=ref.year,
         journal="" if is_placeholder(ref.journal) else fold(ref.journal),
-        volume=first_number(ref.volume),
+        volume=_volume(ref.volume),
         first_page=first_page(ref.pages),
         doi=normalize_doi(ref.doi) or _cochrane_doi(ref.pages),
         pmid=(ref.pmid or "").strip(),
