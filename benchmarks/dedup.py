@@ -139,6 +139,23 @@ def _combined_input(workdir: Path) -> Path:
     return path
 
 
+def _row(name: str, workdir: Path, peer_live: float | None, peer_set: str) -> str:
+    """One table row: our run and scores beside the peer's stored scores and timing."""
+    figures = _child(DATA / name / "records.csv", workdir, name)
+    scores = _evaluate(DATA / name / "truth.csv", workdir / f"{name}.pred.csv")
+    peer = json.loads((DATA / name / "peer_bibdedupe_eval.json").read_text())
+    peer_timing = json.loads((DATA / name / "peer_bibdedupe_timing.json").read_text())
+    peer_rate = f"{peer_timing['records_per_s']:.0f}"
+    if name == peer_set and peer_live is not None:
+        peer_rate += f" (live {peer_live:.0f})"
+    rate = figures["records"] / figures["seconds"]
+    return (
+        f"| {name} | {figures['records']:.0f} | {scores['precision']:.5f} | "
+        f"{scores['recall']:.4f} | {scores['F1']:.4f} | {peer['F1']:.4f} | "
+        f"{figures['maybe']:.0f} | {rate:.0f} | {peer_rate} | {figures['peak_mb']:.0f} |"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child", nargs=3, type=Path)
@@ -170,19 +187,7 @@ def main() -> int:
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
         for name in args.sets.split(","):
-            figures = _child(DATA / name / "records.csv", workdir, name)
-            scores = _evaluate(DATA / name / "truth.csv", workdir / f"{name}.pred.csv")
-            peer = json.loads((DATA / name / "peer_bibdedupe_eval.json").read_text())
-            peer_timing = json.loads((DATA / name / "peer_bibdedupe_timing.json").read_text())
-            peer_rate = f"{peer_timing['records_per_s']:.0f}"
-            if name == args.peer_set and peer_live is not None:
-                peer_rate += f" (live {peer_live:.0f})"
-            rate = figures["records"] / figures["seconds"]
-            print(
-                f"| {name} | {figures['records']:.0f} | {scores['precision']:.5f} | "
-                f"{scores['recall']:.4f} | {scores['F1']:.4f} | {peer['F1']:.4f} | "
-                f"{figures['maybe']:.0f} | {rate:.0f} | {peer_rate} | {figures['peak_mb']:.0f} |"
-            )
+            print(_row(name, workdir, peer_live, args.peer_set), flush=True)
         if not args.no_combined:
             figures = _child(_combined_input(workdir), workdir, "combined")
             print(
