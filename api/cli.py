@@ -134,12 +134,14 @@ def _create_user(args: argparse.Namespace) -> int:
         )
         return 2
     engine = make_engine(Settings().database_url)
-    with Session(engine) as session, session.begin():
-        user = create_user(
-            session, email=email, name=args.name, password=password, is_admin=args.admin
-        )
-        print(f"created user {user.id} <{user.email}>{' (admin)' if user.is_admin else ''}")
-    engine.dispose()
+    try:
+        with Session(engine) as session, session.begin():
+            user = create_user(
+                session, email=email, name=args.name, password=password, is_admin=args.admin
+            )
+            print(f"created user {user.id} <{user.email}>{' (admin)' if user.is_admin else ''}")
+    finally:
+        engine.dispose()
     return 0
 
 

@@ -1,0 +1,82 @@
+"""Database fixtures: every DB test runs on SQLite, and on PostgreSQL when
+``WINNOW_TEST_DATABASE_URL`` points at one (``make test`` starts one when it can).
+
+Both lanes run on a schema built by the Alembic migrations, not by ``create_all``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+import api.security
+from api.db import make_engine
+from api.migrate import upgrade_to_head
+
+TEST_DATABASE_URL = os.environ.get("WINNOW_TEST_DATABASE_URL") or None
+
+
+def pytest_report_header() -> str:
+    return f"winnow database lane: {'postgresql' if TEST_DATABASE_URL else 'sqlite'}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Still argon2id, with the cheapest parameters: production's cost is deliberate, tests' is not.
+    monkeypatch.setattr(
+        api.security, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (cheaper than migrating each time)."""
+    path = tmp_path_factory.mktemp("template") / "winnow.db"
+    upgrade_to_head(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    assert TEST_DATABASE_URL is not None
+    engine = make_engine(TEST_DATABASE_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade_to_head(TEST_DATABASE_URL)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database for one test (PostgreSQL is emptied again afterwards)."""
+    if TEST_DATABASE_URL:
+        postgres: Engine = request.getfixturevalue("postgres_engine")
+        yield TEST_DATABASE_URL
+        _truncate_all(postgres)
+        return
+    template: Path = request.getfixturevalue("sqlite_template")
+    path = tmp_path / "winnow.db"
+    shutil.copyfile(template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def _truncate_all(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
