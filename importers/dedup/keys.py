@@ -102,6 +102,8 @@ _MONTHS = {
     )
 }
 _ERRATUM = re.compile(r"^(?:erratum|errata|corrigendum|correction|publisher s note)\b")
+# Web of Science cites the corrected article in an erratum's title: "(vol 360, pg 542, 2009)".
+_WOS_ERRATUM = re.compile(r"\(vol\.? \d+,? pg\.? \w+", re.I)
 _RETRACTION = re.compile(r"^(?:retraction|retracted|notice of retraction|withdrawn)\b")
 _KIND_SUFFIX = re.compile(
     r"\b(?:reply|response|author s reply|erratum|errata|corrigendum|correction|retraction|comment)$"
@@ -238,7 +240,7 @@ def first_number(value: str) -> str:
 
 
 def record_kind(ref: Reference, title: str) -> Kind:
-    if _ERRATUM.match(title):
+    if _ERRATUM.match(title) or _WOS_ERRATUM.search(ref.title):
         return Kind.ERRATUM
     if _RETRACTION.match(title):
         return Kind.RETRACTION

@@ -130,6 +130,7 @@ def test_fold_drops_case_punctuation_and_diacritics() -> None:
     ("title", "journal", "kind"),
     [
         ("Erratum: Remote preconditioning", "Lancet", Kind.ERRATUM),
+        ("Remote preconditioning (vol 360, pg 542, 2009)", "Lancet", Kind.ERRATUM),
         ("Remote preconditioning - Reply", "Lancet", Kind.COMMENT),
         ("Comment on: remote preconditioning", "Lancet", Kind.COMMENT),
         ("WITHDRAWN: Immunoglobulin for RSV", "Cochrane Database Syst Rev", Kind.RETRACTION),
