@@ -36,6 +36,17 @@ def record_text(title: str, abstract: str, keywords: Sequence[str] = (), journal
     return " ".join(part.strip() for part in parts if part and part.strip())
 
 
+def visible_decisions(
+    settled: Mapping[RecordIndex, bool], own_votes: Mapping[RecordIndex, bool]
+) -> dict[RecordIndex, bool]:
+    """What one reviewer's queue may learn from in dual mode: settled decisions plus own votes.
+
+    Other reviewers' unsettled votes are never an input (blinding). A settled decision overrides
+    the reviewer's own earlier vote on the same record.
+    """
+    return {**own_votes, **settled}
+
+
 class Ranker:
     """Built once per review stage from its record texts; `rank` retrains on the decisions given.
 
@@ -61,15 +72,15 @@ class Ranker:
         included (True) or excluded (False). The model trains on exactly these decisions and
         nothing else, so in dual-screening mode the caller passes only settled decisions plus the
         requesting reviewer's own votes (blinding). Until `labelled` holds at least one inclusion
-        and one exclusion (cold start) the order is the default file order. `seed` only breaks
-        exact score ties, so a given seed always gives the same order.
+        and one exclusion (cold start) the order is the default file order. `seed` fixes the
+        solver's shuffling and breaks exact score ties: a given seed always gives the same order.
         """
         unlabelled = self._unlabelled(labelled)
         labels = np.fromiter(labelled.values(), dtype=bool, count=len(labelled))
         if self._features is None or labels.all() or not labels.any():
             return unlabelled
         indices = np.fromiter(labelled.keys(), dtype=np.intp, count=len(labelled))
-        scores = self._fit_and_score(indices, labels, unlabelled)
+        scores = self._fit_and_score(indices, labels, unlabelled, seed)
         tie_break = np.random.default_rng(seed).permutation(len(unlabelled))
         return unlabelled[np.lexsort((tie_break, -scores))]
 
@@ -83,14 +94,18 @@ class Ranker:
         return np.flatnonzero(mask)
 
     def _fit_and_score(
-        self, indices: NDArray[np.intp], labels: NDArray[np.bool_], candidates: NDArray[np.intp]
+        self,
+        indices: NDArray[np.intp],
+        labels: NDArray[np.bool_],
+        candidates: NDArray[np.intp],
+        seed: int,
     ) -> NDArray[np.float64]:
         n_included = int(labels.sum())
         n_excluded = len(labels) - n_included
         # Inclusions are rare; weigh exclusions down so the classes count about 9.8 : 1.
         exclusion_weight = n_included / (INCLUSION_BALANCE_RATIO * n_excluded)
         weights = np.where(labels, 1.0, exclusion_weight)
-        model = LinearSVC(C=SVM_C)
+        model = LinearSVC(C=SVM_C, random_state=seed)  # liblinear shuffles its updates
         with warnings.catch_warnings():
             # An unconverged fit still ranks sensibly; a warning would only alarm the caller.
             warnings.simplefilter("ignore", ConvergenceWarning)

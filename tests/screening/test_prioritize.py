@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
-from screening.prioritize import Ranker, record_text
+from screening.prioritize import Ranker, record_text, visible_decisions
 
 STATIN = "statin randomised controlled trial cardiovascular events"
 TEXTS = [
@@ -98,3 +100,21 @@ def test_unknown_record_index_is_refused() -> None:
 def test_record_text_joins_present_parts_only() -> None:
     assert record_text(" Title ", "", ["k1", "k2"], "J Med") == "Title k1 k2 J Med"
     assert record_text("", "") == ""
+
+
+def test_dual_mode_queue_learns_from_settled_decisions_and_own_votes_only() -> None:
+    settled = {0: False, 2: True}
+    own_votes = {5: True, 2: False}  # a settled decision overrides the reviewer's own vote
+    assert visible_decisions(settled, own_votes) == {5: True, 0: False, 2: True}
+    order = Ranker(TEXTS).rank(visible_decisions(settled, own_votes))
+    assert 5 not in order  # already voted by this reviewer
+    assert set(order[:2].tolist()) == {8, 10}
+
+
+def test_one_ranker_serves_concurrent_retrains_like_sequential_ones() -> None:
+    ranker = Ranker(TEXTS)
+    requests = [{2: True, 0: False}, {0: True, 2: False}, {5: True, 1: False, 3: False}] * 4
+    sequential = [ranker.rank(labelled).tolist() for labelled in requests]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        concurrent = [order.tolist() for order in pool.map(ranker.rank, requests)]
+    assert concurrent == sequential
