@@ -69,9 +69,12 @@ def _kinds_known(left: MatchKeys, right: MatchKeys) -> bool:
     if kinds != {Kind.ABSTRACT, Kind.ARTICLE}:
         return True
     article = left if left.kind is Kind.ARTICLE else right
-    # One DOI, or an unpaginated record in the meeting's journal: both are the abstract.
+    # One DOI, one printed citation, or an unpaginated record in the meeting's journal:
+    # both records are the abstract.
     same_doi = bool(left.doi) and left.doi == right.doi
-    return bool(left.journal and right.journal and article.first_page) and not same_doi
+    if same_doi or _same_citation(left, right):
+        return False
+    return bool(left.journal and right.journal and article.first_page)
 
 
 def _fmt(score: float | None) -> str:
