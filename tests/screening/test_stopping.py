@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from screening.stopping import InvalidEstimateInput, estimate_remaining
+from screening.stopping import (
+    InvalidEstimateInput,
+    estimate_from_random_sample,
+    estimate_remaining,
+)
 
 
 def _covered(order: np.ndarray, screened: int) -> bool:
@@ -38,7 +42,7 @@ def test_interval_still_covers_when_relevant_records_come_early() -> None:
 def test_point_is_the_window_rate_scaled_to_what_remains() -> None:
     decisions = [True] * 10 + [False] * 90 + [True] * 5 + [False] * 95
     estimate = estimate_remaining(decisions, 500)
-    assert (estimate.window, estimate.relevant_in_window) == (100, 5)
+    assert (estimate.sample_size, estimate.relevant_in_sample) == (100, 5)
     assert estimate.point == pytest.approx(25.0)
     assert 25 < estimate.upper <= 500
     assert "Callaghan" in estimate.method
@@ -66,3 +70,33 @@ def test_nothing_left_means_nothing_remains() -> None:
 def test_impossible_inputs_are_refused(unscreened: int, confidence: float) -> None:
     with pytest.raises(InvalidEstimateInput):
         estimate_remaining([True], unscreened, confidence=confidence)
+
+
+@pytest.mark.parametrize("prevalence", [0.005, 0.03, 0.15])
+def test_random_sample_interval_covers_the_truth_for_most_seeds(prevalence: float) -> None:
+    rng = np.random.default_rng(31337)
+    hits = 0
+    for _ in range(200):
+        unscreened = rng.random(1500) < prevalence
+        size = int(rng.integers(50, 600))
+        drawn = rng.permutation(1500)
+        estimate = estimate_from_random_sample(unscreened[drawn[:size]].tolist(), 1500)
+        truth = int(unscreened[drawn[size:]].sum())
+        hits += estimate.lower <= truth <= estimate.upper
+    assert hits >= 0.93 * 200  # nominal 95%, two-sided
+
+
+def test_random_sample_with_inclusions_rules_out_zero() -> None:
+    estimate = estimate_from_random_sample([True] * 5 + [False] * 95, 1100)
+    assert estimate.point == pytest.approx(50.0)
+    assert 0 < estimate.lower < 50 < estimate.upper < 1000
+    assert "random sample" in estimate.method
+    assert "not a certainty" in estimate.caveat
+
+
+def test_random_sample_edge_cases() -> None:
+    assert estimate_from_random_sample([], 40).point is None
+    everything = estimate_from_random_sample([True, False], 2)
+    assert (everything.point, everything.lower, everything.upper) == (0.0, 0, 0)
+    with pytest.raises(InvalidEstimateInput, match="larger"):
+        estimate_from_random_sample([False] * 3, 2)
