@@ -27,6 +27,17 @@ def pytest_report_header() -> str:
     return f"winnow database lane: {'postgresql' if TEST_DATABASE_URL else 'sqlite'}"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL lane run only the tests that touch a database; the pure ones ran on
+    the SQLite lane already and would only repeat themselves."""
+    if not TEST_DATABASE_URL:
+        return
+    keep = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     # Still argon2id, with the cheapest parameters: production's cost is deliberate, tests' is not.
