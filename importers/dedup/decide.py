@@ -156,13 +156,13 @@ def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) 
     return Verdict(Decision.DUPLICATE, f"same {name}, {describe(scores)}")
 
 
-def _certain(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> bool:
+def _certain(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: DedupConfig) -> bool:
     full_biblio = (
         scores.volume is Agreement.SAME
         and scores.page is Agreement.SAME
         and scores.year is Agreement.SAME
     )
-    if full_biblio and _citation_backs_title(left, scores, config):
+    if full_biblio and _citation_backs_title(left, right, scores, config):
         return True
     if not _high(scores.title, config.title_duplicate) or scores.year is Agreement.MISSING:
         return False
@@ -175,15 +175,17 @@ def _certain(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> bool:
     return full_biblio and scores.year is Agreement.SAME and _high(scores.title, 98)
 
 
-def _citation_backs_title(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> bool:
+def _citation_backs_title(
+    left: MatchKeys, right: MatchKeys, scores: FieldScores, config: DedupConfig
+) -> bool:
     """Same year, volume, first page and authors: a reworded or translated title still matches."""
     if scores.title is None or left.title_words < config.generic_title_words:
         return False
     if not _high(scores.authors, 90):
         return False
-    if _high(scores.title, config.title_maybe):
-        return True
-    # A translated title: only a long identical abstract can vouch for it.
+    if _high(scores.title, config.title_maybe) or left.translated or right.translated:
+        return True  # a "[translated title]" against the original-language one
+    # Otherwise only a long identical abstract can vouch for a different title.
     return _high(scores.abstract, 98) and len(left.abstract) >= config.abstract_chars // 2
 
 
@@ -192,7 +194,7 @@ def decide(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: Dedup
     blocker = conflict(left, right)
     if blocker is None and Agreement.SAME in (scores.doi, scores.pmid):
         return _same_identifier(left, scores, config)
-    if blocker is None and _certain(left, scores, config):
+    if blocker is None and _certain(left, right, scores, config):
         return Verdict(Decision.DUPLICATE, describe(scores))
     if _possible(scores, config):
         prefix = f"{blocker}: " if blocker else ""

@@ -28,6 +28,8 @@ class MatchKeys:
 
     title: str
     title_words: int
+    # The title is a translation ("[...]" in MEDLINE) or carries the original ("<ORIGINAL>").
+    translated: bool
     authors: str
     first_author: str
     year: int | None
@@ -288,6 +290,7 @@ def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
     return MatchKeys(
         title=title,
         title_words=len(title.split()),
+        translated=ref.title.lstrip(' "').startswith("[") or "<original>" in ref.title.lower(),
         authors=" ".join(surnames),
         first_author=surnames[0] if surnames else "",
         year=ref.year,

@@ -144,3 +144,23 @@ def test_progress_reaches_the_total_of_every_stage() -> None:
     assert ("keys", 2, 2) in seen
     assert ("pairs", 1, 1) in seen
     assert seen[-1] == ("clusters", 2, 2)
+
+
+def test_translated_title_matches_the_original_language_title_by_citation() -> None:
+    english = make_reference(
+        title="[Antibiotic prophylaxis in thoracic surgery: a controlled study]",
+        doi=None,
+        abstract="",
+    )
+    french = make_reference(
+        title="Antibioprophylaxie et antisepsie en chirurgie thoracique: etude controlee",
+        doi=None,
+        abstract="",
+    )
+    result = deduplicate([english, french])
+    assert _groups(result) == {(0, 1)}
+
+
+def test_different_titles_with_the_same_citation_are_not_merged_without_translation() -> None:
+    other = make_reference(title="Statins before cardiac surgery in older adults", doi=None)
+    assert _groups(deduplicate([make_reference(abstract=""), other])) == {(0,), (1,)}
