@@ -141,6 +141,9 @@ def _same_paper(scores: FieldScores) -> bool:
 
 def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> Verdict:
     name = "DOI" if scores.doi is Agreement.SAME else "PMID"
+    if not _high(scores.title, 50) and not _high(scores.authors, config.author_maybe):
+        # One DOI for a whole supplement or issue, shared by unrelated abstracts.
+        return Verdict(Decision.DISTINCT, f"same {name} on unrelated items ({describe(scores)})")
     if scores.page is Agreement.DIFFERENT and not _same_paper(scores):
         # A DOI copied onto the wrong record, or one DOI for a whole supplement of abstracts.
         return Verdict(Decision.MAYBE, f"same {name} but pages differ ({describe(scores)})")
@@ -196,10 +199,18 @@ def decide(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: Dedup
         return _same_identifier(left, scores, config)
     if blocker is None and _certain(left, right, scores, config):
         return Verdict(Decision.DUPLICATE, describe(scores))
-    if _possible(scores, config):
+    if blocker in _IDENTIFIER_CONFLICTS:
+        # Two registered identifiers: worth a person's look only if all else says "same".
+        worth_a_look = _certain(left, right, scores, config)
+    else:
+        worth_a_look = _possible(scores, config)
+    if worth_a_look:
         prefix = f"{blocker}: " if blocker else ""
         return Verdict(Decision.MAYBE, prefix + describe(scores))
     return Verdict(Decision.DISTINCT, describe(scores))
+
+
+_IDENTIFIER_CONFLICTS = frozenset({"different DOIs", "different PMIDs"})
 
 
 def _possible(scores: FieldScores, config: DedupConfig) -> bool:
