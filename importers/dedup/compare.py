@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from importers.dedup.keys import MatchKeys
 
@@ -90,21 +89,19 @@ def _optional_ratio(left: str, right: str, *, token_sort: bool = False) -> float
 def title_scores(
     records: Sequence[MatchKeys], pairs: Sequence[tuple[int, int]], *, score_cutoff: float
 ) -> dict[tuple[int, int], float]:
-    """Title ratio of every pair at or above ``score_cutoff``, batched per left record."""
-    partners: dict[int, list[int]] = defaultdict(list)
-    for left, right in pairs:
-        partners[left].append(right)
+    """Title ratio of every pair at or above ``score_cutoff`` (pairs below are left out).
+
+    Candidate pairs are sparse (about one per record), so one C call per pair beats the batch
+    APIs: measured on 56,601 pairs, ``fuzz.ratio`` took 0.05 s and ``process.extract`` grouped
+    by left record 0.36 s; ``process.cdist`` would also score the pairs blocking ruled out.
+    """
     scores: dict[tuple[int, int], float] = {}
-    for left, rights in partners.items():
-        query = records[left].title
-        if not query:
-            continue
-        choices = {right: records[right].title for right in rights if records[right].title}
-        matches = process.extract(
-            query, choices, scorer=fuzz.ratio, score_cutoff=score_cutoff, limit=None
-        )
-        for _, score, right in matches:
-            scores[left, right] = max(score, prefix_score(query, records[right].title))
+    for left, right in pairs:
+        a, b = records[left].title, records[right].title
+        if a and b:
+            score = fuzz.ratio(a, b, score_cutoff=score_cutoff)
+            if score:
+                scores[left, right] = max(score, prefix_score(a, b))
     return scores
 
 
