@@ -148,7 +148,8 @@ def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) 
         # A DOI copied onto the wrong record, or one DOI for a whole supplement of abstracts.
         return Verdict(Decision.MAYBE, f"same {name} but pages differ ({describe(scores)})")
     if scores.title is not None and scores.title < config.title_same_identifier:
-        if _high(scores.authors, 90) and _high(scores.title, 50) and _full_citation(scores):
+        backed = _full_citation(scores) or _high(scores.abstract, 95)
+        if _high(scores.authors, 90) and _high(scores.title, 50) and backed:
             # A reworded title ("Case 17-2012" with or without its series name).
             return Verdict(Decision.DUPLICATE, f"same {name} and citation, {describe(scores)}")
         return Verdict(Decision.MAYBE, f"same {name} but titles differ ({describe(scores)})")
