@@ -1,0 +1,48 @@
+"""SQLModel tables, one module per area; import from here."""
+
+from api.tables.accounts import ApiToken, LoginFailure, User
+from api.tables.base import JobStatus, SourceKind, UTCDateTime, str_enum, utc_now
+from api.tables.extraction import Extraction, ExtractionForm, ExtractionKind
+from api.tables.records import BatchKind, DuplicateLink, DuplicateStatus, ImportBatch, Record, Study
+from api.tables.reviews import AuditEvent, Job, Membership, Review, Source
+from api.tables.screening import (
+    Decision,
+    ExclusionReason,
+    FullText,
+    FullTextStatus,
+    RecordNote,
+    Resolution,
+    StageEvent,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "BatchKind",
+    "Decision",
+    "DuplicateLink",
+    "DuplicateStatus",
+    "ExclusionReason",
+    "Extraction",
+    "ExtractionForm",
+    "ExtractionKind",
+    "FullText",
+    "FullTextStatus",
+    "ImportBatch",
+    "Job",
+    "JobStatus",
+    "LoginFailure",
+    "Membership",
+    "Record",
+    "RecordNote",
+    "Resolution",
+    "Review",
+    "Source",
+    "SourceKind",
+    "StageEvent",
+    "Study",
+    "UTCDateTime",
+    "User",
+    "str_enum",
+    "utc_now",
+]
