@@ -1,0 +1,1 @@
+"""Subcommands of ``winnow``: each module has ``register(commands)`` adding its parsers."""

@@ -1,0 +1,75 @@
+"""``winnow serve`` and ``winnow migrate``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from api.db import make_engine
+from api.demo import DemoCredential
+from api.settings import Settings
+
+
+def register(commands: Any) -> None:
+    serve = commands.add_parser("serve", help="migrate the database and serve the API and web app")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (use several only with PostgreSQL)"
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="create a demo review and demo accounts, and print their passwords",
+    )
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", help="upgrade the database schema to the latest")
+    migrate.set_defaults(run=_migrate)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.demo import load_demo
+    from api.jobs import fail_interrupted_jobs
+    from api.migrate import upgrade_to_head
+
+    settings = Settings()
+    upgrade_to_head(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        failed = fail_interrupted_jobs(engine)
+        if failed:
+            print(f"marked {failed} interrupted job(s) failed", file=sys.stderr)
+        if args.demo:
+            _print_demo(load_demo(engine), args.host, args.port)
+    finally:
+        engine.dispose()
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _print_demo(credentials: Sequence[DemoCredential], host: str, port: int) -> None:
+    shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host
+    print("\nDemo accounts (passwords are new each start):", flush=True)
+    for credential in credentials:
+        print(f"  {credential.role:<10} {credential.email:<26} {credential.password}")
+    print(f"\nAPI docs: http://{shown}:{port}/docs\n", flush=True)
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from api.migrate import upgrade_to_head
+
+    upgrade_to_head(Settings().database_url)
+    print("database is at the latest schema")
+    return 0
