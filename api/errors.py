@@ -27,6 +27,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from importers.errors import ImporterError
+from screening.model import InvalidTransition, ScreeningError
+
 logger = logging.getLogger("winnow")
 
 
@@ -117,6 +120,20 @@ async def _winnow_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, type(exc).__name__, exc.detail, exc.headers)
 
 
+# Errors raised by the pure core, and the status each becomes; the first match wins, so list
+# subclasses before their bases.
+CORE_ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (InvalidTransition, 409),
+    (ScreeningError, 422),
+    (ImporterError, 422),
+)
+
+
+async def _core_error(_request: Request, exc: Exception) -> JSONResponse:
+    status = next(code for cls, code in CORE_ERROR_STATUS if isinstance(exc, cls))
+    return error_response(status, type(exc).__name__, str(exc))
+
+
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     kind = _KIND_BY_STATUS.get(exc.status_code, HTTPStatus(exc.status_code).phrase)
@@ -150,6 +167,8 @@ async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WinnowError, _winnow_error)
+    for core_error, _status in CORE_ERROR_STATUS:
+        app.add_exception_handler(core_error, _core_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)
