@@ -12,6 +12,7 @@ from api.tables.screening import (
     FullTextStatus,
     RecordNote,
     Resolution,
+    ScreeningClaim,
     StageEvent,
 )
 
@@ -37,6 +38,7 @@ __all__ = [
     "RecordNote",
     "Resolution",
     "Review",
+    "ScreeningClaim",
     "Source",
     "SourceKind",
     "StageEvent",

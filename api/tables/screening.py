@@ -117,3 +117,17 @@ class RecordNote(SQLModel, table=True):
     text: str = Field(default="", sa_type=sa.Text)
     tags: list[str] = Field(default_factory=list, sa_type=JSONType)
     created_at: datetime = Field(default_factory=utc_now, sa_type=Timestamp)
+
+
+class ScreeningClaim(SQLModel, table=True):
+    """A record served to a reviewer by ``next`` and not yet voted on: a short-lived hold, so two
+    reviewers asking at once are not both sent a record that needs only one more vote."""
+
+    __tablename__ = "screening_claim"
+    __table_args__ = (sa.UniqueConstraint("record_id", "stage", "reviewer_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True, ondelete="CASCADE")
+    record_id: int = Field(foreign_key="record.id", ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    stage: Stage = Field(sa_type=str_enum(Stage))
+    expires_at: datetime = Field(sa_type=Timestamp)
