@@ -3,6 +3,7 @@
 from api.tables.accounts import ApiToken, LoginFailure, User
 from api.tables.base import JobStatus, SourceKind, UTCDateTime, str_enum, utc_now
 from api.tables.extraction import Extraction, ExtractionForm, ExtractionKind
+from api.tables.ratelimit import RateSlot
 from api.tables.records import BatchKind, DuplicateLink, DuplicateStatus, ImportBatch, Record, Study
 from api.tables.reviews import AuditEvent, Job, Membership, Review, Source
 from api.tables.screening import (
@@ -34,6 +35,7 @@ __all__ = [
     "JobStatus",
     "LoginFailure",
     "Membership",
+    "RateSlot",
     "Record",
     "RecordNote",
     "Resolution",
