@@ -1,0 +1,108 @@
+// The one door to the server: the public JSON API under /api/v1 with a bearer token.
+const PREFIX = "/api/v1";
+const TOKEN_KEY = "winnow.token";
+
+export const session = {
+  get token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  set(token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+  },
+  clear() {
+    sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+export class ApiError extends Error {
+  constructor(status, kind, detail) {
+    super(detail || kind || `HTTP ${status}`);
+    this.status = status;
+    this.kind = kind;
+    this.detail = detail;
+  }
+}
+
+export function loginUrl() {
+  const here = location.pathname + location.search;
+  return here === "/login" || here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`;
+}
+
+async function send(path, { method = "GET", json, form, body, signal } = {}) {
+  const headers = { Accept: "application/json" };
+  if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  let payload = body;
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    payload = JSON.stringify(json);
+  } else if (form !== undefined) {
+    payload = form;
+  }
+  const response = await fetch(PREFIX + path, { method, headers, body: payload, signal });
+  if (response.status === 401 && !path.startsWith("/auth/")) {
+    session.clear();
+    location.assign(loginUrl());
+    throw new ApiError(401, "Unauthorized", "your session has ended; please sign in again");
+  }
+  if (!response.ok) {
+    let kind = "Error";
+    let detail = response.statusText;
+    try {
+      const problem = await response.json();
+      kind = problem.error || kind;
+      detail = problem.detail || detail;
+    } catch {
+      // not JSON: keep the status text
+    }
+    throw new ApiError(response.status, kind, detail);
+  }
+  return response;
+}
+
+/** JSON in, JSON out; resolves to null for 204 No Content. */
+export async function api(path, options = {}) {
+  const response = await send(path, options);
+  if (response.status === 204) return null;
+  const type = response.headers.get("Content-Type") || "";
+  return type.includes("json") ? response.json() : response.text();
+}
+
+/** The raw body as a Blob (PDFs, SVG, CSV), fetched with the token. */
+export async function apiBlob(path, options = {}) {
+  const response = await send(path, options);
+  return response.blob();
+}
+
+/** Whether a route exists on this server (404 for the route itself vs. for a row). */
+export function routeMissing(error) {
+  return error instanceof ApiError && error.status === 404 && error.detail === "Not Found";
+}
+
+/** Fetch a file with the token and hand it to the browser as a download. */
+export async function download(path, filename) {
+  const blob = await apiBlob(path);
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export async function login(email, password) {
+  const form = new URLSearchParams({ username: email, password });
+  const response = await send("/auth/token", { method: "POST", body: form });
+  const token = await response.json();
+  session.set(token.access_token);
+  return token;
+}
+
+export async function logout() {
+  try {
+    await send("/auth/token", { method: "DELETE" });
+  } finally {
+    session.clear();
+  }
+}

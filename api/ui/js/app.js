@@ -1,0 +1,153 @@
+// The app shell: finds the page for the URL, draws the top bar and the review's sections.
+import { api, loginUrl, logout, session, ApiError } from "./api.js";
+import { h, emptyState, errorText } from "./dom.js";
+
+// Mirrors api/permissions.py: what each role may do in a review.
+const ROLE_PERMISSIONS = {
+  lead: ["read", "manage_review", "manage_sources", "screen", "extract"],
+  reviewer: ["read", "screen", "extract"],
+  librarian: ["read", "manage_sources"],
+  viewer: ["read"],
+};
+
+export function can(role, permission) {
+  return (ROLE_PERMISSIONS[role] || []).includes(permission);
+}
+
+// Pages of a review, in the order of the section bar; `needs` is the permission to show it.
+export const REVIEW_SECTIONS = [
+  { path: "", page: "overview", label: "Overview", needs: "read" },
+  { path: "screen/title_abstract", page: "screen", label: "Screen", needs: "screen", match: "screen" },
+  { path: "conflicts", page: "conflicts", label: "Conflicts", needs: "manage_review" },
+  { path: "agreement", page: "agreement", label: "Agreement", needs: "read" },
+  { path: "sources", page: "sources", label: "Sources", needs: "read" },
+  { path: "duplicates", page: "duplicates", label: "Duplicates", needs: "manage_sources" },
+  { path: "extraction", page: "extraction", label: "Extraction", needs: "extract", match: "extraction" },
+  { path: "prisma", page: "prisma", label: "PRISMA", needs: "read" },
+  { path: "exports", page: "exports", label: "Exports", needs: "manage_review" },
+  { path: "settings", page: "settings", label: "Settings", needs: "manage_review" },
+];
+
+const ROUTES = [
+  { pattern: /^\/login\/?$/, page: "login", public: true },
+  { pattern: /^\/$/, page: "home" },
+  { pattern: /^\/reviews\/(\d+)\/?$/, page: "overview" },
+  { pattern: /^\/reviews\/(\d+)\/screen\/(title_abstract|full_text)$/, page: "screen" },
+  { pattern: /^\/reviews\/(\d+)\/settings$/, page: "settings" },
+  { pattern: /^\/reviews\/(\d+)\/sources$/, page: "sources" },
+  { pattern: /^\/reviews\/(\d+)\/conflicts$/, page: "conflicts" },
+  { pattern: /^\/reviews\/(\d+)\/agreement$/, page: "agreement" },
+  { pattern: /^\/reviews\/(\d+)\/prisma$/, page: "prisma" },
+  { pattern: /^\/reviews\/(\d+)\/exports$/, page: "exports" },
+  { pattern: /^\/reviews\/(\d+)\/duplicates$/, page: "duplicates" },
+  { pattern: /^\/reviews\/(\d+)\/extraction$/, page: "extraction" },
+  { pattern: /^\/reviews\/(\d+)\/extraction\/form$/, page: "extraction-form" },
+  { pattern: /^\/reviews\/(\d+)\/studies\/(\d+)\/extraction$/, page: "extract" },
+];
+
+// Pages whose module is shipped; sections for missing ones stay out of the bar.
+const AVAILABLE = new Set(["login", "home", "overview", "settings", "sources"]);
+
+function findRoute(pathname) {
+  for (const route of ROUTES) {
+    const match = pathname.match(route.pattern);
+    if (match) return { ...route, params: match.slice(1) };
+  }
+  return null;
+}
+
+function drawTopbar(me, review) {
+  const bar = document.getElementById("topbar");
+  bar.replaceChildren(
+    h(
+      "div",
+      { class: "topbar-inner" },
+      h("a", { class: "brand", href: "/" }, h("span", { class: "brand-mark", "aria-hidden": "true" }), "Winnow"),
+      review
+        ? h("span", { class: "crumb" }, h("span", { class: "crumb-sep", "aria-hidden": "true" }, "/"), h("a", { href: `/reviews/${review.id}` }, review.title))
+        : null,
+      h("span", { class: "spacer" }),
+      me
+        ? h(
+            "div",
+            { class: "user" },
+            h("span", { class: "user-name" }, me.name),
+            review ? h("span", { class: "badge" }, review.role) : null,
+            h("button", { type: "button", class: "btn btn-ghost btn-small", onclick: signOut }, "Sign out"),
+          )
+        : null,
+    ),
+  );
+}
+
+function drawSections(review, pathname) {
+  const nav = document.getElementById("review-nav");
+  if (!review) {
+    nav.hidden = true;
+    return;
+  }
+  const base = `/reviews/${review.id}`;
+  const list = h("ul", {});
+  for (const section of REVIEW_SECTIONS) {
+    if (!can(review.role, section.needs) || !AVAILABLE.has(section.page)) continue;
+    const href = section.path ? `${base}/${section.path}` : base;
+    const prefix = section.match ? `${base}/${section.match}` : href;
+    const current = section.path ? pathname.startsWith(prefix) : pathname === base || pathname === `${base}/`;
+    list.append(h("li", {}, h("a", { href, "aria-current": current ? "page" : null }, section.label)));
+  }
+  nav.replaceChildren(h("div", { class: "review-nav-inner" }, list));
+  nav.hidden = false;
+}
+
+async function signOut() {
+  await logout().catch(() => undefined);
+  location.assign("/login");
+}
+
+function showError(main, error) {
+  const notFound = error instanceof ApiError && error.status === 404;
+  main.replaceChildren(
+    h(
+      "div",
+      { class: "container" },
+      emptyState(
+        notFound ? "Not found" : "Something went wrong",
+        notFound ? "This page does not exist, or you are not a member of this review." : errorText(error),
+        h("a", { class: "btn btn-primary", href: "/" }, "Back to your reviews"),
+      ),
+    ),
+  );
+}
+
+async function start() {
+  const main = document.getElementById("main");
+  const route = findRoute(location.pathname);
+  if (!route || !AVAILABLE.has(route.page)) {
+    drawTopbar(null, null);
+    showError(main, new ApiError(404, "NotFound", "Not Found"));
+    return;
+  }
+  if (!route.public && !session.token) {
+    location.replace(loginUrl());
+    return;
+  }
+  try {
+    const ctx = { params: route.params, main };
+    if (!route.public) {
+      const rid = route.params[0] && route.page !== "home" ? Number(route.params[0]) : null;
+      [ctx.me, ctx.review] = await Promise.all([api("/users/me"), rid ? api(`/reviews/${rid}`) : null]);
+    }
+    drawTopbar(ctx.me, ctx.review);
+    drawSections(ctx.review, location.pathname);
+    const module = await import(`./pages/${route.page}.js`);
+    main.replaceChildren();
+    await module.render(ctx);
+    document.title = ctx.title ? `${ctx.title} · Winnow` : "Winnow";
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return;
+    console.error(error);
+    showError(main, error);
+  }
+}
+
+start();
