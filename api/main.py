@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from api.db import make_engine
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routes import auth, health, jobs, reviews, sources, users
+from api.routes import auth, full_text, health, jobs, reviews, screening, sources, studies, users
 from api.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -24,6 +24,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     reviews.router,
     sources.router,
     jobs.router,
+    screening.router,
+    full_text.router,
+    studies.router,
 )
 
 

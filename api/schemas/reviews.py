@@ -34,6 +34,17 @@ class RapidSettings(_Strict):
     agreement_metric: str = Field(default="kappa", pattern="^(kappa|pabak|percent_agreement)$")
     agreement_threshold: float = Field(default=0.6, ge=-1.0, le=1.0)
     verify_single_excludes: bool = True
+    # Records added to the dual set each time agreement is still below the threshold.
+    extra_dual_batch: int = Field(default=50, ge=1, le=10_000)
+
+    @model_validator(mode="after")
+    def _what_the_gate_supports(self) -> RapidSettings:
+        # The rapid gate is Cohen's kappa with every single exclusion verified (Cochrane RRMG).
+        if self.agreement_metric != "kappa":
+            raise ValueError("the rapid gate measures agreement with kappa only")
+        if not self.verify_single_excludes:
+            raise ValueError("rapid mode verifies every single exclusion (Cochrane RRMG)")
+        return self
 
 
 class StageSettings(_Strict):
@@ -53,6 +64,8 @@ class ReviewSettings(_Strict):
     title_abstract: StageSettings = Field(default_factory=StageSettings)
     full_text: StageSettings = Field(default_factory=StageSettings)
     keywords: Keywords = Field(default_factory=Keywords)
+    # Designated third reviewers (user ids) who may resolve conflicts besides the leads.
+    resolvers: list[int] = Field(default_factory=list, max_length=100)
 
 
 class ReviewCreate(_Strict):

@@ -22,6 +22,7 @@ from api.schemas.reviews import (
     SourceUpdate,
 )
 from api.services.audit import record_event
+from api.services.screening_records import seed_default_reasons
 from api.tables import Membership, Review, Source, User, utc_now
 
 
@@ -51,6 +52,7 @@ def create_review(session: Session, owner: User, data: ReviewCreate) -> Review:
     reviews.add(review)
     assert review.id is not None
     reviews.add(Membership(review_id=review.id, user_id=owner.id, role=Role.LEAD))
+    seed_default_reasons(session, review.id)
     record_event(
         session,
         actor=owner,

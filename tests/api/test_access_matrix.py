@@ -17,7 +17,9 @@ from fastapi.testclient import TestClient
 
 from api.main import API_PREFIX, ROUTERS
 from api.permissions import ROLE_PERMISSIONS, Permission, Role
-from tests.api.builders import Account, Builder
+from api.settings import Settings
+from tests.api.builders import Account, Builder, insert_duplicate_pair, screening_records
+from tests.fakes.eutils_server import FakeEutilsServer
 
 P = Permission
 EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
@@ -30,6 +32,32 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("GET", "/reviews/{rid}/sources"): P.READ,
     ("GET", "/reviews/{rid}/sources/{source_id}"): P.READ,
     ("PATCH", "/reviews/{rid}/sources/{source_id}"): P.MANAGE_SOURCES,
+    ("POST", "/reviews/{rid}/imports"): P.MANAGE_SOURCES,
+    ("GET", "/reviews/{rid}/imports"): P.READ,
+    ("POST", "/reviews/{rid}/imports/pubmed"): P.MANAGE_SOURCES,
+    ("GET", "/reviews/{rid}/records"): P.READ,
+    ("GET", "/reviews/{rid}/records/{record_id}"): P.READ,
+    ("POST", "/reviews/{rid}/dedup"): P.MANAGE_SOURCES,
+    ("GET", "/reviews/{rid}/duplicates"): P.READ,
+    ("POST", "/reviews/{rid}/duplicates/{link_id}"): P.MANAGE_SOURCES,
+    ("POST", "/reviews/{rid}/duplicates/{link_id}/undo"): P.MANAGE_SOURCES,
+    ("GET", "/reviews/{rid}/screening/{stage}/next"): P.SCREEN,
+    ("POST", "/reviews/{rid}/records/{record_id}/decisions"): P.SCREEN,
+    ("GET", "/reviews/{rid}/records/{record_id}/decisions"): P.READ,
+    ("GET", "/reviews/{rid}/conflicts"): P.MANAGE_REVIEW,
+    ("POST", "/reviews/{rid}/records/{record_id}/resolution"): P.SCREEN,
+    ("GET", "/reviews/{rid}/agreement"): P.READ,
+    ("GET", "/reviews/{rid}/progress"): P.READ,
+    ("GET", "/reviews/{rid}/screening/methods"): P.READ,
+    ("GET", "/reviews/{rid}/decisions/export"): P.MANAGE_REVIEW,
+    ("GET", "/reviews/{rid}/exclusion-reasons"): P.READ,
+    ("POST", "/reviews/{rid}/exclusion-reasons"): P.MANAGE_REVIEW,
+    ("POST", "/reviews/{rid}/records/{record_id}/notes"): P.SCREEN,
+    ("GET", "/reviews/{rid}/records/{record_id}/notes"): P.READ,
+    ("PUT", "/reviews/{rid}/records/{record_id}/full-text"): P.SCREEN,
+    ("GET", "/reviews/{rid}/records/{record_id}/full-text"): P.READ,
+    ("GET", "/reviews/{rid}/studies"): P.READ,
+    ("POST", "/reviews/{rid}/studies/{sid}/reports"): P.MANAGE_REVIEW,
 }
 
 
@@ -66,6 +94,118 @@ def _source(world: World) -> dict[str, Any]:
     return {"rid": world.review_id, "source_id": source["id"]}
 
 
+def _screen_record(world: World) -> dict[str, Any]:
+    [record_id] = screening_records(
+        world.build.engine, world.review_id, [("A trial", "An abstract")]
+    )
+    _last["record_id"] = record_id
+    return {"rid": world.review_id, "record_id": record_id}
+
+
+def _ta_stage(world: World) -> dict[str, Any]:
+    return {"rid": world.review_id, "stage": "title_abstract"}
+
+
+def _screen_conflict(world: World) -> dict[str, Any]:
+    """A record two other reviewers disagree on; the REVIEWER member is its designated resolver."""
+    params = _screen_record(world)
+    voters = [world.build.member(world.lead, world.review_id, "reviewer") for _ in range(2)]
+    resolver = world.members[Role.REVIEWER].id
+    response = world.build.client.patch(
+        f"{API_PREFIX}/reviews/{world.review_id}",
+        json={"settings": {"resolvers": [resolver]}},
+        headers=world.lead.headers,
+    )
+    assert response.status_code == 200, response.text
+    for voter, decision in zip(voters, ("include", "exclude"), strict=True):
+        world.build.client.post(
+            f"{API_PREFIX}/reviews/{world.review_id}/records/{params['record_id']}/decisions",
+            json={"stage": "title_abstract", "decision": decision},
+            headers=voter.headers,
+        )
+    return params
+
+
+def _stored_pdf(world: World) -> dict[str, Any]:
+    params = _screen_record(world)
+    response = world.build.client.put(
+        f"{API_PREFIX}/reviews/{world.review_id}/records/{params['record_id']}/full-text",
+        files={"file": ("paper.pdf", b"%PDF-1.4 matrix", "application/pdf")},
+        headers=world.lead.headers,
+    )
+    assert response.status_code == 200, response.text
+    return params
+
+
+def _study(world: World) -> dict[str, Any]:
+    _screen_record(world)
+    studies = world.build.client.get(
+        f"{API_PREFIX}/reviews/{world.review_id}/studies", headers=world.lead.headers
+    ).json()
+    return {"rid": world.review_id, "sid": studies[0]["id"]}
+
+
+_last: dict[str, int] = {}
+_TA_VOTE = {"stage": "title_abstract", "decision": "include"}
+
+
+def _duplicate_pair(status: str) -> Callable[[World], dict[str, Any]]:
+    def params(world: World) -> dict[str, Any]:
+        source = world.build.source(world.lead, world.review_id, f"Source {next(_names)}")
+        link_id = insert_duplicate_pair(world.build.engine, world.review_id, source["id"], status)
+        return {"rid": world.review_id, "link_id": link_id}
+
+    return params
+
+
+_upload_to: dict[str, int] = {}  # the source the next import request names
+_RIS = b"TY  - JOUR\nTI  - A matrix trial\nAU  - Lee, K\nER  - \n"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body: *data* as the file, *source_field* naming the latest source made."""
+
+    data: bytes
+    source_field: str
+
+
+def _body(body: Any) -> dict[str, Any]:
+    if isinstance(body, Upload):
+        form = {body.source_field: str(_upload_to["source_id"])}
+        return {"data": form, "files": {"file": ("matrix.ris", body.data, "text/plain")}}
+    return {"json": body}
+
+
+def _import_source(world: World) -> dict[str, Any]:
+    source = world.build.source(world.lead, world.review_id, f"Source {next(_names)}")
+    _upload_to["source_id"] = source["id"]
+    return {"rid": world.review_id}
+
+
+def _imported_record(world: World) -> dict[str, Any]:
+    _import_source(world)
+    response = world.build.client.post(
+        f"{API_PREFIX}/reviews/{world.review_id}/imports",
+        **_body(Upload(_RIS, "source_id")),
+        headers=world.lead.headers,
+    )
+    assert response.status_code == 201, response.text
+    records = world.build.client.get(
+        f"{API_PREFIX}/reviews/{world.review_id}/records",
+        params={"batch_id": response.json()["id"]},
+        headers=world.lead.headers,
+    )
+    return {"rid": world.review_id, "record_id": records.json()["items"][0]["id"]}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Iterator[Settings]:
+    """PubMed import jobs started by these tests fetch from a local fake, never from NCBI."""
+    with FakeEutilsServer(enforce_rate=False) as eutils:
+        yield settings.model_copy(update={"eutils_url": eutils.base_url})
+
+
 # How to make a valid request for each route: the path parameters and the JSON body.
 REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callable[[], Any]]] = {
     ("GET", "/reviews/{rid}"): (_plain, lambda: None),
@@ -77,6 +217,50 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ("GET", "/reviews/{rid}/sources"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/sources/{source_id}"): (_source, lambda: None),
     ("PATCH", "/reviews/{rid}/sources/{source_id}"): (_source, lambda: {"notes": "checked"}),
+    ("POST", "/reviews/{rid}/imports"): (_import_source, lambda: Upload(_RIS, "source_id")),
+    ("GET", "/reviews/{rid}/imports"): (_plain, lambda: None),
+    ("POST", "/reviews/{rid}/imports/pubmed"): (
+        _import_source,
+        lambda: {"query": "matrix", "source_id": _upload_to["source_id"]},
+    ),
+    ("GET", "/reviews/{rid}/records"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/records/{record_id}"): (_imported_record, lambda: None),
+    ("POST", "/reviews/{rid}/dedup"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/duplicates"): (_plain, lambda: None),
+    ("POST", "/reviews/{rid}/duplicates/{link_id}"): (
+        _duplicate_pair("pending"),
+        lambda: {"decision": "rejected"},
+    ),
+    ("POST", "/reviews/{rid}/duplicates/{link_id}/undo"): (_duplicate_pair("auto"), lambda: None),
+    ("GET", "/reviews/{rid}/screening/{stage}/next"): (_ta_stage, lambda: None),
+    ("POST", "/reviews/{rid}/records/{record_id}/decisions"): (_screen_record, lambda: _TA_VOTE),
+    ("GET", "/reviews/{rid}/records/{record_id}/decisions"): (_screen_record, lambda: None),
+    ("GET", "/reviews/{rid}/conflicts"): (_plain, lambda: None),
+    ("POST", "/reviews/{rid}/records/{record_id}/resolution"): (
+        _screen_conflict,
+        lambda: {"stage": "title_abstract", "decision": "include", "reason": "matrix"},
+    ),
+    ("GET", "/reviews/{rid}/agreement"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/progress"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/screening/methods"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/decisions/export"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/exclusion-reasons"): (_plain, lambda: None),
+    ("POST", "/reviews/{rid}/exclusion-reasons"): (
+        _plain,
+        lambda: {"stage": "full_text", "label": f"Reason {next(_names)}"},
+    ),
+    ("POST", "/reviews/{rid}/records/{record_id}/notes"): (_screen_record, lambda: {"text": "n"}),
+    ("GET", "/reviews/{rid}/records/{record_id}/notes"): (_screen_record, lambda: None),
+    ("PUT", "/reviews/{rid}/records/{record_id}/full-text"): (
+        _screen_record,
+        lambda: {"status": "not_retrieved"},
+    ),
+    ("GET", "/reviews/{rid}/records/{record_id}/full-text"): (_stored_pdf, lambda: None),
+    ("GET", "/reviews/{rid}/studies"): (_plain, lambda: None),
+    ("POST", "/reviews/{rid}/studies/{sid}/reports"): (
+        _study,
+        lambda: {"record_ids": [_last["record_id"]]},
+    ),
 }
 
 
@@ -126,7 +310,7 @@ def world(build: Builder) -> World:
 def _call(client: TestClient, method: str, path: str, world: World, who: Account) -> Any:
     params_for, body_for = REQUESTS[(method, path)]
     url = API_PREFIX + path.format(**params_for(world))
-    return client.request(method, url, json=body_for(), headers=who.headers)
+    return client.request(method, url, **_body(body_for()), headers=who.headers)
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(EXPECTED_PERMISSION))
@@ -152,7 +336,7 @@ def test_a_missing_review_looks_exactly_like_a_foreign_one(
     params_for, body_for = REQUESTS[(method, path)]
     params = {**params_for(world), "rid": 999_999}
     response = client.request(
-        method, API_PREFIX + path.format(**params), json=body_for(), headers=world.lead.headers
+        method, API_PREFIX + path.format(**params), **_body(body_for()), headers=world.lead.headers
     )
     assert response.status_code == 404
     assert response.json() == {"error": "NotFound", "detail": "review 999999 not found"}
@@ -168,5 +352,5 @@ def test_anonymous_requests_to_review_routes_get_401(client: TestClient, world: 
     for method, path in EXPECTED_PERMISSION:
         params_for, body_for = REQUESTS[(method, path)]
         url = API_PREFIX + path.format(**params_for(world))
-        response = client.request(method, url, json=body_for())
+        response = client.request(method, url, **_body(body_for()))
         assert response.status_code == 401, (method, path)

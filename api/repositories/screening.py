@@ -1,0 +1,224 @@
+"""Screening SQL: records at a stage, the decision log, resolutions, reasons, claims, full texts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, delete, select, update
+
+from api.permissions import Role
+from api.tables import (
+    Decision,
+    ExclusionReason,
+    FullText,
+    FullTextStatus,
+    Membership,
+    Record,
+    Resolution,
+    Review,
+    ScreeningClaim,
+    StageEvent,
+    User,
+)
+from screening.model import DecisionEvent, Stage
+from screening.model import Resolution as CoreResolution
+
+RAPID_SWITCH = "rapid_switch"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordText:
+    id: int
+    title: str
+    abstract: str
+    keywords: tuple[str, ...]
+    journal: str
+
+
+def to_event(row: Decision) -> DecisionEvent:
+    assert row.id is not None
+    return DecisionEvent(
+        seq=row.id,
+        record_id=row.record_id,
+        reviewer_id=row.reviewer_id,
+        stage=Stage(row.stage),
+        vote=row.vote,
+        at=row.created_at,
+        reason_id=row.reason_id,
+        note=row.note,
+        supersedes=row.supersedes_id,
+    )
+
+
+def to_resolution(row: Resolution) -> CoreResolution:
+    assert row.id is not None
+    return CoreResolution(
+        seq=row.id,
+        record_id=row.record_id,
+        stage=Stage(row.stage),
+        vote=row.vote,
+        resolver_id=row.resolver_id,
+        reason=row.reason,
+        at=row.created_at,
+        reason_id=row.reason_id,
+    )
+
+
+class ScreeningRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def review(self, review_id: int) -> Review | None:
+        return self.session.get(Review, review_id)
+
+    def record(self, review_id: int, record_id: int) -> Record | None:
+        record = self.session.get(Record, record_id)
+        return record if record is not None and record.review_id == review_id else None
+
+    def records(self, review_id: int, record_ids: Sequence[int]) -> dict[int, Record]:
+        statement = select(Record).where(
+            Record.review_id == review_id, col(Record.id).in_(list(record_ids))
+        )
+        return {r.id: r for r in self.session.exec(statement).all() if r.id is not None}
+
+    def record_ids(self, review_id: int) -> tuple[list[int], set[int]]:
+        """Every record id in default order (import order), and the duplicates among them."""
+        statement = (
+            select(Record.id, Record.duplicate_of_id)
+            .where(Record.review_id == review_id)
+            .order_by(col(Record.id))
+        )
+        rows = self.session.exec(statement).all()
+        ids = [int(r[0]) for r in rows if r[0] is not None]
+        return ids, {int(r[0]) for r in rows if r[0] is not None and r[1] is not None}
+
+    def texts(self, review_id: int, record_ids: Sequence[int]) -> list[RecordText]:
+        statement = (
+            sa_select(
+                col(Record.id),
+                col(Record.title),
+                col(Record.abstract),
+                col(Record.keywords),
+                col(Record.journal),
+            )
+            .where(col(Record.review_id) == review_id)
+            .order_by(col(Record.id))
+        )
+        wanted = set(record_ids)
+        return [
+            RecordText(int(i), t or "", a or "", tuple(k or ()), j or "")
+            for i, t, a, k, j in self.session.execute(statement).all()
+            if i in wanted
+        ]
+
+    def log(self, review_id: int, stage: Stage | None = None) -> list[DecisionEvent]:
+        statement = select(Decision).where(Decision.review_id == review_id)
+        if stage is not None:
+            statement = statement.where(Decision.stage == stage)
+        return [to_event(row) for row in self.session.exec(statement.order_by(col(Decision.id)))]
+
+    def record_log(self, record_id: int, stage: Stage) -> list[DecisionEvent]:
+        statement = (
+            select(Decision)
+            .where(Decision.record_id == record_id, Decision.stage == stage)
+            .order_by(col(Decision.id))
+        )
+        return [to_event(row) for row in self.session.exec(statement)]
+
+    def decision_rows(self, review_id: int) -> Sequence[Decision]:
+        statement = select(Decision).where(Decision.review_id == review_id)
+        return self.session.exec(statement.order_by(col(Decision.id))).all()
+
+    def resolutions(self, review_id: int, record_id: int | None = None) -> list[CoreResolution]:
+        statement = select(Resolution).where(Resolution.review_id == review_id)
+        if record_id is not None:
+            statement = statement.where(Resolution.record_id == record_id)
+        return [to_resolution(r) for r in self.session.exec(statement.order_by(col(Resolution.id)))]
+
+    def screeners(self, review_id: int) -> set[int]:
+        """Current members who may vote (leads and reviewers)."""
+        statement = select(Membership.user_id).where(
+            Membership.review_id == review_id,
+            col(Membership.role).in_([Role.LEAD, Role.REVIEWER]),
+        )
+        return set(self.session.exec(statement).all())
+
+    def emails(self, user_ids: set[int]) -> dict[int, str]:
+        statement = select(User.id, User.email).where(col(User.id).in_(list(user_ids)))
+        return {int(i): e for i, e in self.session.exec(statement).all() if i is not None}
+
+    def members_with_role(self, review_id: int, role: Role) -> set[int]:
+        statement = select(Membership.user_id).where(
+            Membership.review_id == review_id, Membership.role == role
+        )
+        return set(self.session.exec(statement).all())
+
+    def reasons(self, review_id: int, stage: Stage | None = None) -> Sequence[ExclusionReason]:
+        statement = select(ExclusionReason).where(ExclusionReason.review_id == review_id)
+        if stage is not None:
+            statement = statement.where(ExclusionReason.stage == stage)
+        order = (col(ExclusionReason.stage), col(ExclusionReason.position), col(ExclusionReason.id))
+        return self.session.exec(statement.order_by(*order)).all()
+
+    def retrieval(self, review_id: int) -> dict[int, FullTextStatus]:
+        statement = select(FullText.record_id, FullText.status).where(
+            FullText.review_id == review_id
+        )
+        return {int(r): FullTextStatus(s) for r, s in self.session.exec(statement).all()}
+
+    def retrieval_of(self, record_id: int) -> FullTextStatus | None:
+        statement = select(FullText.status).where(FullText.record_id == record_id)
+        found = self.session.exec(statement).first()
+        return FullTextStatus(found) if found is not None else None
+
+    def full_text(self, record_id: int) -> FullText | None:
+        statement = select(FullText).where(FullText.record_id == record_id)
+        return self.session.exec(statement).first()
+
+    def recorded_switch(self, review_id: int, stage: Stage) -> StageEvent | None:
+        statement = (
+            select(StageEvent)
+            .where(
+                StageEvent.review_id == review_id,
+                StageEvent.stage == stage,
+                StageEvent.kind == RAPID_SWITCH,
+            )
+            .order_by(col(StageEvent.id))
+        )
+        return self.session.exec(statement).first()
+
+    def lock_record(self, record_id: int) -> None:
+        """Serialise writers on one record: a no-op update takes the row lock on PostgreSQL and
+        the write lock on SQLite, so the reads that follow see every vote committed before."""
+        self.session.execute(update(Record).where(col(Record.id) == record_id).values(id=Record.id))
+
+    def lock_queue(self, review_id: int, stage: Stage, now: datetime) -> None:
+        """Serialise `next` per review (see `lock_record`) and drop expired claims."""
+        self.session.execute(update(Review).where(col(Review.id) == review_id).values(id=Review.id))
+        self.session.execute(
+            delete(ScreeningClaim).where(
+                col(ScreeningClaim.review_id) == review_id,
+                col(ScreeningClaim.expires_at) < now,
+            )
+        )
+
+    def claims(self, review_id: int, stage: Stage) -> list[ScreeningClaim]:
+        statement = select(ScreeningClaim).where(
+            ScreeningClaim.review_id == review_id, ScreeningClaim.stage == stage
+        )
+        return list(self.session.exec(statement).all())
+
+    def release_claims(self, reviewer_id: int, stage: Stage, record_id: int | None = None) -> None:
+        statement = delete(ScreeningClaim).where(
+            col(ScreeningClaim.reviewer_id) == reviewer_id, col(ScreeningClaim.stage) == stage
+        )
+        if record_id is not None:
+            statement = statement.where(col(ScreeningClaim.record_id) == record_id)
+        self.session.execute(statement)
+
+    def add(self, obj: object) -> None:
+        self.session.add(obj)
+        self.session.flush()

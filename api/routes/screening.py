@@ -1,0 +1,156 @@
+"""Screening: the next record, votes, conflicts and resolutions, agreement, progress, the log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Response, status
+from fastapi.responses import PlainTextResponse
+
+from api.deps import LeadAccess, ReadAccess, ScreenAccess, SessionDep
+from api.errors import ERROR_RESPONSES
+from api.schemas.screening import (
+    AgreementRead,
+    ConflictRead,
+    MethodsRead,
+    NextRecord,
+    NoteCreate,
+    NoteRead,
+    ProgressRead,
+    ReasonCreate,
+    ReasonRead,
+    ResolutionCreate,
+    ResolutionRead,
+    VoteCreate,
+    VoteOutcome,
+    VoteRead,
+)
+from api.services import screening, screening_records, screening_reports
+from api.tables import ExclusionReason, RecordNote
+from screening.model import Stage
+
+router = APIRouter(prefix="/reviews/{rid}", tags=["screening"], responses=ERROR_RESPONSES)
+
+RecordIdPath = Annotated[int, Path(ge=1)]
+StageQuery = Annotated[Stage, Query()]
+TA = Stage.TITLE_ABSTRACT
+
+
+@router.get(
+    "/screening/{stage}/next",
+    response_model=NextRecord,
+    responses={204: {"description": "nothing awaits your vote at this stage"}},
+)
+def next_record(stage: Stage, access: ScreenAccess, session: SessionDep) -> Any:
+    """The next record awaiting your vote, prioritised, with keyword spans; 204 when none."""
+    found = screening.next_record(session, access.review, access.user, stage)
+    return found if found is not None else Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/records/{record_id}/decisions", response_model=VoteOutcome)
+def cast_vote(
+    record_id: RecordIdPath,
+    data: VoteCreate,
+    access: ScreenAccess,
+    session: SessionDep,
+    response: Response,
+) -> VoteOutcome:
+    """Vote on a record (201); repeating your current vote records nothing (200)."""
+    outcome = screening.cast_vote(session, access.review, access.user, record_id, data)
+    response.status_code = status.HTTP_201_CREATED if outcome.recorded else status.HTTP_200_OK
+    return outcome
+
+
+@router.get("/records/{record_id}/decisions", response_model=list[VoteRead])
+def record_votes(
+    record_id: RecordIdPath, stage: StageQuery = TA, *, access: ReadAccess, session: SessionDep
+) -> list[VoteRead]:
+    """Current votes on a record: yours, and others' once the record is settled (blinding)."""
+    return screening.record_votes(session, access.review, access.user, record_id, stage)
+
+
+@router.get("/conflicts", response_model=list[ConflictRead])
+def conflicts(
+    stage: StageQuery = TA, *, access: LeadAccess, session: SessionDep
+) -> list[ConflictRead]:
+    """Records awaiting a lead's decision at a stage."""
+    return screening_reports.conflicts(session, access.review, stage)
+
+
+@router.post(
+    "/records/{record_id}/resolution",
+    response_model=ResolutionRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def resolve(
+    record_id: RecordIdPath, data: ResolutionCreate, access: ScreenAccess, session: SessionDep
+) -> ResolutionRead:
+    """Resolve a conflict (a lead, or a designated third reviewer who did not vote on it)."""
+    return screening.resolve(session, access.review, access.user, access.role, record_id, data)
+
+
+@router.get("/agreement", response_model=AgreementRead)
+def agreement(stage: StageQuery = TA, *, access: ReadAccess, session: SessionDep) -> AgreementRead:
+    """Percent agreement, Cohen's kappa and PABAK from first independent votes."""
+    return screening_reports.agreement(session, access.review, stage, viewer_role=access.role)
+
+
+@router.get("/progress", response_model=ProgressRead)
+def progress(access: ReadAccess, session: SessionDep) -> ProgressRead:
+    """Per stage and reviewer: done, to do, conflicts (counts only), and the stopping estimate."""
+    return screening_reports.progress(session, access.review)
+
+
+@router.get("/screening/methods", response_model=MethodsRead)
+def methods(access: ReadAccess, session: SessionDep) -> MethodsRead:
+    """The screening paragraph of the methods section (PRISMA item 8), from settings and figures."""
+    return MethodsRead(text=screening_reports.methods(session, access.review))
+
+
+@router.get("/decisions/export", response_model=None)
+def export_decisions(
+    access: LeadAccess,
+    session: SessionDep,
+    format: Annotated[Literal["csv", "json"], Query()] = "json",
+) -> Any:
+    """The full decision log (superseded votes included); others' unsettled votes withheld."""
+    assert access.user.id is not None
+    rows = screening_reports.decision_log(session, access.review, access.user.id)
+    if format == "csv":
+        return PlainTextResponse(
+            screening_reports.decision_log_csv(rows),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="decisions.csv"'},
+        )
+    return {"items": rows, "total": len(rows)}
+
+
+@router.get("/exclusion-reasons", response_model=list[ReasonRead])
+def list_reasons(access: ReadAccess, session: SessionDep) -> Sequence[ExclusionReason]:
+    """The review's exclusion reasons per stage."""
+    return screening_records.list_reasons(session, access.review)
+
+
+@router.post("/exclusion-reasons", response_model=ReasonRead, status_code=status.HTTP_201_CREATED)
+def add_reason(data: ReasonCreate, access: LeadAccess, session: SessionDep) -> ExclusionReason:
+    """Add an exclusion reason to a stage."""
+    return screening_records.add_reason(session, access.review, access.user, data)
+
+
+@router.post(
+    "/records/{record_id}/notes", response_model=NoteRead, status_code=status.HTTP_201_CREATED
+)
+def add_note(
+    record_id: RecordIdPath, data: NoteCreate, access: ScreenAccess, session: SessionDep
+) -> RecordNote:
+    """A note and tags on a record."""
+    return screening_records.add_note(session, access.review, access.user, record_id, data)
+
+
+@router.get("/records/{record_id}/notes", response_model=list[NoteRead])
+def list_notes(
+    record_id: RecordIdPath, access: ReadAccess, session: SessionDep
+) -> list[RecordNote]:
+    """Notes on a record: yours, and others' once the record is settled (blinding)."""
+    return screening_records.notes(session, access.review, access.user, record_id)

@@ -1,0 +1,285 @@
+"""Screening through the API: queue, votes, blinding, conflicts, agreement, resolution, errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from api.tables import Record
+from tests.api.builders import Account, Builder, screening_records
+
+API = "/api/v1"
+TA = "title_abstract"
+
+
+@dataclass
+class World:
+    client: TestClient
+    lead: Account
+    one: Account
+    two: Account
+    rid: int
+    records: list[int]
+
+    def url(self, path: str) -> str:
+        return f"{API}/reviews/{self.rid}{path}"
+
+    def vote(self, who: Account, record_id: int, decision: str, **extra: Any) -> Any:
+        body = {"stage": extra.pop("stage", TA), "decision": decision, **extra}
+        return self.client.post(
+            self.url(f"/records/{record_id}/decisions"), json=body, headers=who.headers
+        )
+
+    def next(self, who: Account, stage: str = TA) -> Any:
+        return self.client.get(self.url(f"/screening/{stage}/next"), headers=who.headers)
+
+    def patch_settings(self, settings: dict[str, Any]) -> None:
+        response = self.client.patch(
+            self.url(""), json={"settings": settings}, headers=self.lead.headers
+        )
+        assert response.status_code == 200, response.text
+
+
+def make_world(build: Builder, n: int = 6, settings: dict[str, Any] | None = None) -> World:
+    lead = build.user()
+    rid = build.review(lead, settings=settings or {})["id"]
+    one = build.member(lead, rid, "reviewer")
+    two = build.member(lead, rid, "reviewer")
+    texts = [
+        (f"Exercise trial {i} for back pain", f"Randomised study number {i}.") for i in range(n)
+    ]
+    records = screening_records(build.engine, rid, texts)
+    return World(build.client, lead, one, two, rid, records)
+
+
+@pytest.fixture
+def world(build: Builder) -> World:
+    return make_world(build, settings={"keywords": {"include": ["random*"], "exclude": ["rat"]}})
+
+
+def test_next_serves_each_reviewer_every_record_once_then_204(world: World) -> None:
+    for who in (world.one, world.two):
+        seen = []
+        while (response := world.next(who)).status_code == 200:
+            record_id = response.json()["record"]["id"]
+            assert record_id not in seen
+            seen.append(record_id)
+            assert world.vote(who, record_id, "include").status_code == 201
+        assert response.status_code == 204
+        assert sorted(seen) == world.records
+    assert world.next(world.lead).status_code == 204  # dual: two votes settle every record
+
+
+def test_next_returns_keyword_spans_and_no_votes(world: World) -> None:
+    world.vote(world.one, world.records[0], "exclude", note="not an RCT")
+    card = world.next(world.two).json()
+    assert card["stage"] == TA
+    record = card["record"]
+    assert "votes" not in record
+    assert "not an RCT" not in str(card)
+    spans = record["spans"]
+    assert {
+        "field": "abstract",
+        "start": 0,
+        "end": 10,
+        "kind": "include",
+        "keyword": "random*",
+    } in (spans)
+    assert record["abstract"][0:10] == "Randomised"
+
+
+def test_asking_twice_serves_the_same_record_and_single_mode_splits_work(build: Builder) -> None:
+    world = make_world(build, n=3, settings={"title_abstract": {"mode": "single"}})
+    first = world.next(world.one).json()["record"]["id"]
+    assert world.next(world.one).json()["record"]["id"] == first
+    # In single mode one vote settles a record: the other reviewer is sent elsewhere.
+    assert world.next(world.two).json()["record"]["id"] != first
+
+
+def test_duplicates_are_never_served_and_cannot_be_voted(world: World, engine: Engine) -> None:
+    duplicate = world.records[1]
+    with Session(engine) as session, session.begin():
+        row = session.get(Record, duplicate)
+        assert row is not None
+        row.duplicate_of_id = world.records[0]
+        session.add(row)
+    served = []
+    while (response := world.next(world.one)).status_code == 200:
+        served.append(response.json()["record"]["id"])
+        world.vote(world.one, served[-1], "exclude")
+    assert duplicate not in served
+    response = world.vote(world.two, duplicate, "include")
+    assert response.status_code == 409
+    assert "duplicate" in response.json()["detail"]
+
+
+def test_a_changed_vote_supersedes_and_a_repeat_records_nothing(world: World) -> None:
+    record_id = world.records[0]
+    first = world.vote(world.one, record_id, "include")
+    assert first.status_code == 201
+    repeat = world.vote(world.one, record_id, "include")
+    assert repeat.status_code == 200
+    assert repeat.json() == {"vote": first.json()["vote"], "recorded": False}
+    changed = world.vote(world.one, record_id, "exclude", note="adults only")
+    assert changed.status_code == 201
+    assert changed.json()["vote"]["supersedes_id"] == first.json()["vote"]["id"]
+    log = world.client.get(world.url("/decisions/export"), headers=world.lead.headers).json()
+    rows = {row["decision_id"]: row for row in log["items"]}
+    # The lead has not voted and the record is open: blinding withholds the reviewer's votes.
+    assert rows == {}
+    own = world.client.get(
+        world.url(f"/records/{record_id}/decisions?stage={TA}"), headers=world.one.headers
+    ).json()
+    assert [v["decision"] for v in own] == ["exclude"]
+
+
+def test_blinding_holds_on_every_route_until_the_record_is_settled(world: World) -> None:
+    record_id = world.records[0]
+    world.vote(world.one, record_id, "exclude", note="secret note")
+    world.client.post(
+        world.url(f"/records/{record_id}/notes"),
+        json={"text": "hidden thought", "tags": ["rct?"]},
+        headers=world.one.headers,
+    )
+    routes = [
+        f"/records/{record_id}/decisions?stage={TA}",
+        f"/records/{record_id}/notes",
+        "/progress",
+        f"/agreement?stage={TA}",
+    ]
+    for path in routes:
+        body = world.client.get(world.url(path), headers=world.two.headers).text
+        assert "secret note" not in body, path
+        assert "hidden thought" not in body, path
+        assert '"exclude"' not in body, path
+    card = world.next(world.two).text
+    assert "secret note" not in card
+    for fmt in ("json", "csv"):
+        export = world.client.get(
+            world.url(f"/decisions/export?format={fmt}"), headers=world.lead.headers
+        )
+        assert "secret note" not in export.text
+    # Once both have voted the same way the record is settled and everything is visible.
+    world.vote(world.two, record_id, "exclude")
+    votes = world.client.get(
+        world.url(f"/records/{record_id}/decisions?stage={TA}"), headers=world.two.headers
+    ).json()
+    assert {v["note"] for v in votes} == {"secret note", ""}
+    notes = world.client.get(world.url(f"/records/{record_id}/notes"), headers=world.two.headers)
+    assert notes.json()[0]["tags"] == ["rct?"]
+    export = world.client.get(world.url("/decisions/export?format=csv"), headers=world.lead.headers)
+    assert "secret note" in export.text
+    assert export.text.splitlines()[0].startswith("decision_id,record_id,stage,reviewer_id")
+
+
+def test_conflicts_show_who_voted_not_how_and_a_lead_resolves(world: World) -> None:
+    record_id = world.records[0]
+    world.vote(world.one, record_id, "include")
+    world.vote(world.two, record_id, "exclude")
+    conflicts = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers)
+    assert conflicts.status_code == 200
+    [conflict] = conflicts.json()
+    assert conflict["record_id"] == record_id
+    assert conflict["voters"] == sorted([world.one.id, world.two.id])
+    assert conflict["votes"] is None
+    no_reason = world.client.post(
+        world.url(f"/records/{record_id}/resolution"),
+        json={"stage": TA, "decision": "include", "reason": "  "},
+        headers=world.lead.headers,
+    )
+    assert no_reason.status_code == 422
+    resolved = world.client.post(
+        world.url(f"/records/{record_id}/resolution"),
+        json={"stage": TA, "decision": "include", "reason": "population matches on discussion"},
+        headers=world.lead.headers,
+    )
+    assert resolved.status_code == 201, resolved.text
+    assert resolved.json()["resolver_id"] == world.lead.id
+    assert (
+        world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers).json()
+        == []
+    )
+
+
+def test_only_a_designated_third_reviewer_who_did_not_vote_may_resolve(
+    world: World, build: Builder
+) -> None:
+    third = build.member(world.lead, world.rid, "reviewer")
+    record_id = world.records[0]
+    world.vote(world.one, record_id, "include")
+    world.vote(world.two, record_id, "exclude")
+    body = {"stage": TA, "decision": "exclude", "reason": "third reviewer arbitration"}
+    url = world.url(f"/records/{record_id}/resolution")
+    refused = world.client.post(url, json=body, headers=third.headers)
+    assert refused.status_code == 422
+    assert "designated" in refused.json()["detail"]
+    world.patch_settings({"resolvers": [third.id, world.one.id]})
+    voter = world.client.post(url, json=body, headers=world.one.headers)
+    assert voter.status_code == 422
+    assert world.client.post(url, json=body, headers=third.headers).status_code == 201
+
+
+def test_bad_votes_get_a_precise_4xx_and_change_nothing(world: World, build: Builder) -> None:
+    other_lead = build.user()
+    other_rid = build.review(other_lead)["id"]
+    [foreign] = screening_records(build.engine, other_rid, [("Other", "review")])
+    record_id = world.records[0]
+    cases = [
+        (world.vote(world.one, foreign, "include"), 404, "record"),
+        (
+            world.vote(world.one, record_id, "exclude", stage="full_text", reason_id=1),
+            409,
+            "full_text",
+        ),
+        (
+            world.vote(world.one, record_id, "exclude", reason_id=999_999),
+            422,
+            "unknown exclusion reason",
+        ),
+        (world.vote(world.one, record_id, "include", reason_id=1), 422, "exclude"),
+        (world.vote(world.one, record_id, "perhaps"), 422, "decision"),
+    ]
+    for response, status, words in cases:
+        assert response.status_code == status, response.text
+        assert words in response.json()["detail"]
+    votes = world.client.get(
+        world.url(f"/records/{record_id}/decisions?stage={TA}"), headers=world.one.headers
+    )
+    assert votes.json() == []
+
+
+def test_a_removed_reviewer_keeps_votes_in_the_log_and_their_records_return(
+    world: World, build: Builder
+) -> None:
+    record_id = world.records[0]
+    world.vote(world.one, record_id, "include")
+    removed = world.client.delete(world.url(f"/members/{world.one.id}"), headers=world.lead.headers)
+    assert removed.status_code in (200, 204)
+    newcomer = build.member(world.lead, world.rid, "reviewer")
+    served = set()
+    while (response := world.next(newcomer)).status_code == 200:
+        served.add(response.json()["record"]["id"])
+        world.vote(newcomer, response.json()["record"]["id"], "include")
+    assert record_id in served
+    world.vote(world.two, record_id, "include")
+    log = world.client.get(world.url("/decisions/export"), headers=world.lead.headers).json()
+    assert world.one.id in {row["reviewer_id"] for row in log["items"]}
+
+
+def test_a_third_reviewer_joining_later_only_gets_records_still_needing_a_vote(
+    world: World, build: Builder
+) -> None:
+    for record_id in world.records[:4]:
+        world.vote(world.one, record_id, "include")
+        world.vote(world.two, record_id, "include")
+    third = build.member(world.lead, world.rid, "reviewer")
+    served = set()
+    while (response := world.next(third)).status_code == 200:
+        served.add(response.json()["record"]["id"])
+        world.vote(third, response.json()["record"]["id"], "include")
+    assert served == set(world.records[4:])
