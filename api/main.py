@@ -11,8 +11,21 @@ from sqlalchemy.engine import Engine
 
 from api.db import make_engine
 from api.errors import install_error_handlers
+from api.jobs import JobRunner
 from api.limits import BodySizeLimit
-from api.routes import auth, full_text, health, jobs, reviews, screening, sources, studies, users
+from api.routes import (
+    auth,
+    full_text,
+    health,
+    imports,
+    jobs,
+    records,
+    reviews,
+    screening,
+    sources,
+    studies,
+    users,
+)
 from api.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -24,6 +37,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     reviews.router,
     sources.router,
     jobs.router,
+    imports.router,
+    records.router,
     screening.router,
     full_text.router,
     studies.router,
@@ -38,7 +53,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runner = JobRunner(app_engine, settings)
+        runner.start()
         yield
+        runner.stop()
         if owns_engine:
             app_engine.dispose()
 

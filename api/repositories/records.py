@@ -1,0 +1,133 @@
+"""Import batches and records: lookups, listing with filters, and the bulk insert of a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, func, select
+
+from api.tables import ImportBatch, Record
+from importers.model import Reference
+
+# Rows per INSERT statement: large enough to amortise round trips, small enough to keep
+# each statement's parameters in memory comfortably.
+INSERT_CHUNK = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFilter:
+    source_id: int | None = None
+    batch_id: int | None = None
+    title_contains: str | None = None
+    year: int | None = None
+
+
+class ImportBatchRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, batch: ImportBatch) -> ImportBatch:
+        self.session.add(batch)
+        self.session.flush()
+        return batch
+
+    def by_sha256(self, source_id: int, sha256: str) -> ImportBatch | None:
+        statement = select(ImportBatch).where(
+            ImportBatch.source_id == source_id, ImportBatch.sha256 == sha256
+        )
+        return self.session.exec(statement).first()
+
+    def for_review(self, review_id: int) -> Sequence[ImportBatch]:
+        statement = (
+            select(ImportBatch)
+            .where(ImportBatch.review_id == review_id)
+            .order_by(col(ImportBatch.id))
+        )
+        return self.session.exec(statement).all()
+
+
+class RecordRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, review_id: int, record_id: int) -> Record | None:
+        record = self.session.get(Record, record_id)
+        return record if record is not None and record.review_id == review_id else None
+
+    def page(
+        self, review_id: int, where: RecordFilter, *, limit: int, offset: int
+    ) -> tuple[Sequence[Record], int]:
+        conditions = [col(Record.review_id) == review_id]
+        if where.source_id is not None:
+            conditions.append(col(Record.source_id) == where.source_id)
+        if where.batch_id is not None:
+            conditions.append(col(Record.batch_id) == where.batch_id)
+        if where.year is not None:
+            conditions.append(col(Record.year) == where.year)
+        if where.title_contains:
+            conditions.append(col(Record.title).icontains(where.title_contains, autoescape=True))
+        total = self.session.exec(select(func.count()).select_from(Record).where(*conditions)).one()
+        statement = (
+            select(Record).where(*conditions).order_by(col(Record.id)).limit(limit).offset(offset)
+        )
+        return self.session.exec(statement).all(), int(total)
+
+    def insert_batch(self, batch: ImportBatch, references: Iterable[Reference]) -> int:
+        """Insert every reference of *batch* with multi-row INSERTs; returns how many."""
+        assert batch.id is not None
+        count = 0
+        chunk: list[dict[str, Any]] = []
+        for reference in references:
+            chunk.append(_row(reference, batch, batch.created_at))
+            if len(chunk) == INSERT_CHUNK:
+                count += self._insert(chunk)
+                chunk = []
+        if chunk:
+            count += self._insert(chunk)
+        return count
+
+    def _insert(self, rows: list[dict[str, Any]]) -> int:
+        self.session.execute(insert(Record), rows)
+        return len(rows)
+
+
+def _row(reference: Reference, batch: ImportBatch, created_at: datetime) -> dict[str, Any]:
+    return {
+        "review_id": batch.review_id,
+        "batch_id": batch.id,
+        "source_id": batch.source_id,
+        "record_number": reference.record_number,
+        "line": reference.line,
+        "title": reference.title,
+        "abstract": reference.abstract,
+        "authors": list(reference.authors),
+        "year": reference.year,
+        "journal": reference.journal,
+        "volume": reference.volume[:64],
+        "issue": reference.issue[:64],
+        "pages": reference.pages[:64],
+        "doi": _bounded(reference.doi, 255),
+        "pmid": _bounded(reference.pmid, 32),
+        "pmcid": _bounded(reference.pmcid, 32),
+        "isbn": _bounded(reference.isbn, 64),
+        "issn": _bounded(reference.issn, 64),
+        "keywords": list(reference.keywords),
+        "type": reference.type.value,
+        "language": reference.language[:64],
+        "url": reference.url,
+        "raw": reference.raw,
+        "duplicate_of_id": None,
+        "study_id": None,
+        "created_at": created_at,
+    }
+
+
+def _bounded(value: str | None, length: int) -> str | None:
+    # PostgreSQL refuses over-long VARCHARs; an identifier that long is garbage anyway.
+    if value is None or len(value) <= length:
+        return value
+    return None
