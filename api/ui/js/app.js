@@ -1,18 +1,8 @@
 // The app shell: finds the page for the URL, draws the top bar and the review's sections.
 import { api, loginUrl, logout, session, ApiError } from "./api.js";
 import { h, emptyState, errorText } from "./dom.js";
-
-// Mirrors api/permissions.py: what each role may do in a review.
-const ROLE_PERMISSIONS = {
-  lead: ["read", "manage_review", "manage_sources", "screen", "extract"],
-  reviewer: ["read", "screen", "extract"],
-  librarian: ["read", "manage_sources"],
-  viewer: ["read"],
-};
-
-export function can(role, permission) {
-  return (ROLE_PERMISSIONS[role] || []).includes(permission);
-}
+import { can } from "./roles.js";
+import { AVAILABLE_PAGES } from "./pages.js";
 
 // Pages of a review, in the order of the section bar; `needs` is the permission to show it.
 export const REVIEW_SECTIONS = [
@@ -44,9 +34,6 @@ const ROUTES = [
   { pattern: /^\/reviews\/(\d+)\/extraction\/form$/, page: "extraction-form" },
   { pattern: /^\/reviews\/(\d+)\/studies\/(\d+)\/extraction$/, page: "extract" },
 ];
-
-// Pages whose module is shipped; sections for missing ones stay out of the bar.
-const AVAILABLE = new Set(["login", "home", "overview", "settings", "sources"]);
 
 function findRoute(pathname) {
   for (const route of ROUTES) {
@@ -89,7 +76,7 @@ function drawSections(review, pathname) {
   const base = `/reviews/${review.id}`;
   const list = h("ul", {});
   for (const section of REVIEW_SECTIONS) {
-    if (!can(review.role, section.needs) || !AVAILABLE.has(section.page)) continue;
+    if (!can(review.role, section.needs) || !AVAILABLE_PAGES.has(section.page)) continue;
     const href = section.path ? `${base}/${section.path}` : base;
     const prefix = section.match ? `${base}/${section.match}` : href;
     const current = section.path ? pathname.startsWith(prefix) : pathname === base || pathname === `${base}/`;
@@ -122,7 +109,7 @@ function showError(main, error) {
 async function start() {
   const main = document.getElementById("main");
   const route = findRoute(location.pathname);
-  if (!route || !AVAILABLE.has(route.page)) {
+  if (!route || !AVAILABLE_PAGES.has(route.page)) {
     drawTopbar(null, null);
     showError(main, new ApiError(404, "NotFound", "Not Found"));
     return;

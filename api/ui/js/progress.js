@@ -16,6 +16,21 @@ export async function stageProgress(rid, into) {
   return progress;
 }
 
+const SETTLED = ["included", "excluded"];
+
+/** One labelled bar per stage: records settled of those that reached it, and open conflicts. */
 export function drawStages(progress) {
-  return [];
+  return Object.entries(STAGE_LABELS).map(([stage, label]) => {
+    const figures = progress[stage];
+    const settled = SETTLED.reduce((sum, state) => sum + (figures.by_state[state] || 0), 0);
+    const conflicts = figures.conflicts ? ` · ${figures.conflicts} conflict${figures.conflicts === 1 ? "" : "s"}` : "";
+    return h(
+      "div",
+      { class: "stage-progress" },
+      h("span", {}, label),
+      progressBar(settled, figures.total, `${label}: records settled`),
+      h("span", { class: "num", title: `${settled} of ${figures.total} records settled${conflicts}` }, figures.total ? `${settled} / ${figures.total}` : "—"),
+      figures.conflicts ? h("span", { class: "stage-note" }, `${figures.conflicts} to resolve`) : null,
+    );
+  });
 }

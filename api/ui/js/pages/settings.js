@@ -1,0 +1,220 @@
+// Lead's settings: title, stages (mode, blinding, maybe), keywords, exclusion reasons, members.
+import { api, routeMissing } from "../api.js";
+import { h, field, button, select, table, pageHeader, notify, errorText, setFieldError, nextId } from "../dom.js";
+import { STAGE_LABELS } from "../progress.js";
+
+const MODES = [
+  ["dual", "Dual: two reviewers per record"],
+  ["single", "Single: one reviewer per record"],
+  ["rapid", "Rapid: dual calibration, then single"],
+];
+const MAYBE = [
+  ["include", "Counts as include"],
+  ["neutral", "Never a conflict"],
+  ["conflict", "Always a conflict"],
+];
+const ROLES = [
+  ["lead", "Lead"],
+  ["reviewer", "Reviewer"],
+  ["librarian", "Librarian"],
+  ["viewer", "Viewer"],
+];
+
+function checkbox(label, checked, name) {
+  const input = h("input", { type: "checkbox", id: nextId(), name, checked });
+  return { input, el: h("div", { class: "check" }, input, h("label", { for: input.id }, label)) };
+}
+
+function stageFieldset(stage, settings) {
+  const mode = select(MODES, settings.mode, { name: `${stage}-mode` });
+  const maybe = select(MAYBE, settings.maybe_semantics, { name: `${stage}-maybe` });
+  const blinding = checkbox("Blind reviewers to each other’s votes", settings.blinding, `${stage}-blinding`);
+  const mismatch = checkbox("Different exclusion reasons are a conflict", settings.reason_mismatch_is_conflict, `${stage}-mismatch`);
+  const el = h(
+    "fieldset",
+    {},
+    h("legend", {}, STAGE_LABELS[stage]),
+    h("div", { class: "form-row" }, field("Screening mode", mode), field("A “maybe” vote", maybe)),
+    blinding.el,
+    mismatch.el,
+  );
+  const read = () => ({ mode: mode.value, maybe_semantics: maybe.value, blinding: blinding.input.checked, reason_mismatch_is_conflict: mismatch.input.checked });
+  return { el, read };
+}
+
+function lines(text) {
+  return text.split("\n").map((line) => line.trim()).filter(Boolean);
+}
+
+function settingsForm(ctx) {
+  const review = ctx.review;
+  const title = h("input", { type: "text", name: "title", value: review.title, maxlength: "500" });
+  const description = h("textarea", { name: "description", rows: "3" });
+  description.value = review.description;
+  const stages = ["title_abstract", "full_text"].map((stage) => [stage, stageFieldset(stage, review.settings[stage])]);
+  const include = h("textarea", { name: "include-keywords", rows: "5" });
+  include.value = review.settings.keywords.include.join("\n");
+  const exclude = h("textarea", { name: "exclude-keywords", rows: "5" });
+  exclude.value = review.settings.keywords.exclude.join("\n");
+  const message = h("p", { class: "form-message", role: "status", hidden: true });
+
+  async function submit(event) {
+    event.preventDefault();
+    const settings = Object.fromEntries(stages.map(([stage, fs]) => [stage, fs.read()]));
+    settings.keywords = { include: lines(include.value), exclude: lines(exclude.value) };
+    try {
+      const saved = await api(`/reviews/${review.id}`, { method: "PATCH", json: { title: title.value.trim(), description: description.value, settings } });
+      Object.assign(review, saved);
+      setFieldError(title, "");
+      message.className = "form-message ok";
+      message.textContent = "Settings saved.";
+      message.hidden = false;
+    } catch (error) {
+      message.className = "form-message error";
+      message.textContent = errorText(error);
+      message.hidden = false;
+    }
+  }
+
+  return h(
+    "form",
+    { class: "card", onsubmit: submit, "aria-labelledby": "settings-h" },
+    h("h2", { id: "settings-h" }, "Review"),
+    field("Title", title, { required: true }),
+    field("Description", description),
+    stages.map(([, fs]) => fs.el),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Keywords to highlight"),
+      h(
+        "div",
+        { class: "form-row" },
+        field("Include terms", include, { hint: "One per line; shown in green while screening." }),
+        field("Exclude terms", exclude, { hint: "One per line; shown in red while screening." }),
+      ),
+    ),
+    message,
+    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save settings")),
+  );
+}
+
+async function membersCard(ctx) {
+  const rid = ctx.review.id;
+  const card = h("section", { class: "card", "aria-labelledby": "members-h" });
+  async function draw() {
+    const members = await api(`/reviews/${rid}/members`);
+    const userId = h("input", { type: "number", name: "user_id", min: "1", inputmode: "numeric" });
+    const role = select(ROLES, "reviewer", { name: "role" });
+    async function add(event) {
+      event.preventDefault();
+      try {
+        await api(`/reviews/${rid}/members/${Number(userId.value)}`, { method: "PUT", json: { role: role.value } });
+        notify("Member added.");
+        await draw();
+      } catch (error) {
+        setFieldError(userId, errorText(error));
+        userId.focus();
+      }
+    }
+    const roleColumn = (m) => {
+      const control = select(ROLES, m.role, { "aria-label": `Role of ${m.name}` });
+      control.addEventListener("change", () => change(m, control.value));
+      return control;
+    };
+    card.replaceChildren(
+      h("h2", { id: "members-h" }, "Members"),
+      table(
+        [
+          { label: "Name", render: (m) => h("div", {}, m.name, h("div", { class: "muted small" }, m.email)) },
+          { label: "Role", render: roleColumn },
+          { label: "", render: (m) => button("Remove", () => remove(m), { kind: "ghost", "aria-label": `Remove ${m.name}` }) },
+        ],
+        members,
+      ),
+      h(
+        "form",
+        { class: "inline-form", onsubmit: add, "aria-label": "Add a member" },
+        h("h3", {}, "Add a member"),
+        h("div", { class: "form-row" }, field("User ID", userId, { required: true, hint: "Your administrator can tell you a colleague’s user ID." }), field("Role", role)),
+        h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Add member")),
+      ),
+    );
+  }
+  async function change(member, role) {
+    try {
+      await api(`/reviews/${rid}/members/${member.user_id}`, { method: "PUT", json: { role } });
+      notify(`${member.name} is now ${role}.`);
+    } catch (error) {
+      notify(errorText(error), "error");
+      await draw();
+    }
+  }
+  async function remove(member) {
+    if (!confirm(`Remove ${member.name} from this review? Their votes stay in the log.`)) return;
+    try {
+      await api(`/reviews/${rid}/members/${member.user_id}`, { method: "DELETE" });
+      await draw();
+    } catch (error) {
+      notify(errorText(error), "error");
+    }
+  }
+  await draw();
+  return card;
+}
+
+async function reasonsCard(rid) {
+  let reasons;
+  try {
+    reasons = await api(`/reviews/${rid}/exclusion-reasons`);
+  } catch (error) {
+    if (routeMissing(error)) return null;
+    throw error;
+  }
+  const card = h("section", { class: "card", "aria-labelledby": "reasons-h" });
+  const draw = (items) => {
+    const label = h("input", { type: "text", name: "reason", maxlength: "200" });
+    const stage = select(Object.entries(STAGE_LABELS), "full_text", { name: "stage" });
+    async function add(event) {
+      event.preventDefault();
+      try {
+        await api(`/reviews/${rid}/exclusion-reasons`, { method: "POST", json: { stage: stage.value, label: label.value.trim() } });
+        draw(await api(`/reviews/${rid}/exclusion-reasons`));
+      } catch (error) {
+        setFieldError(label, errorText(error));
+      }
+    }
+    card.replaceChildren(
+      h("h2", { id: "reasons-h" }, "Exclusion reasons"),
+      table(
+        [
+          { label: "Reason", key: "label" },
+          { label: "Stage", render: (r) => STAGE_LABELS[r.stage] || r.stage },
+        ],
+        items,
+        { empty: "No reasons yet." },
+      ),
+      h(
+        "form",
+        { class: "inline-form", onsubmit: add, "aria-label": "Add an exclusion reason" },
+        h("div", { class: "form-row" }, field("New reason", label, { required: true }), field("Stage", stage)),
+        h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn" }, "Add reason")),
+      ),
+    );
+  };
+  draw(Array.isArray(reasons) ? reasons : reasons.items);
+  return card;
+}
+
+export async function render(ctx) {
+  ctx.title = "Settings";
+  const [members, reasons] = await Promise.all([membersCard(ctx), reasonsCard(ctx.review.id)]);
+  ctx.main.append(
+    h(
+      "div",
+      { class: "container" },
+      pageHeader("Settings", "How the review is screened, and who works on it."),
+      h("div", { class: "grid settings-grid" }, settingsForm(ctx), h("div", {}, members, reasons)),
+    ),
+  );
+}
