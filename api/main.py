@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import RedirectResponse
 from sqlalchemy.engine import Engine
 
 from api.db import make_engine
@@ -24,6 +23,7 @@ from api.routes import (
     screening,
     sources,
     studies,
+    ui,
     users,
 )
 from api.settings import Settings, get_settings
@@ -75,11 +75,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         json_bytes=settings.max_json_kb * 1024,
     )
     app.include_router(_api_router(), prefix=API_PREFIX)
-
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    app.include_router(ui.router)  # the web app: page shells and /ui assets
     return app
 
 
