@@ -1,0 +1,127 @@
+"""A real uvicorn server on the test database, and Debian's headless chromium via Playwright."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from sqlalchemy.engine import Engine
+
+from api.main import create_app
+from api.settings import Settings
+from tests.api.builders import PASSWORD, Account, Builder
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+VIEWPORT = {"width": 1366, "height": 820}  # a laptop screen
+
+
+@dataclass
+class LiveServer:
+    url: str
+    build: Builder
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, engine: Engine, database_url: str) -> Iterator[LiveServer]:
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data")
+    app = create_app(engine, settings)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    # Set-up data goes through the same app in-process (no second lifespan, no job runner).
+    yield LiveServer(url=f"http://127.0.0.1:{port}", build=Builder(TestClient(app), engine))
+    server.should_exit = True
+    thread.join(timeout=10)
+    listener.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.set_default_timeout(5_000)
+    yield page
+    context.close()
+
+
+def sign_in(page: Page, server: LiveServer, account: Account, then: str = "/") -> None:
+    """Log in through the form, with the keyboard, and land on *then*."""
+    page.goto(f"{server.url}/login?next={then}")
+    page.get_by_label("Email").fill(account.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url(f"{server.url}{then}")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ui"
+
+
+def import_ris(server: LiveServer, account: Account, rid: int, name: str) -> dict[str, Any]:
+    """Import a fixture file through the API (set-up, not the thing under test)."""
+    build = server.build
+    source = build.source(account, rid)
+    response = build.client.post(
+        f"/api/v1/reviews/{rid}/imports",
+        files={"file": (name, (FIXTURES / name).read_bytes())},
+        data={"source_id": str(source["id"])},
+        headers=account.headers,
+    )
+    assert response.status_code == 201, response.text
+    report: dict[str, Any] = response.json()
+    return report
+
+
+def record_timings(name: str, seconds: list[float]) -> None:
+    """Keep measured figures beside the screenshots (they vary with the machine's load)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    figures = ", ".join(f"{s * 1000:.0f} ms" for s in seconds)
+    (ARTIFACTS / f"{name}.txt").write_text(f"{name}: {figures}\n", encoding="utf-8")

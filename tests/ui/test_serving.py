@@ -1,0 +1,55 @@
+"""How the app's files are served: page shells, versioned assets, caching, and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.routes.ui import assets_version
+from api.settings import Settings
+
+
+def _client(tmp_path: Path) -> TestClient:
+    url = f"sqlite:///{tmp_path / 'unused.db'}"
+    return TestClient(create_app(settings=Settings(database_url=url, data_dir=tmp_path)))
+
+
+def test_pages_are_the_shell_with_versioned_assets(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    for path in ["/login", "/reviews/3", "/reviews/3/screen/full_text"]:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "no-cache"
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        assert f'src="/ui/{assets_version()}/js/app.js"' in response.text
+
+
+def test_the_root_is_the_app_for_browsers_and_the_docs_for_api_clients(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    browser = client.get("/", headers={"Accept": "text/html,*/*"})
+    assert browser.status_code == 200
+    assert "<main" in browser.text
+    api_client = client.get("/", headers={"Accept": "application/json"}, follow_redirects=False)
+    assert api_client.status_code == 307
+    assert api_client.headers["location"] == "/docs"
+
+
+def test_versioned_assets_are_cached_for_good_and_bare_ones_revalidated(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    versioned = client.get(f"/ui/{assets_version()}/js/app.js")
+    assert versioned.status_code == 200
+    assert versioned.headers["content-type"].startswith("text/javascript")
+    assert "immutable" in versioned.headers["cache-control"]
+    stale = client.get("/ui/v-000000000000/css/app.css")
+    assert stale.status_code == 200
+    assert stale.headers["cache-control"] == "no-cache"
+
+
+def test_only_files_inside_the_ui_folder_are_served(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    for path in ["/ui/../routes/ui.py", "/ui/%2e%2e/settings.py", "/ui/index.html", "/ui/nope.js"]:
+        response = client.get(path)
+        assert response.status_code == 404, path
+    assert client.get("/reviews/0").status_code == 422
