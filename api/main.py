@@ -14,11 +14,13 @@ from api.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.routes import (
     auth,
+    extraction,
     full_text,
     health,
     imports,
     jobs,
     records,
+    reports,
     reviews,
     screening,
     sources,
@@ -39,6 +41,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
     imports.router,
     records.router,
+    reports.router,
+    extraction.router,
     screening.router,
     full_text.router,
     studies.router,

@@ -82,6 +82,7 @@ class StudyExtraction:
     differences: tuple[FieldDifference, ...] = ()
     extractors: tuple[int, ...] = ()
     verifier_id: int | None = None
+    final_seq: int | None = None  # the entry the final values come from
 
 
 def compare_values(
@@ -170,7 +171,9 @@ def study_extraction(
     extractors = tuple(e.person_id for e in extractions)
     consensus = next((e for e in current if e.kind is EntryKind.CONSENSUS), None)
     if consensus is not None:
-        return StudyExtraction(StudyState.CONSENSUS, consensus.values, extractors=extractors)
+        return StudyExtraction(
+            StudyState.CONSENSUS, consensus.values, extractors=extractors, final_seq=consensus.seq
+        )
     if not extractions:
         return StudyExtraction(StudyState.NOT_STARTED)
     if mode is ExtractionMode.SINGLE_WITH_VERIFICATION:
@@ -180,7 +183,12 @@ def study_extraction(
     differences = compare_values(form, extractions[0].values, extractions[1].values)
     if differences:
         return StudyExtraction(StudyState.CONFLICT, differences=differences, extractors=extractors)
-    return StudyExtraction(StudyState.AGREED, extractions[0].values, extractors=extractors)
+    return StudyExtraction(
+        StudyState.AGREED,
+        extractions[0].values,
+        extractors=extractors,
+        final_seq=extractions[0].seq,
+    )
 
 
 def _first_extractions(current: Sequence[Entry], mode: ExtractionMode) -> list[Entry]:
@@ -202,7 +210,11 @@ def _verification_state(extraction: Entry, current: Sequence[Entry]) -> StudyExt
         return StudyExtraction(StudyState.AWAITING_VERIFICATION, extractors=extractors)
     check = checks[-1]
     return StudyExtraction(
-        StudyState.VERIFIED, check.values, extractors=extractors, verifier_id=check.person_id
+        StudyState.VERIFIED,
+        check.values,
+        extractors=extractors,
+        verifier_id=check.person_id,
+        final_seq=check.seq,
     )
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.permissions import Role
 from api.tables import SourceKind
+from screening.extraction_compare import ExtractionMode
 
 
 class ScreeningMode(StrEnum):
@@ -60,10 +61,16 @@ class Keywords(_Strict):
     exclude: list[str] = Field(default_factory=list, max_length=500)
 
 
+class ExtractionSettings(_Strict):
+    # dual: two extractors and a lead's consensus; or single_with_verification
+    mode: ExtractionMode = ExtractionMode.DUAL
+
+
 class ReviewSettings(_Strict):
     title_abstract: StageSettings = Field(default_factory=StageSettings)
     full_text: StageSettings = Field(default_factory=StageSettings)
     keywords: Keywords = Field(default_factory=Keywords)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     # Designated third reviewers (user ids) who may resolve conflicts besides the leads.
     resolvers: list[int] = Field(default_factory=list, max_length=100)
 

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from api.main import API_PREFIX, ROUTERS
 from api.permissions import ROLE_PERMISSIONS, Permission, Role
 from api.settings import Settings
+from tests.api import extraction_fixtures as xf
 from tests.api.builders import Account, Builder, insert_duplicate_pair, screening_records
 from tests.fakes.eutils_server import FakeEutilsServer
 
@@ -58,6 +59,18 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("GET", "/reviews/{rid}/records/{record_id}/full-text"): P.READ,
     ("GET", "/reviews/{rid}/studies"): P.READ,
     ("POST", "/reviews/{rid}/studies/{sid}/reports"): P.MANAGE_REVIEW,
+    ("GET", "/reviews/{rid}/prisma"): P.READ,
+    ("GET", "/reviews/{rid}/prisma.csv"): P.READ,
+    ("GET", "/reviews/{rid}/prisma.svg"): P.READ,
+    ("GET", "/reviews/{rid}/export"): P.MANAGE_REVIEW,
+    ("PUT", "/reviews/{rid}/extraction/form"): P.MANAGE_REVIEW,
+    ("GET", "/reviews/{rid}/extraction/form"): P.READ,
+    ("PUT", "/reviews/{rid}/studies/{sid}/extraction"): P.EXTRACT,
+    ("GET", "/reviews/{rid}/studies/{sid}/extraction"): P.EXTRACT,
+    ("POST", "/reviews/{rid}/studies/{sid}/extraction/verification"): P.EXTRACT,
+    ("GET", "/reviews/{rid}/extraction/conflicts"): P.MANAGE_REVIEW,
+    ("POST", "/reviews/{rid}/studies/{sid}/extraction/consensus"): P.MANAGE_REVIEW,
+    ("GET", "/reviews/{rid}/extraction/export"): P.MANAGE_REVIEW,
 }
 
 
@@ -261,6 +274,24 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
         _study,
         lambda: {"record_ids": [_last["record_id"]]},
     ),
+    ("GET", "/reviews/{rid}/prisma"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/prisma.csv"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/prisma.svg"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/export"): (_plain, lambda: None),
+    ("PUT", "/reviews/{rid}/extraction/form"): (_plain, lambda: xf.FORM_BODY),
+    ("GET", "/reviews/{rid}/extraction/form"): (xf.with_form, lambda: None),
+    ("PUT", "/reviews/{rid}/studies/{sid}/extraction"): (xf.study_with_form, lambda: xf.VALUES),
+    ("GET", "/reviews/{rid}/studies/{sid}/extraction"): (xf.study_with_form, lambda: None),
+    ("POST", "/reviews/{rid}/studies/{sid}/extraction/verification"): (
+        xf.study_to_verify,
+        lambda: {},
+    ),
+    ("GET", "/reviews/{rid}/extraction/conflicts"): (xf.with_form, lambda: None),
+    ("POST", "/reviews/{rid}/studies/{sid}/extraction/consensus"): (
+        xf.study_with_two_extractions,
+        lambda: {"values": {}},
+    ),
+    ("GET", "/reviews/{rid}/extraction/export"): (xf.with_form, lambda: None),
 }
 
 

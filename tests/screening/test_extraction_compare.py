@@ -133,10 +133,11 @@ def test_single_mode_a_second_person_verifies_and_the_extractor_cannot() -> None
         check_can_verify(SINGLE, FORM, entries, 10)
     assert check_can_verify(SINGLE, FORM, entries, 11).seq == 1
     verified = study_extraction(SINGLE, FORM, [*entries, entry(2, 11, V, design="Cohort")])
-    assert (verified.state, verified.final, verified.verifier_id) == (
+    assert (verified.state, verified.final, verified.verifier_id, verified.final_seq) == (
         StudyState.VERIFIED,
         {"design": "Cohort"},
         11,
+        2,
     )
 
 

@@ -1,0 +1,134 @@
+"""Data extraction: the review's form, entries per study, verification, conflicts, consensus."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from api.deps import ExtractAccess, LeadAccess, ReadAccess, SessionDep
+from api.errors import ERROR_RESPONSES
+from api.repositories.extraction import ExtractionRepository
+from api.schemas.extraction import (
+    ConflictRead,
+    DifferenceRead,
+    EntryRead,
+    ExtractionExportFormat,
+    ExtractionLayout,
+    FormPut,
+    FormRead,
+    StudyExtractionRead,
+    ValuesPut,
+    VerificationPost,
+)
+from api.services import extraction, extraction_exports
+from api.tables import Extraction, ExtractionForm
+
+router = APIRouter(prefix="/reviews/{rid}", tags=["extraction"], responses=ERROR_RESPONSES)
+
+StudyIdPath = Annotated[int, Path(ge=1)]
+
+
+@router.put("/extraction/form", response_model=FormRead)
+def put_form(data: FormPut, access: LeadAccess, session: SessionDep) -> ExtractionForm:
+    """Define the extraction form; a changed form is a new version and earlier entries keep
+    theirs, so they stay readable."""
+    return extraction.put_form(session, access.review, access.user, data.fields)
+
+
+@router.get("/extraction/form", response_model=FormRead)
+def read_form(access: ReadAccess, session: SessionDep) -> ExtractionForm:
+    """The current version of the extraction form."""
+    return extraction.current_form(session, access.review)
+
+
+@router.put("/studies/{sid}/extraction", response_model=EntryRead)
+def put_extraction(
+    sid: StudyIdPath, data: ValuesPut, access: ExtractAccess, session: SessionDep
+) -> EntryRead:
+    """Save the caller's extraction of a study; values are checked against the form (422 names
+    the field)."""
+    row = extraction.put_extraction(session, access.review, access.user, sid, data.values)
+    return _entry(session, row)
+
+
+@router.get("/studies/{sid}/extraction", response_model=StudyExtractionRead)
+def read_study_extraction(
+    sid: StudyIdPath, access: ExtractAccess, session: SessionDep
+) -> StudyExtractionRead:
+    """Where the study's extraction stands; final values once agreed, verified or settled."""
+    state = extraction.study_state(session, access.review, sid)
+    return StudyExtractionRead(
+        study_id=sid,
+        state=state.state.value,
+        extractors=list(state.extractors),
+        verifier_id=state.verifier_id,
+        final=dict(state.final) if state.final is not None else None,
+    )
+
+
+@router.post("/studies/{sid}/extraction/verification", response_model=EntryRead)
+def verify_extraction(
+    sid: StudyIdPath, data: VerificationPost, access: ExtractAccess, session: SessionDep
+) -> EntryRead:
+    """single_with_verification: a second person signs off (no values) or corrects the values."""
+    row = extraction.verify_extraction(session, access.review, access.user, sid, data.values)
+    return _entry(session, row)
+
+
+@router.get("/extraction/conflicts", response_model=list[ConflictRead])
+def list_conflicts(access: LeadAccess, session: SessionDep) -> list[ConflictRead]:
+    """Studies whose two extractions differ, field by field."""
+    assert access.review.id is not None
+    labels = ExtractionRepository(session).study_labels(access.review.id)
+    return [
+        ConflictRead(
+            study_id=sid,
+            study=labels.get(sid, ""),
+            first=state.extractors[0],
+            second=state.extractors[1],
+            differences=[
+                DifferenceRead(path=d.path, label=d.label, first=d.first, second=d.second)
+                for d in state.differences
+            ],
+        )
+        for sid, state in extraction.conflicts(session, access.review)
+    ]
+
+
+@router.post("/studies/{sid}/extraction/consensus", response_model=EntryRead)
+def record_consensus(
+    sid: StudyIdPath, data: ValuesPut, access: LeadAccess, session: SessionDep
+) -> EntryRead:
+    """The agreed values: give every disputed field; fields both extractors agree on are kept."""
+    row = extraction.record_consensus(session, access.review, access.user, sid, data.values)
+    return _entry(session, row)
+
+
+@router.get("/extraction/export", response_class=Response)
+def export_extraction(
+    access: LeadAccess,
+    session: SessionDep,
+    format: Annotated[ExtractionExportFormat, Query()] = ExtractionExportFormat.CSV,
+    layout: Annotated[ExtractionLayout, Query()] = ExtractionLayout.WIDE,
+) -> Response:
+    """Final extracted values, one row per included study (wide) or one row per value (long)."""
+    file = extraction_exports.export_extraction(session, access.review, fmt=format, layout=layout)
+    headers = {"Content-Disposition": f'attachment; filename="{file.filename}"'}
+    return Response(file.content, media_type=file.media_type, headers=headers)
+
+
+def _entry(session: SessionDep, row: Extraction) -> EntryRead:
+    assert row.id is not None
+    form = session.get(ExtractionForm, row.form_id)
+    assert form is not None
+    return EntryRead(
+        id=row.id,
+        study_id=row.study_id,
+        form_version=form.version,
+        extractor_id=row.extractor_id,
+        kind=row.kind.value,
+        values=row.values,
+        created_at=row.created_at,
+    )

@@ -1,0 +1,59 @@
+"""PRISMA 2020 reports (JSON, the PRISMA2020 CSV template, SVG) and reference exports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import LeadAccess, ReadAccess, SessionDep
+from api.errors import ERROR_RESPONSES
+from api.permissions import Role
+from api.schemas.reports import ExportFormat, ExportStatus, PrismaRead
+from api.services import exports, reports
+
+router = APIRouter(prefix="/reviews/{rid}", tags=["reports"], responses=ERROR_RESPONSES)
+
+
+@router.get("/prisma", response_model=PrismaRead)
+def read_prisma(access: ReadAccess, session: SessionDep) -> dict[str, Any]:
+    """PRISMA 2020 counts derived from the review's events, keyed by the PRISMA2020 package's
+    ``data`` names, with every arithmetic identity that fails (none when consistent)."""
+    return reports.prisma_json(session, access.review)
+
+
+@router.get("/prisma.csv", response_class=Response)
+def read_prisma_csv(access: ReadAccess, session: SessionDep) -> Response:
+    """The PRISMA2020 package's data template, filled: load it into the PRISMA2020 Shiny app."""
+    content = reports.prisma_csv(session, access.review)
+    return _download(content, "text/csv; charset=utf-8", f"prisma-review-{access.review.id}.csv")
+
+
+@router.get("/prisma.svg", response_class=Response)
+def read_prisma_svg(access: ReadAccess, session: SessionDep) -> Response:
+    """The PRISMA 2020 flow diagram as a standalone SVG."""
+    return Response(reports.prisma_svg(session, access.review), media_type="image/svg+xml")
+
+
+@router.get("/export", response_class=Response)
+def export_references(
+    access: LeadAccess,
+    session: SessionDep,
+    format: Annotated[ExportFormat, Query()] = ExportFormat.RIS,
+    status: Annotated[ExportStatus, Query()] = ExportStatus.ALL,
+) -> Response:
+    """References with their screening outcome: RIS (EndNote, Zotero) or CSV (for leads)."""
+    file = exports.export_references(
+        session,
+        access.review,
+        fmt=format,
+        status=status,
+        show_open_votes=access.role is Role.LEAD,
+    )
+    return _download(file.content, file.media_type, file.filename)
+
+
+def _download(content: str, media_type: str, filename: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(content, media_type=media_type, headers=headers)

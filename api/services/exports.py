@@ -1,0 +1,249 @@
+"""Reference exports with the screening outcome: RIS for EndNote/Zotero, and CSV.
+
+RIS carries the decisions in fields both tools import (not in a note):
+- ``KW`` (Zotero: tags; EndNote: Keywords): ``winnow:included`` / ``winnow:excluded`` /
+  ``winnow:pending``, ``winnow:stage:<stage>`` where it was excluded, ``winnow:reason:<label>``;
+- ``LB`` (EndNote: Label): the final status;
+- ``C1``-``C6`` (EndNote: Custom 1-6): title/abstract decision, full-text decision, exclusion
+  reason, full-text retrieval, Winnow record id, study id. Zotero drops C1-C6 for journal
+  articles, which is why the KW tags repeat what matters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from api.repositories.reports import ReportsRepository
+from api.repositories.reviews import MembershipRepository
+from api.repositories.screening import ScreeningRepository
+from api.schemas.reports import ExportFormat, ExportStatus
+from api.services.prisma_inputs import RecordOutcome, record_outcomes
+from api.tables import Record, Review
+from screening.decisions import RecordStatus, current_votes
+from screening.model import Stage
+
+RIS_TYPES = {
+    "journal_article": "JOUR",
+    "conference_paper": "CPAPER",
+    "conference_abstract": "ABST",
+    "book": "BOOK",
+    "book_chapter": "CHAP",
+    "report": "RPRT",
+    "thesis": "THES",
+    "web_page": "ELEC",
+}
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "source",
+    "status",
+    "title_abstract_decision",
+    "full_text_decision",
+    "exclusion_reason",
+    "full_text",
+    "study_id",
+    "title_abstract_votes",
+    "full_text_votes",
+    "abstract",
+    "keywords",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    record: Record
+    source: str
+    outcome: RecordOutcome
+    votes: dict[Stage, str]
+
+    @property
+    def status(self) -> str:
+        if self.outcome.included:
+            return "included"
+        return "excluded" if self.outcome.excluded else "pending"
+
+    @property
+    def excluded_at(self) -> Stage | None:
+        ft = self.outcome.full_text
+        if ft is not None and ft.state.value == "excluded":
+            return Stage.FULL_TEXT
+        return Stage.TITLE_ABSTRACT if self.outcome.excluded else None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    content: str
+    media_type: str
+    filename: str
+
+
+def export_references(
+    session: Session,
+    review: Review,
+    *,
+    fmt: ExportFormat,
+    status: ExportStatus,
+    show_open_votes: bool,
+) -> ExportFile:
+    """The review's records (duplicates removed) with their outcome, filtered by ``status``.
+
+    Blinding: individual votes on records not yet settled at a stage are shown only when
+    ``show_open_votes`` (a lead); settled records' votes are part of the record.
+    """
+    rows = export_rows(session, review, status=status, show_open_votes=show_open_votes)
+    name = f"review-{review.id}-{status.value}"
+    if fmt is ExportFormat.RIS:
+        return ExportFile(to_ris(rows), "application/x-research-info-systems", f"{name}.ris")
+    return ExportFile(to_csv(rows), "text/csv; charset=utf-8", f"{name}.csv")
+
+
+def export_rows(
+    session: Session, review: Review, *, status: ExportStatus, show_open_votes: bool
+) -> list[ExportRow]:
+    assert review.id is not None
+    outcomes = {
+        o.fact.record_id: o for o in record_outcomes(session, review) if not o.fact.is_duplicate
+    }
+    repo = ReportsRepository(session)
+    sources = repo.source_names(review.id)
+    votes = _votes(session, review.id, outcomes, show_open_votes)
+    rows = [
+        ExportRow(record, sources.get(record.source_id, ""), outcomes[record.id], votes[record.id])
+        for record in repo.records(review.id)
+        if record.id in outcomes
+    ]
+    if status is ExportStatus.ALL:
+        return rows
+    return [row for row in rows if row.status == status.value]
+
+
+def _votes(
+    session: Session, review_id: int, outcomes: dict[int, RecordOutcome], show_open: bool
+) -> dict[int, dict[Stage, str]]:
+    names = {m.user_id: u.name for m, u in MembershipRepository(session).members(review_id)}
+    log = ScreeningRepository(session).log(review_id)
+    found: dict[int, dict[Stage, list[str]]] = defaultdict(lambda: defaultdict(list))
+    labels = ReportsRepository(session).reason_labels(review_id)
+    for stage in Stage:
+        for (record_id, reviewer_id), event in sorted(current_votes(log, stage).items()):
+            outcome = outcomes.get(record_id)
+            if outcome is None or not (show_open or _settled(outcome, stage)):
+                continue
+            reason = f" ({labels.get(event.reason_id, '')})" if event.reason_id else ""
+            who = names.get(reviewer_id, f"user {reviewer_id}")
+            found[record_id][stage].append(f"{who}: {event.vote.value}{reason}")
+    return {
+        record_id: {stage: "; ".join(found[record_id][stage]) for stage in Stage}
+        for record_id in outcomes
+    }
+
+
+def _settled(outcome: RecordOutcome, stage: Stage) -> bool:
+    status = outcome.title_abstract if stage is Stage.TITLE_ABSTRACT else outcome.full_text
+    return status is not None and status.state.settled
+
+
+def _decision(status: RecordStatus | None) -> str:
+    return "" if status is None else status.state.value
+
+
+def _retrieval(row: ExportRow) -> str:
+    return row.outcome.retrieval.value if row.outcome.retrieval is not None else ""
+
+
+def to_csv(rows: Iterable[ExportRow]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        r, outcome = row.record, row.outcome
+        writer.writerow(
+            (
+                r.id,
+                r.title,
+                "; ".join(r.authors),
+                r.year or "",
+                r.journal,
+                r.volume,
+                r.issue,
+                r.pages,
+                r.doi or "",
+                r.pmid or "",
+                row.source,
+                row.status,
+                _decision(outcome.title_abstract),
+                _decision(outcome.full_text),
+                outcome.full_text_reason or "",
+                _retrieval(row),
+                r.study_id or "",
+                row.votes[Stage.TITLE_ABSTRACT],
+                row.votes[Stage.FULL_TEXT],
+                r.abstract,
+                "; ".join(r.keywords),
+            )
+        )
+    return buffer.getvalue()
+
+
+def to_ris(rows: Iterable[ExportRow]) -> str:
+    return "".join(_ris_entry(row) for row in rows)
+
+
+def _ris_entry(row: ExportRow) -> str:
+    r = row.record
+    lines: list[tuple[str, object]] = [("TY", RIS_TYPES.get(r.type, "GEN")), ("ID", r.id)]
+    lines += [("TI", r.title), *(("AU", author) for author in r.authors), ("PY", r.year)]
+    lines += [("T2", r.journal), ("VL", r.volume), ("IS", r.issue), *_pages(r.pages)]
+    lines += [("DO", r.doi), ("AN", r.pmid), ("SN", r.issn or r.isbn), ("LA", r.language)]
+    lines += [("UR", r.url), ("AB", r.abstract), *(("KW", k) for k in r.keywords)]
+    lines += [("KW", tag) for tag in _decision_tags(row)]
+    lines += [("LB", row.status), *_custom_fields(row)]
+    body = "".join(
+        f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines if value not in (None, "")
+    )
+    return body + "ER  - \r\n\r\n"
+
+
+def _pages(pages: str) -> list[tuple[str, object]]:
+    start, _, end = pages.partition("-")
+    return [("SP", start.strip()), ("EP", end.strip())]
+
+
+def _decision_tags(row: ExportRow) -> list[str]:
+    tags = [f"winnow:{row.status}"]
+    if row.excluded_at is not None:
+        tags.append(f"winnow:stage:{row.excluded_at.value}")
+    if row.outcome.full_text_reason:
+        tags.append(f"winnow:reason:{row.outcome.full_text_reason}")
+    return tags
+
+
+def _custom_fields(row: ExportRow) -> list[tuple[str, object]]:
+    outcome = row.outcome
+    return [
+        ("C1", _decision(outcome.title_abstract)),
+        ("C2", _decision(outcome.full_text)),
+        ("C3", outcome.full_text_reason),
+        ("C4", _retrieval(row)),
+        ("C5", f"winnow:{row.record.id}"),
+        ("C6", row.record.study_id),
+    ]
+
+
+def _one_line(value: object) -> str:
+    # A RIS value is one line; an abstract's line breaks would start bogus tags.
+    return " ".join(str(value).split())
