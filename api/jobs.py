@@ -23,6 +23,7 @@ from sqlalchemy import event, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from api.db import is_sqlite
 from api.settings import Settings
 from api.tables import Job, JobStatus, User, utc_now
 from importers.errors import ImporterError
@@ -105,18 +106,23 @@ def claim_next(engine: Engine, kinds: frozenset[str]) -> Job | None:
     """Take the oldest queued job of *kinds* for this worker, or None."""
     if not kinds:
         return None
+    oldest = (
+        select(Job.id)
+        .where(col(Job.status) == JobStatus.QUEUED, col(Job.kind).in_(kinds))
+        .order_by(col(Job.id))
+        .limit(1)
+    )
     with Session(engine, expire_on_commit=False) as session, session.begin():
-        statement = (
-            select(Job)
-            .where(col(Job.status) == JobStatus.QUEUED, col(Job.kind).in_(kinds))
-            .order_by(col(Job.id))
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        job = session.exec(statement).first()
-        if job is None or job.id is None:
-            return None
-        return _claim(session, job.id)
+        if is_sqlite(engine):
+            # One writing statement: SQLite takes its write lock (and waits for it) at once,
+            # where a read-then-write transaction could fail on a stale snapshot.
+            job_id = session.execute(_claiming(col(Job.id) == oldest.scalar_subquery())).scalar()
+        else:
+            # Row locks: concurrent workers skip each other's candidate instead of waiting.
+            candidate = session.exec(oldest.with_for_update(skip_locked=True)).first()
+            claimed = _claiming(col(Job.id) == candidate)
+            job_id = session.execute(claimed).scalar() if candidate else None
+        return session.get(Job, job_id, populate_existing=True) if job_id else None
 
 
 def claim(engine: Engine, job_id: int) -> Job | None:
@@ -126,15 +132,18 @@ def claim(engine: Engine, job_id: int) -> Job | None:
 
 
 def _claim(session: Session, job_id: int) -> Job | None:
-    # The status condition makes the claim safe where row locks are not (SQLite).
-    claimed = session.execute(
+    claimed = session.execute(_claiming(col(Job.id) == job_id)).scalar()
+    return session.get(Job, claimed, populate_existing=True) if claimed else None
+
+
+def _claiming(which: Any) -> Any:
+    # The status condition makes a claim safe even where rows are not locked (SQLite).
+    return (
         update(Job)
-        .where(col(Job.id) == job_id, col(Job.status) == JobStatus.QUEUED)
+        .where(which, col(Job.status) == JobStatus.QUEUED)
         .values(status=JobStatus.RUNNING, worker=worker_name(), started_at=utc_now())
+        .returning(col(Job.id))
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    return session.get(Job, job_id, populate_existing=True)
 
 
 def execute(
