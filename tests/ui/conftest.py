@@ -125,3 +125,13 @@ def record_timings(name: str, seconds: list[float]) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     figures = ", ".join(f"{s * 1000:.0f} ms" for s in seconds)
     (ARTIFACTS / f"{name}.txt").write_text(f"{name}: {figures}\n", encoding="utf-8")
+
+
+def attach_pdf(server: LiveServer, account: Account, rid: int, record_id: int) -> None:
+    """Attach the hand-made PDF as a record's full text (set-up through the API)."""
+    response = server.build.client.put(
+        f"/api/v1/reviews/{rid}/records/{record_id}/full-text",
+        files={"file": ("trial.pdf", (FIXTURES / "trial.pdf").read_bytes(), "application/pdf")},
+        headers=account.headers,
+    )
+    assert response.status_code in (200, 201), response.text

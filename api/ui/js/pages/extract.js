@@ -1,0 +1,91 @@
+// The extraction form for one study, checked as you type, with the study's PDF beside it.
+// With ?consensus=1 a lead records the agreed values instead of their own extraction.
+import { api, apiBlob, ApiError } from "../api.js";
+import { h, pageHeader, emptyState, notify, errorText } from "../dom.js";
+import { formControls } from "../fields.js";
+
+async function pdfPanel(rid, study) {
+  for (const report of study.reports) {
+    try {
+      const blob = await apiBlob(`/reviews/${rid}/records/${report.record_id}/full-text`);
+      const url = URL.createObjectURL(blob);
+      return h(
+        "div",
+        { class: "pdf-panel" },
+        h("div", { class: "pdf-bar" }, h("span", { class: "small muted" }, "Full text"), h("a", { href: url, target: "_blank", rel: "noopener", class: "small" }, "Open in a new tab")),
+        h("iframe", { class: "pdf", src: url, title: `Full text: ${report.title}` }),
+      );
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+    }
+  }
+  return h("div", { class: "card pdf-empty" }, h("h2", {}, "No full text attached"), h("p", { class: "muted" }, "Attach the PDF from the full-text screening page."));
+}
+
+export async function render(ctx) {
+  const rid = ctx.review.id;
+  const sid = Number(ctx.params[1]);
+  const consensus = new URLSearchParams(location.search).get("consensus") === "1";
+  ctx.title = "Extraction";
+  let form;
+  try {
+    form = await api(`/reviews/${rid}/extraction/form`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      ctx.main.append(h("div", { class: "container" }, emptyState("No extraction form yet", "A review lead builds the form first.")));
+      return;
+    }
+    throw error;
+  }
+  const [studies, state] = await Promise.all([api(`/reviews/${rid}/studies?status=all`), api(`/reviews/${rid}/studies/${sid}/extraction`)]);
+  const study = studies.find((s) => s.id === sid);
+  if (!study) throw new ApiError(404, "NotFound", "study not found");
+
+  const status = h("p", { class: "form-message", role: "status", hidden: true });
+  const counter = h("span", { class: "small muted", "aria-live": "polite" });
+  const controls = formControls(form.fields, state.final || {}, () => refreshCounter());
+  function refreshCounter() {
+    const problems = controls.check(false);
+    counter.textContent = problems ? `${problems} field${problems === 1 ? "" : "s"} to fix` : "Ready to save";
+  }
+  async function submit(event) {
+    event.preventDefault();
+    const problems = controls.check();
+    if (problems) {
+      showStatus("error", `Fix the ${problems} field${problems === 1 ? "" : "s"} marked in red first.`);
+      event.target.querySelector('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    const path = consensus ? `/reviews/${rid}/studies/${sid}/extraction/consensus` : `/reviews/${rid}/studies/${sid}/extraction`;
+    try {
+      await api(path, { method: consensus ? "POST" : "PUT", json: { values: controls.values() } });
+      showStatus("ok", consensus ? "Consensus recorded." : "Extraction saved.");
+      notify("Saved.");
+    } catch (error) {
+      showStatus("error", errorText(error));
+    }
+  }
+  function showStatus(kind, text) {
+    status.className = `form-message ${kind}`;
+    status.textContent = text;
+    status.hidden = false;
+  }
+
+  const title = study.label || study.reports[0]?.title || `Study ${sid}`;
+  const formEl = h(
+    "form",
+    { class: "card extraction-form", onsubmit: submit, novalidate: true, "aria-label": "Extraction form" },
+    h("div", { class: "card-head" }, h("h2", {}, consensus ? "Consensus values" : "Your extraction"), h("span", { class: "badge badge-muted plain" }, `form v${form.version} · ${state.state.replace(/_/g, " ")}`)),
+    controls.el,
+    status,
+    h("div", { class: "form-actions spread" }, counter, h("button", { type: "submit", class: "btn btn-primary" }, consensus ? "Record consensus" : "Save extraction")),
+  );
+  ctx.main.append(
+    h(
+      "div",
+      { class: "container wide" },
+      pageHeader(title, study.reports.map((r) => [r.year, r.doi].filter(Boolean).join(" · ")).filter(Boolean).join(" | ") || null, h("a", { class: "btn", href: `/reviews/${rid}/extraction` }, "All studies")),
+      h("div", { class: "extract-columns" }, h("div", { class: "pdf-slot" }, await pdfPanel(rid, study)), formEl),
+    ),
+  );
+}
