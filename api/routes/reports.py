@@ -11,7 +11,7 @@ from api.deps import LeadAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.permissions import Role
 from api.schemas.reports import ExportFormat, ExportStatus, PrismaRead
-from api.services import exports, reports
+from api.services import archive, exports, reports
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["reports"], responses=ERROR_RESPONSES)
 
@@ -54,6 +54,14 @@ def export_references(
     return _download(file.content, file.media_type, file.filename)
 
 
-def _download(content: str, media_type: str, filename: str) -> Response:
+@router.get("/archive", response_class=Response)
+def export_archive(access: LeadAccess, session: SessionDep) -> Response:
+    """The whole review as a zip: every stored row as JSON (``review.json``), the PRISMA report
+    (JSON, CSV, SVG), the references (RIS, CSV) and the extracted data (CSV)."""
+    content = archive.review_archive(session, access.review)
+    return _download(content, "application/zip", f"winnow-review-{access.review.id}.zip")
+
+
+def _download(content: str | bytes, media_type: str, filename: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(content, media_type=media_type, headers=headers)
