@@ -8,17 +8,23 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from sqlalchemy.engine import Engine
 
 from api.main import create_app
 from api.settings import Settings
 from tests.api.builders import PASSWORD, Account, Builder
+
+if TYPE_CHECKING:  # playwright is a dev dependency; without it the browser tests skip
+    from playwright.sync_api import (  # type: ignore[import-not-found, unused-ignore]
+        Browser,
+        Page,
+        Playwright,
+    )
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -42,9 +48,10 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
     if not CHROMIUM.exists():
         pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    with sync_playwright() as driver:
+    with sync_api.sync_playwright() as driver:
         yield driver
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from playwright.sync_api import Page, expect
+import pytest
 
 from tests.api.builders import Account
 from tests.ui.conftest import LiveServer, import_ris, screenshot, sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page  # type: ignore[import-not-found, unused-ignore]
+
+expect = pytest.importorskip("playwright.sync_api", reason="needs the playwright package").expect
 
 UNBLINDED = {"title_abstract": {"blinding": False}}
 

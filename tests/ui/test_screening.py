@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
-from playwright.sync_api import Page, expect
+import pytest
 
 from tests.ui.conftest import LiveServer, import_ris, record_timings, screenshot, sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page  # type: ignore[import-not-found, unused-ignore]
+
+expect = pytest.importorskip("playwright.sync_api", reason="needs the playwright package").expect
 
 KEYWORDS = {"include": ["low back pain", "randomised"], "exclude": ["children", "cohort"]}
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from typing import TYPE_CHECKING
+
+import pytest
 
 from tests.ui.conftest import LiveServer, screenshot, sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page  # type: ignore[import-not-found, unused-ignore]
+
+expect = pytest.importorskip("playwright.sync_api", reason="needs the playwright package").expect
 
 
 def test_sign_in_with_the_keyboard_shows_the_reviews(page: Page, live_server: LiveServer) -> None:
