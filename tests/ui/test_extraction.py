@@ -4,7 +4,6 @@ validation error as they type, fixes it and saves; the API then holds the values
 from __future__ import annotations
 
 import re
-
 from typing import TYPE_CHECKING
 
 import pytest
