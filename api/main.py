@@ -14,6 +14,7 @@ from api.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.routes import (
     auth,
+    dedup,
     extraction,
     full_text,
     health,
@@ -41,6 +42,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
     imports.router,
     records.router,
+    dedup.router,
     reports.router,
     extraction.router,
     screening.router,

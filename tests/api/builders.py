@@ -313,3 +313,30 @@ def insert_duplicate_pair(engine: Engine, review_id: int, source_id: int, status
         session.flush()
         assert link.id is not None
         return link.id
+
+
+def insert_records(
+    engine: Engine, review_id: int, source_id: int, records: list[dict[str, Any]]
+) -> list[int]:
+    """One import batch of *records* (``Record`` field values) straight into the database, as
+    an import would leave them; returns their ids in order."""
+    from api.tables import ImportBatch, Record
+
+    with Session(engine) as session, session.begin():
+        batch = ImportBatch(
+            review_id=review_id,
+            source_id=source_id,
+            format="ris",
+            records_total=len(records),
+            records_imported=len(records),
+        )
+        session.add(batch)
+        session.flush()
+        assert batch.id is not None
+        rows = [
+            Record(review_id=review_id, batch_id=batch.id, source_id=source_id, **fields)
+            for fields in records
+        ]
+        session.add_all(rows)
+        session.flush()
+        return [row.id for row in rows if row.id is not None]

@@ -1,0 +1,155 @@
+"""SQL for deduplication: the review lock, records as the core reads them, duplicate links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, and_, func, or_, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from api.tables import DuplicateLink, DuplicateStatus, Record, Review
+
+# The columns the dedup core reads; abstracts and titles, never the raw export text.
+MATCH_COLUMNS = (
+    col(Record.id),
+    col(Record.title),
+    col(Record.abstract),
+    col(Record.authors),
+    col(Record.year),
+    col(Record.journal),
+    col(Record.volume),
+    col(Record.issue),
+    col(Record.pages),
+    col(Record.doi),
+    col(Record.pmid),
+    col(Record.isbn),
+    col(Record.type),
+    col(Record.url),
+    col(Record.duplicate_of_id),
+)
+_IN_CHUNK = 500  # keeps IN (...) lists under SQLite's bound-parameter limit
+
+
+class DedupRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lock_review(self, review_id: int) -> None:
+        """Serialise dedup changes on one review until the transaction ends.
+
+        PostgreSQL: ``SELECT ... FOR UPDATE`` on the review row. SQLite: a write takes the
+        database's single write lock at once (its driver begins the transaction lazily on
+        the first write, so the reads that follow see every earlier committed run)."""
+        connection = self.session.connection()
+        if connection.dialect.name == "sqlite":
+            # The driver begins transactions lazily, at the first write; begin one that holds
+            # the write lock now unless a write already did (then the lock is held).
+            if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        self.session.exec(select(Review.id).where(Review.id == review_id).with_for_update()).one()
+
+    def match_rows(self, review_id: int) -> Sequence[Row[Any]]:
+        """Every record of the review, by id, with the columns the core compares."""
+        statement = select(*MATCH_COLUMNS).where(Record.review_id == review_id).order_by(Record.id)  # type: ignore[call-overload]
+        rows: Sequence[Row[Any]] = self.session.execute(statement).all()
+        return rows
+
+    def match_rows_by_id(self, record_ids: Iterable[int]) -> list[Row[Any]]:
+        rows: list[Row[Any]] = []
+        for chunk in _chunks(sorted(set(record_ids))):
+            statement = select(*MATCH_COLUMNS).where(col(Record.id).in_(chunk))  # type: ignore[call-overload]
+            rows.extend(self.session.execute(statement).all())
+        return sorted(rows, key=lambda row: row.id)
+
+    def cluster_members(self, review_id: int, record_ids: Sequence[int]) -> list[int]:
+        """Every record in the clusters of *record_ids* (what a change to them can touch)."""
+        root = func.coalesce(col(Record.duplicate_of_id), col(Record.id))
+        statement = select(root).where(col(Record.id).in_(record_ids))
+        roots = sorted(set(self.session.exec(statement).all()))
+        found: set[int] = set()
+        for chunk in _chunks(roots):
+            members = select(Record.id).where(
+                Record.review_id == review_id,
+                or_(col(Record.id).in_(chunk), col(Record.duplicate_of_id).in_(chunk)),
+            )
+            found.update(i for i in self.session.exec(members).all() if i is not None)
+        return sorted(found)
+
+    def records(self, *record_ids: int) -> list[Record]:
+        """Fresh copies (a bulk update by primary key leaves loaded objects stale)."""
+        statement = (
+            select(Record)
+            .where(col(Record.id).in_(record_ids))
+            .execution_options(populate_existing=True)
+        )
+        by_id = {record.id: record for record in self.session.exec(statement).all()}
+        return [by_id[record_id] for record_id in record_ids]
+
+    def links(self, review_id: int) -> Sequence[DuplicateLink]:
+        statement = (
+            select(DuplicateLink)
+            .where(DuplicateLink.review_id == review_id)
+            .order_by(col(DuplicateLink.id))
+        )
+        return self.session.exec(statement).all()
+
+    def links_among(self, review_id: int, record_ids: Sequence[int]) -> list[DuplicateLink]:
+        """Links with both records in *record_ids*."""
+        wanted = set(record_ids)
+        found: dict[int, DuplicateLink] = {}
+        for chunk in _chunks(sorted(wanted)):
+            statement = select(DuplicateLink).where(
+                DuplicateLink.review_id == review_id, col(DuplicateLink.record_a_id).in_(chunk)
+            )
+            for link in self.session.exec(statement).all():
+                if link.record_b_id in wanted and link.id is not None:
+                    found[link.id] = link
+        return [found[key] for key in sorted(found)]
+
+    def link(self, review_id: int, link_id: int) -> DuplicateLink | None:
+        link = self.session.get(DuplicateLink, link_id)
+        return link if link is not None and link.review_id == review_id else None
+
+    def set_duplicate_of(self, changes: dict[int, int | None]) -> None:
+        """Set ``duplicate_of_id`` per record id (one executemany by primary key)."""
+        if changes:
+            rows = [{"id": rid, "duplicate_of_id": kept} for rid, kept in changes.items()]
+            self.session.execute(update(Record), rows)
+
+    def queue(
+        self, review_id: int, status: DuplicateStatus, *, limit: int, offset: int
+    ) -> tuple[int, list[tuple[DuplicateLink, Record, Record]]]:
+        """Links with *status* and both records; pending pairs already in one cluster are left
+        out (a later merge joined them, nothing is left to decide)."""
+        left, right = aliased(Record), aliased(Record)
+        conditions: list[ColumnElement[bool]] = [
+            col(DuplicateLink.review_id) == review_id,
+            col(DuplicateLink.status) == status,
+        ]
+        if status is DuplicateStatus.PENDING:
+            conditions.append(
+                func.coalesce(left.duplicate_of_id, left.id)
+                != func.coalesce(right.duplicate_of_id, right.id)
+            )
+        base = (
+            select(DuplicateLink, left, right)
+            .join(left, col(left.id) == col(DuplicateLink.record_a_id))
+            .join(right, col(right.id) == col(DuplicateLink.record_b_id))
+            .where(and_(*conditions))
+        )
+        total = self.session.exec(select(func.count()).select_from(base.subquery())).one()
+        page = base.order_by(col(DuplicateLink.score).desc(), col(DuplicateLink.id))
+        rows = self.session.exec(page.limit(limit).offset(offset)).all()
+        return int(total), [(link, a, b) for link, a, b in rows]
+
+    def add_all(self, links: Sequence[DuplicateLink]) -> None:
+        self.session.add_all(links)
+        self.session.flush()
+
+
+def _chunks(values: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]

@@ -1,0 +1,52 @@
+"""Deduplication: run it, read the queue of uncertain pairs, decide a pair, undo a merge."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import LibrarianAccess, ReadAccess, SessionDep
+from api.errors import ERROR_RESPONSES
+from api.schemas.dedup import DedupSummary, DuplicateDecision, DuplicatePage, DuplicatePair
+from api.services import dedup
+from api.tables import DuplicateStatus
+
+router = APIRouter(prefix="/reviews/{rid}", tags=["deduplication"], responses=ERROR_RESPONSES)
+
+LinkIdPath = Annotated[int, Path(ge=1)]
+
+
+@router.post("/dedup", response_model=DedupSummary)
+def run_dedup(access: LibrarianAccess, session: SessionDep) -> DedupSummary:
+    """Find duplicates among the review's records: certain ones are merged (never deleted),
+    uncertain ones are queued; decisions people made are never changed."""
+    return dedup.run_dedup(session, access.review, access.user)
+
+
+@router.get("/duplicates", response_model=DuplicatePage)
+def list_duplicates(
+    access: ReadAccess,
+    session: SessionDep,
+    status: DuplicateStatus = DuplicateStatus.PENDING,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> DuplicatePage:
+    """Pairs with a status (default: the `pending` queue), both records side by side with the
+    field scores and the reason, most similar first."""
+    return dedup.list_duplicates(session, access.review, status, limit=limit, offset=offset)
+
+
+@router.post("/duplicates/{link_id}", response_model=DuplicatePair)
+def decide_pair(
+    link_id: LinkIdPath, data: DuplicateDecision, access: LibrarianAccess, session: SessionDep
+) -> DuplicatePair:
+    """`confirmed` merges the pair; `rejected` keeps its records apart, also on later runs.
+    A merge that would join records with different DOIs or PMIDs is refused (409)."""
+    return dedup.decide_pair(session, access.review, access.user, link_id, data.decision)
+
+
+@router.post("/duplicates/{link_id}/undo", response_model=DuplicatePair)
+def undo_merge(link_id: LinkIdPath, access: LibrarianAccess, session: SessionDep) -> DuplicatePair:
+    """Undo an automatic or confirmed merge: both records are their own again, for good."""
+    return dedup.undo_merge(session, access.review, access.user, link_id)

@@ -1,0 +1,333 @@
+"""Deduplication of a review: run the core, keep people's decisions, merge, confirm, reject, undo.
+
+Merges live in ``duplicate_link``: clusters are the connected records through ``auto`` and
+``confirmed`` links; ``record.duplicate_of_id`` caches the kept record of each cluster.
+``confirmed``, ``rejected`` and ``undone`` belong to people: a run never changes them, and a
+rejected or undone pair is never joined again, not even through a third record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row
+from sqlmodel import Session
+
+from api.errors import Conflict, NotFound
+from api.repositories.dedup import DedupRepository
+from api.schemas.dedup import DedupSummary, DuplicatePage, DuplicatePair, DuplicateRecord
+from api.services.audit import record_event
+from api.tables import DuplicateLink, DuplicateStatus, Record, Review, User, utc_now
+from importers.dedup import Decision, DedupResult, FieldScores, ProgressCallback, deduplicate
+from importers.dedup.keys import match_keys, normalize_doi
+from importers.model import Reference, ReferenceType
+
+S = DuplicateStatus
+MERGED = frozenset({S.AUTO, S.CONFIRMED})
+KEPT_APART = frozenset({S.REJECTED, S.UNDONE})
+BY_PEOPLE = frozenset({S.CONFIRMED, S.REJECTED, S.UNDONE})
+_REFUSED = "not merged: would join "
+
+
+def reference_of(row: Row[Any] | Record) -> Reference:
+    """The core's view of a stored record."""
+    kind = row.type if row.type in ReferenceType._value2member_map_ else ReferenceType.OTHER
+    return Reference(
+        title=row.title,
+        abstract=row.abstract,
+        authors=tuple(row.authors or ()),
+        year=row.year,
+        journal=row.journal,
+        volume=row.volume,
+        issue=row.issue,
+        pages=row.pages,
+        doi=row.doi,
+        pmid=row.pmid,
+        isbn=row.isbn,
+        type=ReferenceType(kind),
+        url=row.url,
+    )
+
+
+class _Clusters:
+    """Union of records along merge links, refusing any union that joins two records with
+    different DOIs or PMIDs, or two records a person kept apart."""
+
+    def __init__(self, rows: Sequence[Row[Any]], apart: Sequence[DuplicateLink]) -> None:
+        self.owner = {row.id: row.id for row in rows}
+        self.members: dict[int, list[int]] = {row.id: [row.id] for row in rows}
+        self.dois = {row.id: {normalize_doi(row.doi)} - {""} for row in rows}
+        self.pmids = {row.id: {(row.pmid or "").strip()} - {""} for row in rows}
+        self.apart: dict[int, set[int]] = {}
+        for link in apart:
+            self.apart.setdefault(link.record_a_id, set()).add(link.record_b_id)
+            self.apart.setdefault(link.record_b_id, set()).add(link.record_a_id)
+
+    def refusal(self, left: int, right: int) -> str | None:
+        """Why the clusters of *left* and *right* may not be joined, or ``None``."""
+        root_left, root_right = self.owner[left], self.owner[right]
+        if root_left == root_right:
+            return None
+        for name, values in (("DOIs", self.dois), ("PMIDs", self.pmids)):
+            joined = values[root_left] | values[root_right]
+            if len(joined) > 1:
+                return f"records with different {name} ({', '.join(sorted(joined))})"
+        small, large = sorted((root_left, root_right), key=lambda r: len(self.members[r]))
+        for member in self.members[small]:
+            for partner in sorted(self.apart.get(member, ())):
+                if self.owner.get(partner) == large:
+                    pair = f"{min(member, partner)} and {max(member, partner)}"
+                    return f"records {pair}, which a person kept apart"
+        return None
+
+    def join(self, left: int, right: int) -> None:
+        small, large = sorted((self.owner[left], self.owner[right]), key=self._size)
+        if small == large:
+            return
+        for member in self.members[small]:
+            self.owner[member] = large
+        self.members[large].extend(self.members.pop(small))
+        self.dois[large] |= self.dois.pop(small)
+        self.pmids[large] |= self.pmids.pop(small)
+
+    def _size(self, root: int) -> tuple[int, int]:
+        return (len(self.members[root]), -root)
+
+
+def _merge_order(link: DuplicateLink) -> tuple[int, float, float, int, int]:
+    """People's merges first, then the strongest machine pairs (as the core orders them)."""
+    scores = link.scores or {}
+    return (
+        0 if link.status is S.CONFIRMED else 1,
+        -(scores.get("title") or 0.0),
+        -(scores.get("authors") or 0.0),
+        link.record_a_id,
+        link.record_b_id,
+    )
+
+
+def _cluster(
+    rows: Sequence[Row[Any]], links: Sequence[DuplicateLink]
+) -> tuple[_Clusters, list[tuple[DuplicateLink, str]]]:
+    """Cluster *rows* along their merge links; returns the merges refused and why."""
+    clusters = _Clusters(rows, [link for link in links if link.status in KEPT_APART])
+    refused = []
+    for link in sorted((link for link in links if link.status in MERGED), key=_merge_order):
+        refusal = clusters.refusal(link.record_a_id, link.record_b_id)
+        if refusal is None:
+            clusters.join(link.record_a_id, link.record_b_id)
+        else:
+            refused.append((link, refusal))
+    return clusters, refused
+
+
+def _kept_of(rows: Sequence[Row[Any]], clusters: _Clusters) -> dict[int, int]:
+    """The kept record of every record: the most complete of its cluster (ties: lowest id)."""
+    by_id = {row.id: row for row in rows}
+    kept: dict[int, int] = {}
+    for members in clusters.members.values():
+        best = members[0]
+        if len(members) > 1:
+            best = max(members, key=lambda i: (match_keys(reference_of(by_id[i])).completeness, -i))
+        kept.update(dict.fromkeys(members, best))
+    return kept
+
+
+def _apply_clusters(
+    repo: DedupRepository, rows: Sequence[Row[Any]], links: Sequence[DuplicateLink]
+) -> dict[int, int]:
+    """Recluster *rows*, send refused machine merges back to the queue and store the new
+    ``duplicate_of_id`` cache; returns each record's kept id. A refused confirmed merge is a
+    conflict the person must resolve first."""
+    clusters, refused = _cluster(rows, links)
+    for link, refusal in refused:
+        if link.status is S.CONFIRMED:
+            raise Conflict(
+                f"confirmed pair {link.id} (records {link.record_a_id} and {link.record_b_id}) "
+                f"would then join {refusal}; undo that merge first"
+            )
+        link.status = S.PENDING
+        link.reason = _REFUSED + refusal + "; " + link.reason.removeprefix(_REFUSED)
+    kept = _kept_of(rows, clusters)
+    changes: dict[int, int | None] = {}
+    for row in rows:
+        target = None if kept[row.id] == row.id else kept[row.id]
+        if row.duplicate_of_id != target:
+            changes[row.id] = target
+    repo.session.flush()
+    repo.set_duplicate_of(changes)
+    return kept
+
+
+def _scores_json(scores: FieldScores) -> dict[str, Any]:
+    return {
+        key: value.value if isinstance(value, enum.Enum) else value
+        for key, value in dataclasses.asdict(scores).items()
+    }
+
+
+def _store_proposals(
+    repo: DedupRepository, review_id: int, ids: Sequence[int], result: DedupResult
+) -> int:
+    """Write the core's certain and maybe pairs; links people decided are left as they are."""
+    existing = {(link.record_a_id, link.record_b_id): link for link in repo.links(review_id)}
+    certain = [pair for pair in result.pairs if pair.decision is Decision.DUPLICATE]
+    new_links = []
+    for pair in (*certain, *result.maybe_pairs):
+        key = (ids[pair.left], ids[pair.right])
+        status = S.AUTO if pair.decision is Decision.DUPLICATE else S.PENDING
+        link = existing.get(key)
+        if link is not None and link.status in BY_PEOPLE:
+            continue
+        if link is None:
+            link = DuplicateLink(
+                review_id=review_id, record_a_id=key[0], record_b_id=key[1], status=status
+            )
+            new_links.append(link)
+        link.status = status
+        link.score = pair.scores.title or 0.0
+        link.scores = _scores_json(pair.scores)
+        link.reason = pair.reason
+    repo.add_all(new_links)
+    return len(new_links)
+
+
+def run_dedup(
+    session: Session,
+    review: Review,
+    actor: User | None,
+    *,
+    on_progress: ProgressCallback | None = None,
+) -> DedupSummary:
+    """Deduplicate every record of the review; people's decisions always win over the core."""
+    assert review.id is not None
+    repo = DedupRepository(session)
+    repo.lock_review(review.id)
+    rows = repo.match_rows(review.id)
+    ids = [row.id for row in rows]
+    result = deduplicate([reference_of(row) for row in rows], on_progress=on_progress)
+    new_pairs = _store_proposals(repo, review.id, ids, result)
+    links = repo.links(review.id)
+    kept = _apply_clusters(repo, rows, links)
+    summary = DedupSummary(
+        records=len(rows),
+        duplicates=sum(1 for rid, root in kept.items() if rid != root),
+        auto_merged=sum(1 for link in links if link.status is S.AUTO),
+        pending=sum(
+            1
+            for link in links
+            if link.status is S.PENDING and kept[link.record_a_id] != kept[link.record_b_id]
+        ),
+        new_pairs=new_pairs,
+    )
+    record_event(
+        session,
+        actor=actor,
+        action="dedup.run",
+        review_id=review.id,
+        target=f"review:{review.id}",
+        details=summary.model_dump(),
+    )
+    return summary
+
+
+def list_duplicates(
+    session: Session, review: Review, status: DuplicateStatus, *, limit: int, offset: int
+) -> DuplicatePage:
+    assert review.id is not None
+    total, rows = DedupRepository(session).queue(review.id, status, limit=limit, offset=offset)
+    return DuplicatePage(items=[_pair(link, a, b) for link, a, b in rows], total=total)
+
+
+def _pair(link: DuplicateLink, left: Record, right: Record) -> DuplicatePair:
+    assert link.id is not None
+    return DuplicatePair(
+        id=link.id,
+        status=link.status,
+        score=link.score,
+        scores=link.scores,
+        reason=link.reason,
+        decided_by_id=link.decided_by_id,
+        decided_at=link.decided_at,
+        record_a=DuplicateRecord.model_validate(left),
+        record_b=DuplicateRecord.model_validate(right),
+    )
+
+
+def decide_pair(
+    session: Session, review: Review, actor: User, link_id: int, decision: str
+) -> DuplicatePair:
+    """A person's word on a pair: ``confirmed`` merges it, ``rejected`` keeps it apart for good."""
+    target = S(decision)
+    return _change_link(session, review, actor, link_id, target, f"duplicate.{decision}")
+
+
+def undo_merge(session: Session, review: Review, actor: User, link_id: int) -> DuplicatePair:
+    """Undo an automatic or confirmed merge: the records become separate again, for good."""
+    return _change_link(session, review, actor, link_id, S.UNDONE, "duplicate.undo")
+
+
+def _change_link(
+    session: Session, review: Review, actor: User, link_id: int, target: S, action: str
+) -> DuplicatePair:
+    assert review.id is not None
+    repo = DedupRepository(session)
+    repo.lock_review(review.id)
+    link = repo.link(review.id, link_id)
+    if link is None:
+        raise NotFound("duplicate pair", link_id)
+    _check_transition(link, target)
+    previous = link.status
+    affected = repo.cluster_members(review.id, [link.record_a_id, link.record_b_id])
+    rows = repo.match_rows_by_id(affected)
+    links = repo.links_among(review.id, affected)
+    if target is S.CONFIRMED:
+        _check_confirmable(rows, [other for other in links if other is not link], link)
+    link.status, link.decided_by_id, link.decided_at = target, actor.id, utc_now()
+    before = {row.id: row.duplicate_of_id for row in rows}
+    kept = _apply_clusters(repo, rows, links)
+    record_event(
+        session,
+        actor=actor,
+        action=action,
+        review_id=review.id,
+        target=f"duplicate_link:{link_id}",
+        details={
+            "previous": previous.value,
+            "records": [link.record_a_id, link.record_b_id],
+            "changed": _changed(before, kept),
+        },
+    )
+    return _pair(link, *repo.records(link.record_a_id, link.record_b_id))
+
+
+def _check_confirmable(
+    rows: Sequence[Row[Any]], others: Sequence[DuplicateLink], link: DuplicateLink
+) -> None:
+    clusters, _refused = _cluster(rows, others)
+    refusal = clusters.refusal(link.record_a_id, link.record_b_id)
+    if refusal is not None:
+        raise Conflict(
+            f"duplicate pair {link.id} cannot be confirmed: it would join {refusal}. Records "
+            "with different DOIs or PMIDs are different publications (correct a wrong "
+            "identifier first); a pair a person kept apart must be confirmed itself"
+        )
+
+
+def _check_transition(link: DuplicateLink, target: S) -> None:
+    if link.status is target:
+        raise Conflict(f"duplicate pair {link.id} is already {target.value}")
+    if target is S.UNDONE and link.status not in MERGED:
+        raise Conflict(
+            f"duplicate pair {link.id} is {link.status.value}: only a merge "
+            "(auto or confirmed) can be undone"
+        )
+
+
+def _changed(before: dict[int, int | None], kept: dict[int, int]) -> dict[str, int | None]:
+    """``{record id: new duplicate_of_id}`` for the records a change moved (for the audit log)."""
+    after = {rid: None if root == rid else root for rid, root in kept.items()}
+    return {str(rid): after[rid] for rid in sorted(after) if before[rid] != after[rid]}

@@ -1,0 +1,353 @@
+"""Deduplication through the API: run, queue, confirm, reject, undo (hand-made records)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from api.tables import AuditEvent, DuplicateLink, Record
+from tests.api.builders import Account, Builder, insert_records
+
+REMOTE: dict[str, Any] = {
+    "title": "Remote ischaemic preconditioning before cardiac surgery: a randomised trial",
+    "authors": ["Hausenloy, D. J.", "Candilio, L.", "Evans, R."],
+    "year": 2015,
+    "journal": "New England Journal of Medicine",
+    "volume": "373",
+    "issue": "15",
+    "pages": "1408-1417",
+    "doi": "10.1056/NEJMoa1413534",
+    "abstract": "Background: remote ischemic preconditioning reduces myocardial injury in "
+    "patients undergoing coronary artery bypass graft surgery. We tested whether it improves "
+    "clinical outcomes in a multicentre sham-controlled trial of 1612 adults.",
+    "type": "journal_article",
+}
+STATINS: dict[str, Any] = {
+    "title": "Statin therapy for the prevention of cardiovascular events in adults over "
+    "seventy: a cohort study",
+    "authors": ["Smith, J.", "Brown, K.", "Lee, M."],
+    "year": 2018,
+    "journal": "Heart",
+    "volume": "104",
+    "issue": "7",
+    "pages": "553-560",
+    "doi": "10.1136/heartjnl-2017-312345",
+    "abstract": "Objective: to estimate whether statins prevent cardiovascular events in people "
+    "older than seventy years without known vascular disease, in a national cohort.",
+    "type": "journal_article",
+}
+EXERCISE: dict[str, Any] = {
+    "title": "Supervised exercise therapy for chronic low back pain in office workers: "
+    "a randomised controlled trial",
+    "authors": ["Jones, A.", "Patel, R."],
+    "year": 2020,
+    "journal": "BMJ",
+    "volume": "368",
+    "pages": "m123",
+    "doi": "10.1136/bmj.m123",
+    "abstract": "Objective: to compare supervised exercise with usual care for chronic low back "
+    "pain among office workers in twelve clinics.",
+    "type": "journal_article",
+}
+# The second database's export of the same three studies, each in a different guise.
+EMBASE: dict[str, dict[str, Any]] = {
+    "remote_copy": {
+        **REMOTE,
+        "title": REMOTE["title"].upper(),
+        "doi": "https://doi.org/10.1056/nejmoa1413534",
+    },
+    "remote_erratum": {
+        **REMOTE,
+        "title": "Erratum: " + REMOTE["title"],
+        "doi": None,
+        "issue": "16",
+        "pages": "1589",
+        "abstract": "",
+    },
+    "statins_other_doi": {**STATINS, "doi": "10.1136/heartjnl-2017-999999"},
+    "exercise_abstract": {
+        **EXERCISE,
+        "doi": None,
+        "type": "conference_abstract",
+        "journal": "BMJ. Conference: Annual Scientific Meeting",
+        "pages": "",
+        "abstract": "",
+    },
+}
+# Found later in a third database: the trial again, without its DOI.
+LATER = {"remote_no_doi": {**REMOTE, "doi": None, "journal": "N Engl J Med", "pages": "1408-17"}}
+
+
+@dataclass
+class World:
+    build: Builder
+    client: TestClient
+    engine: Engine
+    lead: Account
+    librarian: Account
+    viewer: Account
+    review_id: int
+    ids: dict[str, int]
+
+    def url(self, path: str = "") -> str:
+        return f"/api/v1/reviews/{self.review_id}{path}"
+
+    def run(self, who: Account | None = None) -> dict[str, Any]:
+        response = self.client.post(self.url("/dedup"), headers=(who or self.librarian).headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def queue(self, status: str = "pending") -> dict[str, Any]:
+        response = self.client.get(
+            self.url("/duplicates"), params={"status": status}, headers=self.viewer.headers
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def link(self, left: str, right: str) -> int:
+        a, b = sorted((self.ids[left], self.ids[right]))
+        with Session(self.engine) as session:
+            statement = select(DuplicateLink.id).where(
+                DuplicateLink.record_a_id == a, DuplicateLink.record_b_id == b
+            )
+            link_id = session.exec(statement).one()
+        assert link_id is not None
+        return link_id
+
+    def decide(self, link_id: int, decision: str, who: Account | None = None) -> Any:
+        return self.client.post(
+            self.url(f"/duplicates/{link_id}"),
+            json={"decision": decision},
+            headers=(who or self.librarian).headers,
+        )
+
+    def undo(self, link_id: int) -> Any:
+        return self.client.post(
+            self.url(f"/duplicates/{link_id}/undo"), headers=self.librarian.headers
+        )
+
+    def load(self, records: dict[str, dict[str, Any]], source: str) -> None:
+        source_id = self.build.source(self.lead, self.review_id, source)["id"]
+        new_ids = insert_records(self.engine, self.review_id, source_id, list(records.values()))
+        self.ids.update(zip(records, new_ids, strict=True))
+
+    def kept(self) -> dict[str, str]:
+        """Each record's kept record, by name (itself when not merged)."""
+        names = {record_id: name for name, record_id in self.ids.items()}
+        with Session(self.engine) as session:
+            rows = session.exec(select(Record.id, Record.duplicate_of_id)).all()
+        return {names[rid]: names[dup or rid] for rid, dup in rows if rid is not None}
+
+
+def make_world(build: Builder, client: TestClient, engine: Engine) -> World:
+    """A review with a lead, a librarian and a viewer; three studies from MEDLINE and their
+    four look-alikes from Embase."""
+    lead = build.user()
+    review_id = build.review(lead)["id"]
+    librarian = build.member(lead, review_id, "librarian")
+    viewer = build.member(lead, review_id, "viewer")
+    world = World(build, client, engine, lead, librarian, viewer, review_id, {})
+    world.load({"remote": REMOTE, "statins": STATINS, "exercise": EXERCISE}, "MEDLINE")
+    world.load(EMBASE, "Embase")
+    return world
+
+
+@pytest.fixture
+def world(build: Builder, client: TestClient, engine: Engine) -> World:
+    return make_world(build, client, engine)
+
+
+def _pairs(page: dict[str, Any], world: World) -> set[frozenset[str]]:
+    names = {record_id: name for name, record_id in world.ids.items()}
+    return {
+        frozenset((names[item["record_a"]["id"]], names[item["record_b"]["id"]]))
+        for item in page["items"]
+    }
+
+
+def _audit_actions(engine: Engine, review_id: int) -> list[str]:
+    with Session(engine) as session:
+        statement = (
+            select(AuditEvent.action)
+            .where(AuditEvent.review_id == review_id, col(AuditEvent.action).like("d%"))
+            .order_by(col(AuditEvent.id))
+        )
+        return list(session.exec(statement).all())
+
+
+def test_a_run_merges_certain_pairs_and_queues_the_uncertain(world: World) -> None:
+    summary = world.run()
+    assert summary == {
+        "records": 7,
+        "duplicates": 1,
+        "auto_merged": 1,
+        "pending": 4,
+        "new_pairs": 5,
+    }
+    kept = world.kept()
+    assert kept["remote_copy"] == "remote"
+    assert {name for name, root in kept.items() if name != root} == {"remote_copy"}
+    assert _pairs(world.queue(), world) == {
+        frozenset({"remote", "remote_erratum"}),
+        frozenset({"remote_copy", "remote_erratum"}),
+        frozenset({"statins", "statins_other_doi"}),
+        frozenset({"exercise", "exercise_abstract"}),
+    }
+    merged = world.queue("auto")
+    assert merged["total"] == 1
+    assert _audit_actions(world.engine, world.review_id) == ["dedup.run"]
+
+
+def test_the_queue_shows_both_records_with_their_sources_scores_and_reason(world: World) -> None:
+    world.run()
+    page = world.queue()
+    item = next(i for i in page["items"] if i["record_b"]["id"] == world.ids["statins_other_doi"])
+    assert item["record_a"]["id"] == world.ids["statins"]
+    assert item["record_a"]["title"] == item["record_b"]["title"] == STATINS["title"]
+    assert item["record_a"]["source_id"] != item["record_b"]["source_id"]
+    assert item["reason"].startswith("different DOIs")
+    assert item["scores"]["title"] == 100
+    assert item["scores"]["doi"] == "different"
+    assert item["status"] == "pending"
+    assert (item["decided_by_id"], item["decided_at"]) == (None, None)
+
+
+def test_a_second_run_without_new_records_changes_nothing(world: World) -> None:
+    world.run()
+    before = (world.kept(), world.queue())
+    summary = world.run()
+    assert summary["new_pairs"] == 0
+    assert (world.kept(), world.queue()) == before
+
+
+def test_confirming_merges_into_the_most_complete_record(world: World) -> None:
+    world.run()
+    link_id = world.link("exercise", "exercise_abstract")
+    response = world.decide(link_id, "confirmed")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "confirmed"
+    assert body["decided_by_id"] == world.librarian.id
+    assert body["record_b"]["duplicate_of_id"] == world.ids["exercise"]
+    assert world.kept()["exercise_abstract"] == "exercise"
+    assert frozenset({"exercise", "exercise_abstract"}) not in _pairs(world.queue(), world)
+    assert _audit_actions(world.engine, world.review_id)[-1] == "duplicate.confirmed"
+
+
+def test_confirming_records_with_different_dois_is_refused_and_changes_nothing(
+    world: World,
+) -> None:
+    world.run()
+    before = world.kept()
+    link_id = world.link("statins", "statins_other_doi")
+    response = world.decide(link_id, "confirmed", world.lead)
+    assert response.status_code == 409
+    assert response.json()["error"] == "Conflict"
+    detail = response.json()["detail"]
+    assert "different DOIs (10.1136/heartjnl2017312345, 10.1136/heartjnl2017999999)" in detail
+    assert world.kept() == before
+    assert world.queue()["total"] == 4
+
+
+def test_rejecting_keeps_the_records_apart(world: World) -> None:
+    world.run()
+    link_id = world.link("remote", "remote_erratum")
+    response = world.decide(link_id, "rejected")
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "rejected"
+    assert world.kept()["remote_erratum"] == "remote_erratum"
+    assert world.queue("rejected")["total"] == 1
+    assert world.queue()["total"] == 3
+
+
+def test_undoing_an_automatic_merge_restores_the_record(world: World) -> None:
+    world.run()
+    link_id = world.link("remote", "remote_copy")
+    response = world.undo(link_id)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "undone"
+    assert response.json()["record_b"]["duplicate_of_id"] is None
+    assert world.kept()["remote_copy"] == "remote_copy"
+    assert _audit_actions(world.engine, world.review_id)[-1] == "duplicate.undo"
+
+
+def test_confirm_then_undo_restores_the_state(world: World) -> None:
+    world.run()
+    before = world.kept()
+    link_id = world.link("exercise", "exercise_abstract")
+    assert world.decide(link_id, "confirmed").status_code == 200
+    assert world.kept() != before
+    response = world.undo(link_id)
+    assert response.status_code == 200, response.text
+    assert world.kept() == before
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "expected"),
+    [
+        ("pending", "undo", "is pending: only a merge (auto or confirmed) can be undone"),
+        ("confirmed", "confirmed", "is already confirmed"),
+        ("rejected", "rejected", "is already rejected"),
+    ],
+)
+def test_impossible_transitions_are_conflicts(
+    world: World, status: str, action: str, expected: str
+) -> None:
+    world.run()
+    link_id = world.link("exercise", "exercise_abstract")
+    if status != "pending":
+        assert world.decide(link_id, status).status_code == 200
+    before = world.kept()
+    response = world.undo(link_id) if action == "undo" else world.decide(link_id, action)
+    assert response.status_code == 409
+    assert response.json()["detail"] == f"duplicate pair {link_id} {expected}"
+    assert world.kept() == before
+
+
+def test_bad_requests_get_precise_errors_and_change_nothing(world: World) -> None:
+    world.run()
+    link_id = world.link("exercise", "exercise_abstract")
+    response = world.decide(link_id, "maybe")
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("body.decision: Input should be 'confirmed'")
+    response = world.client.get(
+        world.url("/duplicates"), params={"status": "merged"}, headers=world.viewer.headers
+    )
+    assert response.status_code == 422
+    assert "query.status" in response.json()["detail"]
+    assert world.decide(999_999, "confirmed").status_code == 404
+    assert world.undo(999_999).json() == {
+        "error": "NotFound",
+        "detail": "duplicate pair 999999 not found",
+    }
+    assert world.queue()["total"] == 4
+
+
+def test_a_pair_of_another_review_is_not_found(world: World) -> None:
+    world.run()
+    link_id = world.link("exercise", "exercise_abstract")
+    other_review = world.build.review(world.lead)["id"]
+    response = world.client.post(
+        f"/api/v1/reviews/{other_review}/duplicates/{link_id}",
+        json={"decision": "confirmed"},
+        headers=world.lead.headers,
+    )
+    assert response.status_code == 404
+    assert world.kept()["exercise_abstract"] == "exercise_abstract"
+
+
+def test_viewers_read_the_queue_but_cannot_decide(world: World) -> None:
+    world.run()
+    link_id = world.link("exercise", "exercise_abstract")
+    assert world.queue()["total"] == 4
+    response = world.decide(link_id, "confirmed", world.viewer)
+    assert response.status_code == 403
+    response = world.client.post(world.url("/dedup"), headers=world.viewer.headers)
+    assert response.status_code == 403
