@@ -112,17 +112,26 @@ def claim_next(engine: Engine, kinds: frozenset[str]) -> Job | None:
         .order_by(col(Job.id))
         .limit(1)
     )
+    if is_sqlite(engine):
+        return _claim_next_sqlite(engine, oldest)
     with Session(engine, expire_on_commit=False) as session, session.begin():
-        if is_sqlite(engine):
-            # One writing statement: SQLite takes its write lock (and waits for it) at once,
-            # where a read-then-write transaction could fail on a stale snapshot.
-            job_id = session.execute(_claiming(col(Job.id) == oldest.scalar_subquery())).scalar()
-        else:
-            # Row locks: concurrent workers skip each other's candidate instead of waiting.
-            candidate = session.exec(oldest.with_for_update(skip_locked=True)).first()
-            claimed = _claiming(col(Job.id) == candidate)
-            job_id = session.execute(claimed).scalar() if candidate else None
-        return session.get(Job, job_id, populate_existing=True) if job_id else None
+        # Row locks: concurrent workers skip each other's candidate instead of waiting.
+        candidate = session.exec(oldest.with_for_update(skip_locked=True)).first()
+        return _claim(session, candidate) if candidate is not None else None
+
+
+def _claim_next_sqlite(engine: Engine, oldest: Any) -> Job | None:
+    # Idle polls only read (WAL readers never block the one writer); a claim is a transaction
+    # of its own whose first statement writes, so it waits for the write lock instead of
+    # failing on a stale snapshot. Losing a race means another worker progressed: look again.
+    while True:
+        with Session(engine) as session:
+            candidate = session.exec(oldest).first()
+        if candidate is None:
+            return None
+        job = claim(engine, candidate)
+        if job is not None:
+            return job
 
 
 def claim(engine: Engine, job_id: int) -> Job | None:
