@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -66,5 +68,8 @@ def test_lead_resolves_a_conflict_and_sees_the_prisma_diagram(
     diagram = page.get_by_role("img", name="PRISMA 2020 flow diagram of this review")
     expect(diagram).to_be_visible()
     assert diagram.evaluate("image => image.naturalWidth") > 0
-    expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
     screenshot(page, "prisma")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download JSON").click()
+    assert download.value.suggested_filename == f"prisma-review-{rid}.json"
+    assert "counts" in json.loads(Path(download.value.path()).read_text(encoding="utf-8"))

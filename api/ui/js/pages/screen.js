@@ -210,7 +210,10 @@ export async function render(ctx) {
       const blob = await apiBlob(`/reviews/${rid}/records/${record.id}/full-text`);
       if (state.current !== record) return;
       state.pdfUrl = URL.createObjectURL(blob);
-      pdfSlot.replaceChildren(h("iframe", { class: "pdf", src: state.pdfUrl, title: `Full text of record ${record.id}` }));
+      pdfSlot.replaceChildren(
+        h("div", { class: "pdf-bar" }, h("span", { class: "small muted" }, "Full text"), h("a", { href: state.pdfUrl, target: "_blank", rel: "noopener", class: "small" }, "Open in a new tab")),
+        h("iframe", { class: "pdf", src: state.pdfUrl, title: `Full text of record ${record.id}` }),
+      );
     } catch (error) {
       if (state.current !== record) return;
       pdfSlot.replaceChildren(missingPdf(record, error));
