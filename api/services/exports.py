@@ -21,12 +21,11 @@ from sqlmodel import Session
 
 from api.repositories.reports import ReportsRepository
 from api.repositories.reviews import MembershipRepository
-from api.repositories.screening import ScreeningRepository
 from api.schemas.reports import ExportFormat, ExportStatus
-from api.services.prisma_inputs import RecordOutcome, record_outcomes
+from api.services.prisma_inputs import RecordOutcome, review_outcomes
 from api.tables import Record, Review
 from screening.decisions import RecordStatus, current_votes
-from screening.model import Stage
+from screening.model import DecisionEvent, Stage
 
 RIS_TYPES = {
     "journal_article": "JOUR",
@@ -115,12 +114,11 @@ def export_rows(
     session: Session, review: Review, *, status: ExportStatus, show_open_votes: bool
 ) -> list[ExportRow]:
     assert review.id is not None
-    outcomes = {
-        o.fact.record_id: o for o in record_outcomes(session, review) if not o.fact.is_duplicate
-    }
+    found = review_outcomes(session, review)
+    outcomes = {o.fact.record_id: o for o in found.records if not o.fact.is_duplicate}
     repo = ReportsRepository(session)
     sources = repo.source_names(review.id)
-    votes = _votes(session, review.id, outcomes, show_open_votes)
+    votes = _votes(session, review.id, outcomes, found.log, show_open_votes)
     rows = [
         ExportRow(record, sources.get(record.source_id, ""), outcomes[record.id], votes[record.id])
         for record in repo.records(review.id)
@@ -132,10 +130,13 @@ def export_rows(
 
 
 def _votes(
-    session: Session, review_id: int, outcomes: dict[int, RecordOutcome], show_open: bool
+    session: Session,
+    review_id: int,
+    outcomes: dict[int, RecordOutcome],
+    log: list[DecisionEvent],
+    show_open: bool,
 ) -> dict[int, dict[Stage, str]]:
     names = {m.user_id: u.name for m, u in MembershipRepository(session).members(review_id)}
-    log = ScreeningRepository(session).log(review_id)
     found: dict[int, dict[Stage, list[str]]] = defaultdict(lambda: defaultdict(list))
     labels = ReportsRepository(session).reason_labels(review_id)
     for stage in Stage:

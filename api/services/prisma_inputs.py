@@ -15,7 +15,7 @@ from api.repositories.screening import ScreeningRepository
 from api.services.screening_state import load_stage
 from api.tables import FullTextStatus, Review
 from screening.decisions import RecordState, RecordStatus
-from screening.model import Stage
+from screening.model import DecisionEvent, Stage
 from screening.prisma import (
     FullTextTally,
     NamedCount,
@@ -63,26 +63,35 @@ class RecordOutcome:
         return self.fact.study_id if self.fact.study_id is not None else -self.fact.record_id
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewOutcomes:
+    """Every record's outcome, and the decision log of both stages they were derived from."""
+
+    records: list[RecordOutcome]
+    log: list[DecisionEvent]
+
+
 def record_outcomes(session: Session, review: Review) -> list[RecordOutcome]:
     """Every record of the review with its final (settled or pending) state at each stage."""
+    return review_outcomes(session, review).records
+
+
+def review_outcomes(session: Session, review: Review) -> ReviewOutcomes:
     assert review.id is not None
     repo = ReportsRepository(session)
-    title_abstract = load_stage(session, review, Stage.TITLE_ABSTRACT).statuses
-    full_text = load_stage(session, review, Stage.FULL_TEXT, title_abstract=title_abstract).statuses
+    title_abstract = load_stage(session, review, Stage.TITLE_ABSTRACT)
+    full_text = load_stage(session, review, Stage.FULL_TEXT, title_abstract=title_abstract.statuses)
     retrieval = ScreeningRepository(session).retrieval(review.id)
     labels = repo.reason_labels(review.id)
     outcomes = []
     for fact in repo.record_facts(review.id):
-        ft = full_text.get(fact.record_id)
+        ft = full_text.statuses.get(fact.record_id)
         reason = None
         if ft is not None and ft.state is RecordState.EXCLUDED:
             reason = labels.get(ft.reason_id, NO_REASON) if ft.reason_id else NO_REASON
-        outcomes.append(
-            RecordOutcome(
-                fact, title_abstract.get(fact.record_id), retrieval.get(fact.record_id), ft, reason
-            )
-        )
-    return outcomes
+        ta = title_abstract.statuses.get(fact.record_id)
+        outcomes.append(RecordOutcome(fact, ta, retrieval.get(fact.record_id), ft, reason))
+    return ReviewOutcomes(outcomes, [*title_abstract.log, *full_text.log])
 
 
 def prisma_input(session: Session, review: Review) -> PrismaInput:
