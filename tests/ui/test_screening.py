@@ -48,6 +48,18 @@ def test_reviewer_screens_records_with_the_keyboard(page: Page, live_server: Liv
     page.keyboard.press("e")
     expect(record).not_to_have_attribute("data-record-id", seen[2])
 
+    noted = record.get_attribute("data-record-id") or ""
+    page.keyboard.press("n")
+    page.keyboard.type("Check the trial registry entry.")
+    page.keyboard.press("Tab")  # Cancel
+    page.keyboard.press("Tab")  # Save note
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+    notes = build.client.get(
+        f"/api/v1/reviews/{rid}/records/{noted}/notes", headers=reviewer.headers
+    ).json()
+    assert [note["text"] for note in notes] == ["Check the trial registry entry."]
+
     page.keyboard.press("?")
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     screenshot(page, "screen-keymap")

@@ -69,7 +69,11 @@ function scalarControl(spec, initial, onChange) {
     onChange();
   });
   control.addEventListener("change", check);
-  const wrapper = field(spec.label, control, { hint: spec.help, required: spec.required });
+  // A set of checkboxes is named by a legend; every other control by its label.
+  const wrapper =
+    spec.type === "multichoice"
+      ? h("fieldset", { class: "plain field" }, h("legend", {}, spec.label, spec.required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null), control, spec.help ? h("p", { class: "hint" }, spec.help) : null, h("p", { class: "field-error", id: `${id}-error`, hidden: true }))
+      : field(spec.label, control, { hint: spec.help, required: spec.required });
   return { el: wrapper, check, value: () => parsed(spec, read()), control };
 }
 

@@ -58,14 +58,14 @@ export async function render(ctx) {
 
   const summary = h("p", { class: "muted", "aria-live": "polite" });
   const runButton = librarian ? button("Find duplicates", runDedup, { kind: "secondary" }) : null;
-  const tabs = h("div", { class: "tabs", role: "tablist", "aria-label": "Pairs by status" });
+  const tabs = h("div", { class: "tabs", role: "group", "aria-label": "Pairs by status" });
   const body = h("div", { class: "dup-body" });
   container.append(pageHeader("Duplicates", "Pairs the matcher was not sure about, and the merges made so far.", runButton), tabs, summary, body);
 
   function drawTabs() {
     tabs.replaceChildren(
       ...TABS.map(([value, label]) =>
-        h("button", { type: "button", role: "tab", class: "tab", "aria-selected": String(value === status), onclick: () => switchTo(value) }, label),
+        h("button", { type: "button", class: "tab", "aria-pressed": String(value === status), onclick: () => switchTo(value) }, label),
       ),
     );
   }
