@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, insert
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
 from api.tables import ImportBatch, Record
@@ -92,10 +93,30 @@ class RecordRepository:
         return count
 
     def _insert(self, rows: list[dict[str, Any]]) -> int:
-        # A Core insert on the table: one executemany per chunk. The ORM-enabled
-        # ``insert(Record)`` splits rows by which columns are NULL (thousands of statements).
-        self.session.execute(insert(_RECORD_TABLE), rows)
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            _copy_rows(connection, rows)
+        else:
+            # A Core insert on the table: one executemany per chunk. The ORM-enabled
+            # ``insert(Record)`` splits rows by which columns are NULL (thousands of statements).
+            self.session.execute(insert(_RECORD_TABLE), rows)
         return len(rows)
+
+
+def _copy_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY, in the session's transaction: several times faster than INSERTs."""
+    from psycopg.types.json import Jsonb
+
+    columns = list(rows[0])
+    json_columns = {"authors", "keywords"}
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    statement = f"COPY record ({', '.join(columns)}) FROM STDIN"
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(
+                [Jsonb(row[name]) if name in json_columns else row[name] for name in columns]
+            )
 
 
 def _row(reference: Reference, batch: ImportBatch, created_at: datetime) -> dict[str, Any]:
