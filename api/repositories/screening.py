@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select, update
 
@@ -23,10 +24,21 @@ from api.tables import (
     StageEvent,
     User,
 )
-from screening.model import DecisionEvent, Stage
+from screening.model import DecisionEvent, Stage, Vote
 from screening.model import Resolution as CoreResolution
 
 RAPID_SWITCH = "rapid_switch"
+_EVENT_COLUMNS = (
+    col(Decision.id),
+    col(Decision.record_id),
+    col(Decision.reviewer_id),
+    col(Decision.stage),
+    col(Decision.vote),
+    col(Decision.created_at),
+    col(Decision.reason_id),
+    col(Decision.note),
+    col(Decision.supersedes_id),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +99,11 @@ class ScreeningRepository:
     def record_ids(self, review_id: int) -> tuple[list[int], set[int]]:
         """Every record id in default order (import order), and the duplicates among them."""
         statement = (
-            select(Record.id, Record.duplicate_of_id)
-            .where(Record.review_id == review_id)
+            sa_select(col(Record.id), col(Record.duplicate_of_id))
+            .where(col(Record.review_id) == review_id)
             .order_by(col(Record.id))
         )
-        rows = self.session.exec(statement).all()
+        rows = self.session.connection().execute(statement).all()
         ids = [int(r[0]) for r in rows if r[0] is not None]
         return ids, {int(r[0]) for r in rows if r[0] is not None and r[1] is not None}
 
@@ -114,11 +126,73 @@ class ScreeningRepository:
             if i in wanted
         ]
 
-    def log(self, review_id: int, stage: Stage | None = None) -> list[DecisionEvent]:
-        statement = select(Decision).where(Decision.review_id == review_id)
+    def log(
+        self,
+        review_id: int,
+        stage: Stage | None = None,
+        record_ids: Sequence[int] | None = None,
+        *,
+        after_seq: int = 0,
+    ) -> list[DecisionEvent]:
+        """The decision events (oldest first), read as plain columns: fast for whole stages."""
+        statement = sa_select(*_EVENT_COLUMNS).where(
+            col(Decision.review_id) == review_id, col(Decision.id) > after_seq
+        )
         if stage is not None:
-            statement = statement.where(Decision.stage == stage)
-        return [to_event(row) for row in self.session.exec(statement.order_by(col(Decision.id)))]
+            statement = statement.where(col(Decision.stage) == stage)
+        if record_ids is not None:
+            statement = statement.where(col(Decision.record_id).in_(list(record_ids)))
+        # Core, not ORM, execution: a whole stage's log is thousands of rows.
+        rows = self.session.connection().execute(statement.order_by(col(Decision.id))).all()
+        return [
+            DecisionEvent(
+                seq=seq or 0,  # never NULL: the primary key
+                record_id=record_id,
+                reviewer_id=reviewer_id,
+                stage=Stage(stage_value),
+                vote=Vote(vote),
+                at=at,
+                reason_id=reason_id,
+                note=note,
+                supersedes=supersedes,
+            )
+            for (
+                seq,
+                record_id,
+                reviewer_id,
+                stage_value,
+                vote,
+                at,
+                reason_id,
+                note,
+                supersedes,
+            ) in (rows)
+        ]
+
+    def count_decisions(self, review_id: int, stage: Stage) -> int:
+        statement = sa_select(func.count()).where(
+            col(Decision.review_id) == review_id, col(Decision.stage) == stage
+        )
+        return int(self.session.connection().execute(statement).scalar_one())
+
+    def stage_signature(self, review_id: int) -> tuple[object, ...]:
+        """Changes whenever records, merges, resolutions or the screening team change."""
+        duplicate_ids = case((col(Record.duplicate_of_id).is_not(None), col(Record.id)))
+        records = sa_select(
+            func.count(),
+            func.max(col(Record.id)),
+            func.count(duplicate_ids),
+            func.sum(duplicate_ids),
+        ).where(col(Record.review_id) == review_id)
+        resolutions = sa_select(func.count(), func.max(col(Resolution.id))).where(
+            col(Resolution.review_id) == review_id
+        )
+        connection = self.session.connection()
+        return (
+            tuple(connection.execute(records).one()),
+            tuple(connection.execute(resolutions).one()),
+            tuple(sorted(self.screeners(review_id))),
+        )
 
     def record_log(self, record_id: int, stage: Stage) -> list[DecisionEvent]:
         statement = (
@@ -132,10 +206,14 @@ class ScreeningRepository:
         statement = select(Decision).where(Decision.review_id == review_id)
         return self.session.exec(statement.order_by(col(Decision.id))).all()
 
-    def resolutions(self, review_id: int, record_id: int | None = None) -> list[CoreResolution]:
+    def resolutions(
+        self, review_id: int, record_id: int | None = None, record_ids: Sequence[int] | None = None
+    ) -> list[CoreResolution]:
         statement = select(Resolution).where(Resolution.review_id == review_id)
         if record_id is not None:
             statement = statement.where(Resolution.record_id == record_id)
+        if record_ids is not None:
+            statement = statement.where(col(Resolution.record_id).in_(list(record_ids)))
         return [to_resolution(r) for r in self.session.exec(statement.order_by(col(Resolution.id)))]
 
     def screeners(self, review_id: int) -> set[int]:

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.repositories.screening import ScreeningRepository
-from api.services.screening_state import StageState
+from api.services.screening_stage import StageState
 from screening.model import Vote
 from screening.prioritize import Ranker, record_text, visible_decisions
 
 MAX_RANKERS = 8
 MAX_ORDERS = 512
+RETRAIN_FRACTION = 10
+MIN_RETRAIN_STEP = 10
 
 RankerKey = tuple[str, int, str, str]  # database, review, review creation time, stage
 OrderKey = tuple[RankerKey, int]  # ... and reviewer
@@ -29,7 +32,7 @@ OrderKey = tuple[RankerKey, int]  # ... and reviewer
 _lock = threading.Lock()
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="winnow-ranker")
 _rankers: OrderedDict[RankerKey, tuple[tuple[int, ...], Ranker]] = OrderedDict()
-_orders: OrderedDict[OrderKey, tuple[int, tuple[int, ...]]] = OrderedDict()
+_orders: OrderedDict[OrderKey, tuple[int, int, tuple[int, ...]]] = OrderedDict()
 _pending: dict[Hashable, Future[None]] = {}
 
 
@@ -43,8 +46,9 @@ def order_for(session: Session, state: StageState, reviewer_id: int) -> tuple[li
     with _lock:
         built = _rankers.get(key)
     if built is None or built[0] != record_ids:
-        texts = _texts(session, state)
-        _submit(key, lambda: _build(key, record_ids, texts))
+        engine = session.get_bind().engine
+        review_id = state.review_id
+        _submit(key, lambda: _build(key, engine, review_id, record_ids))
         return list(record_ids), False
     labelled = _labelled(state, reviewer_id, {r: i for i, r in enumerate(record_ids)})
     if not (any(labelled.values()) and not all(labelled.values())):
@@ -53,14 +57,21 @@ def order_for(session: Session, state: StageState, reviewer_id: int) -> tuple[li
     order_key = (key, reviewer_id)
     with _lock:
         ranked = _orders.get(order_key)
-    if ranked is None or ranked[0] != fingerprint:
+    if ranked is None or _worth_retraining(ranked[0], ranked[1], fingerprint, len(labelled)):
         ranker = built[1]
         _submit(order_key, lambda: _rank(order_key, ranker, record_ids, labelled, fingerprint))
     if ranked is None:
         return list(record_ids), False
     # A slightly stale ranking is fine: the queue skips records settled since; the default
     # order follows so nothing is ever left out.
-    return [*ranked[1], *record_ids], True
+    return [*ranked[2], *record_ids], True
+
+
+def _worth_retraining(fingerprint: int, n_ranked: int, now: int, n_now: int) -> bool:
+    """Retrain once the decisions grew by a tenth (at least ten): late decisions barely move
+    the ranking, and 50 reviewers retraining after every vote would starve the server."""
+    step = max(MIN_RETRAIN_STEP, n_ranked // RETRAIN_FRACTION)
+    return now != fingerprint and n_now - n_ranked >= step
 
 
 def wait_idle(timeout: float = 60.0) -> None:
@@ -91,12 +102,13 @@ def _ranker_key(session: Session, state: StageState) -> RankerKey:
     return (str(bind.engine.url), state.review_id, created, state.stage.value)
 
 
-def _texts(session: Session, state: StageState) -> list[str]:
-    rows = ScreeningRepository(session).texts(state.review_id, state.record_ids)
+def _texts(engine: Engine, review_id: int, record_ids: tuple[int, ...]) -> list[str]:
+    with Session(engine) as session:
+        rows = ScreeningRepository(session).texts(review_id, record_ids)
     by_id = {
         row.id: record_text(row.title, row.abstract, row.keywords, row.journal) for row in rows
     }
-    return [by_id[r] for r in state.record_ids]
+    return [by_id[r] for r in record_ids]
 
 
 def _submit(key: Hashable, work: Callable[[], None]) -> None:
@@ -114,8 +126,9 @@ def _forget(key: Hashable, future: Future[None]) -> None:
             del _pending[key]
 
 
-def _build(key: RankerKey, record_ids: tuple[int, ...], texts: Sequence[str]) -> None:
-    ranker = Ranker(texts)
+def _build(key: RankerKey, engine: Engine, review_id: int, record_ids: tuple[int, ...]) -> None:
+    """Read the texts and fit the TF-IDF off the request path (seconds for 10,000 records)."""
+    ranker = Ranker(_texts(engine, review_id, record_ids))
     with _lock:
         _rankers[key] = (record_ids, ranker)
         _rankers.move_to_end(key)
@@ -132,7 +145,7 @@ def _rank(
 ) -> None:
     order = tuple(record_ids[i] for i in ranker.rank(labelled).tolist())
     with _lock:
-        _orders[key] = (fingerprint, order)
+        _orders[key] = (fingerprint, len(labelled), order)
         _orders.move_to_end(key)
         while len(_orders) > MAX_ORDERS:
             _orders.popitem(last=False)

@@ -23,34 +23,46 @@ from api.schemas.screening import (
 from api.services import prioritization
 from api.services.audit import record_event
 from api.services.screening_settings import designated_resolvers
-from api.services.screening_state import load_stage, record_position, review_settings
+from api.services.screening_stage import StageState
+from api.services.screening_state import (
+    load_stage,
+    record_position,
+    review_settings,
+)
 from api.tables import Decision, Record, Resolution, Review, ScreeningClaim, User, utc_now
-from screening.decisions import RecordStatus, record_vote
+from screening.decisions import RecordStatus, record_vote, stage_statuses
 from screening.keywords import compile_keywords, find_spans
 from screening.model import DecisionEvent, Stage
 from screening.queue import queue_for, visible_votes
 from screening.workflow import check_resolution, check_vote
 
 CLAIM_TTL = timedelta(minutes=5)
+CANDIDATES = 25  # records picked before the lock; re-checked under it
 
 
 def next_record(session: Session, review: Review, user: User, stage: Stage) -> NextRecord | None:
-    """The caller's next record at ``stage`` (None when nothing awaits them), held by a claim."""
+    """The caller's next record at ``stage`` (None when nothing awaits them), held by a claim.
+
+    The stage is read without a lock to pick a few candidates; only their votes and the claims
+    are re-read under the per-review lock, so concurrent `next` calls queue only briefly.
+    """
     assert review.id is not None
     assert user.id is not None
     repo = ScreeningRepository(session)
+    state = load_stage(session, review, stage)
+    order, prioritised = prioritization.order_for(session, state, user.id)
+    held, others = _claims(repo.claims(review.id, stage), user.id)
+    candidates = queue_for(
+        user.id, [*held, *order], state.statuses, claims=others, limit=CANDIDATES
+    )
     now = utc_now()
     repo.lock_queue(review.id, stage, now)  # one `next` per review at a time: claims hold
-    state = load_stage(session, review, stage)
-    claims = repo.claims(review.id, stage)
-    held = [c.record_id for c in claims if c.reviewer_id == user.id]
-    others: dict[int, set[int]] = {}
-    for claim in claims:
-        if claim.reviewer_id != user.id:
-            others.setdefault(claim.record_id, set()).add(claim.reviewer_id)
-    order, prioritised = prioritization.order_for(session, state, user.id)
-    # A record already held by the caller comes first: asking twice serves the same record.
-    chosen = queue_for(user.id, [*held, *order], state.statuses, claims=others, limit=1)
+    held, others = _claims(repo.claims(review.id, stage), user.id)
+    fresh = _fresh_statuses(session, state, candidates)
+    chosen = queue_for(user.id, candidates, fresh, claims=others, limit=1)
+    if not chosen and candidates:  # all taken meanwhile: decide on the whole stage, locked
+        state = load_stage(session, review, stage)
+        chosen = queue_for(user.id, [*held, *order], state.statuses, claims=others, limit=1)
     repo.release_claims(user.id, stage)
     if not chosen:
         return None
@@ -67,6 +79,32 @@ def next_record(session: Session, review: Review, user: User, stage: Stage) -> N
     record = repo.record(review.id, record_id)
     assert record is not None
     return NextRecord(stage=stage, record=record_card(review, record), prioritised=prioritised)
+
+
+def _claims(claims: list[ScreeningClaim], user_id: int) -> tuple[list[int], dict[int, set[int]]]:
+    """The caller's held records, and who else holds which record."""
+    held = [c.record_id for c in claims if c.reviewer_id == user_id]
+    others: dict[int, set[int]] = {}
+    for claim in claims:
+        if claim.reviewer_id != user_id:
+            others.setdefault(claim.record_id, set()).add(claim.reviewer_id)
+    return held, others
+
+
+def _fresh_statuses(
+    session: Session, state: StageState, record_ids: tuple[int, ...]
+) -> dict[int, RecordStatus]:
+    """The candidates' statuses from their votes as committed now."""
+    repo = ScreeningRepository(session)
+    return stage_statuses(
+        record_ids,
+        repo.log(state.review_id, state.stage, record_ids),
+        repo.resolutions(state.review_id, record_ids=record_ids),
+        state.settings,
+        state.stage,
+        active_reviewers=state.screeners,
+        rapid=state.gate.phase() if state.gate else None,
+    )
 
 
 def record_card(review: Review, record: Record) -> RecordCard:

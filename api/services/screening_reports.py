@@ -26,7 +26,8 @@ from api.schemas.screening import (
     StoppingRead,
 )
 from api.services.screening import vote_read
-from api.services.screening_state import StageState, load_stage, review_settings
+from api.services.screening_stage import StageState
+from api.services.screening_state import load_stage, review_settings
 from api.tables import Review
 from screening.agreement import AgreementStats, agreement_band, stage_agreement
 from screening.decisions import RecordState, superseded_seqs
