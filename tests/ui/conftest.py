@@ -63,8 +63,16 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, engine: Engine, database_url: str) -> Iterator[LiveServer]:
-    settings = Settings(database_url=database_url, data_dir=tmp_path / "data")
+def server_settings() -> dict[str, Any]:
+    """Extra settings for the test server; a test module overrides this fixture to add some."""
+    return {}
+
+
+@pytest.fixture
+def live_server(
+    tmp_path: Path, engine: Engine, database_url: str, server_settings: dict[str, Any]
+) -> Iterator[LiveServer]:
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", **server_settings)
     app = create_app(engine, settings)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

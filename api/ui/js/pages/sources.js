@@ -133,8 +133,7 @@ function pubmedForm(rid, sources, onDone) {
     try {
       const job = await api(`/reviews/${rid}/imports/pubmed`, { method: "POST", json: body });
       setFieldError(query, "");
-      await followJob(job, status);
-      onDone();
+      onDone(await followJob(job, status));
     } catch (error) {
       setFieldError(query, errorText(error));
     }
@@ -208,10 +207,20 @@ export async function render(ctx) {
         reportSlot.focus();
         draw();
       };
-      container.append(h("div", { class: "grid grid-2" }, uploadForm(rid, sources, showReport), pubmedForm(rid, sources, draw)));
+      container.append(h("div", { class: "grid grid-2" }, uploadForm(rid, sources, showReport), pubmedForm(rid, sources, pubmedDone)));
     }
     container.append(reportSlot);
     if (imports && imports.length) container.append(importsTable(imports, names));
+    return imports || [];
+  }
+
+  async function pubmedDone(job) {
+    const imports = await draw();
+    const batch = imports.find((b) => b.job_id === job.id);
+    if (batch) {
+      reportSlot.replaceChildren(reportView(batch));
+      reportSlot.focus();
+    }
   }
 
   function importsTable(imports, names) {
