@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Row, and_, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from api.tables import DuplicateLink, DuplicateStatus, Record, Review
+from api.tables import DuplicateLink, DuplicateStatus, Job, JobStatus, Record, Review
 
 # The columns the dedup core reads; abstracts and titles, never the raw export text.
 MATCH_COLUMNS = (
@@ -56,6 +56,28 @@ class DedupRepository:
         statement = select(*MATCH_COLUMNS).where(Record.review_id == review_id).order_by(Record.id)  # type: ignore[call-overload]
         rows: Sequence[Row[Any]] = self.session.execute(statement).all()
         return rows
+
+    def count_records(self, review_id: int) -> int:
+        statement = select(func.count()).where(Record.review_id == review_id)
+        return int(self.session.exec(statement).one())
+
+    def active_job(self, review_id: int, kind: str) -> Job | None:
+        """The review's queued or running job of *kind*, if any."""
+        statement = select(Job).where(
+            Job.review_id == review_id,
+            Job.kind == kind,
+            col(Job.status).in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+        )
+        return self.session.exec(statement).first()
+
+    def duplicate_of(self, review_id: int) -> dict[int, int | None]:
+        """``{record id: duplicate_of_id}`` for every record of the review, by id."""
+        statement = (
+            select(col(Record.id), col(Record.duplicate_of_id))
+            .where(Record.review_id == review_id)
+            .order_by(col(Record.id))
+        )
+        return {rid: dup for rid, dup in self.session.exec(statement).all() if rid is not None}
 
     def match_rows_by_id(self, record_ids: Iterable[int]) -> list[Row[Any]]:
         rows: list[Row[Any]] = []

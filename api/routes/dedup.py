@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response, status
 
 from api.deps import LibrarianAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.dedup import DedupSummary, DuplicateDecision, DuplicatePage, DuplicatePair
+from api.schemas.jobs import JobRead
 from api.services import dedup
 from api.tables import DuplicateStatus
 
@@ -17,11 +18,21 @@ router = APIRouter(prefix="/reviews/{rid}", tags=["deduplication"], responses=ER
 LinkIdPath = Annotated[int, Path(ge=1)]
 
 
-@router.post("/dedup", response_model=DedupSummary)
-def run_dedup(access: LibrarianAccess, session: SessionDep) -> DedupSummary:
+@router.post(
+    "/dedup",
+    response_model=DedupSummary | JobRead,
+    responses={202: {"model": JobRead, "description": "a large review: a background job"}},
+)
+def run_dedup(
+    access: LibrarianAccess, session: SessionDep, response: Response
+) -> DedupSummary | JobRead:
     """Find duplicates among the review's records: certain ones are merged (never deleted),
-    uncertain ones are queued; decisions people made are never changed."""
-    return dedup.run_dedup(session, access.review, access.user)
+    uncertain ones are queued; decisions people made are never changed. A review of 20,000
+    records or more is deduplicated in the background: 202 and the job to poll."""
+    outcome = dedup.start_dedup(session, access.review, access.user)
+    if isinstance(outcome, JobRead):
+        response.status_code = status.HTTP_202_ACCEPTED
+    return outcome
 
 
 @router.get("/duplicates", response_model=DuplicatePage)

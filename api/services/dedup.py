@@ -13,14 +13,17 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row
-from sqlmodel import Session
+from sqlalchemy import Row, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
 
+from api import jobs
 from api.errors import Conflict, NotFound
 from api.repositories.dedup import DedupRepository
 from api.schemas.dedup import DedupSummary, DuplicatePage, DuplicatePair, DuplicateRecord
+from api.schemas.jobs import JobRead
 from api.services.audit import record_event
-from api.tables import DuplicateLink, DuplicateStatus, Record, Review, User, utc_now
+from api.tables import DuplicateLink, DuplicateStatus, Job, Record, Review, User, utc_now
 from importers.dedup import Decision, DedupResult, FieldScores, ProgressCallback, deduplicate
 from importers.dedup.keys import match_keys, normalize_doi
 from importers.model import Reference, ReferenceType
@@ -30,6 +33,11 @@ MERGED = frozenset({S.AUTO, S.CONFIRMED})
 KEPT_APART = frozenset({S.REJECTED, S.UNDONE})
 BY_PEOPLE = frozenset({S.CONFIRMED, S.REJECTED, S.UNDONE})
 _REFUSED = "not merged: would join "
+DEDUP_JOB = "dedup"
+# Reviews with at least this many records are deduplicated in a background job (202 + job).
+JOB_MIN_RECORDS = 20_000
+# Share of a job's progress (0-100) per stage of the core; storing takes the rest.
+_STAGE_SPAN = {"keys": (0, 20), "pairs": (20, 90), "clusters": (90, 95)}
 
 
 def reference_of(row: Row[Any] | Record) -> Reference:
@@ -137,7 +145,10 @@ def _kept_of(rows: Sequence[Row[Any]], clusters: _Clusters) -> dict[int, int]:
 
 
 def _apply_clusters(
-    repo: DedupRepository, rows: Sequence[Row[Any]], links: Sequence[DuplicateLink]
+    repo: DedupRepository,
+    rows: Sequence[Row[Any]],
+    links: Sequence[DuplicateLink],
+    current: dict[int, int | None],
 ) -> dict[int, int]:
     """Recluster *rows*, send refused machine merges back to the queue and store the new
     ``duplicate_of_id`` cache; returns each record's kept id. A refused confirmed merge is a
@@ -155,7 +166,7 @@ def _apply_clusters(
     changes: dict[int, int | None] = {}
     for row in rows:
         target = None if kept[row.id] == row.id else kept[row.id]
-        if row.duplicate_of_id != target:
+        if current[row.id] != target:
             changes[row.id] = target
     repo.session.flush()
     repo.set_duplicate_of(changes)
@@ -195,6 +206,47 @@ def _store_proposals(
     return len(new_links)
 
 
+def start_dedup(session: Session, review: Review, actor: User) -> DedupSummary | JobRead:
+    """Deduplicate now, or queue a job for a large review (one job at a time per review)."""
+    assert review.id is not None
+    repo = DedupRepository(session)
+    if repo.count_records(review.id) < JOB_MIN_RECORDS:
+        return run_dedup(session, review, actor)
+    job = repo.active_job(review.id, DEDUP_JOB)
+    if job is None:
+        job = jobs.submit(session, kind=DEDUP_JOB, review_id=review.id, params={}, user=actor)
+        record_event(
+            session,
+            actor=actor,
+            action="dedup.start",
+            review_id=review.id,
+            target=f"job:{job.id}",
+        )
+    return JobRead.model_validate(job)
+
+
+def run_dedup_job(
+    engine: Engine, job_id: int, _params: dict[str, Any], progress: jobs.Progress
+) -> dict[str, Any]:
+    """The job: the whole run in one transaction, finished together with the job row."""
+    with Session(engine) as session, session.begin():
+        job = session.get(Job, job_id)
+        review = session.get(Review, job.review_id) if job and job.review_id else None
+        if job is None or review is None:
+            raise NotFound("review of job", job_id)
+        actor = session.get(User, job.created_by_id) if job.created_by_id else None
+
+        def report(stage: str, done: int, total: int) -> None:
+            start, end = _STAGE_SPAN.get(stage, (95, 95))
+            progress(start + (end - start) * done // max(total, 1), 100)
+
+        result = run_dedup(session, review, actor, on_progress=report).model_dump()
+        # Progress is written in its own transaction, which the review lock would block here.
+        session.execute(update(Job).where(col(Job.id) == job_id).values(done=100, total=100))
+        jobs.mark_succeeded(session, job_id, result)
+    return result
+
+
 def run_dedup(
     session: Session,
     review: Review,
@@ -202,27 +254,23 @@ def run_dedup(
     *,
     on_progress: ProgressCallback | None = None,
 ) -> DedupSummary:
-    """Deduplicate every record of the review; people's decisions always win over the core."""
+    """Deduplicate every record of the review; people's decisions always win over the core.
+
+    The core runs before the review is locked (progress can be stored meanwhile); under the
+    lock the records are checked again and the core rerun if an import changed them."""
     assert review.id is not None
     repo = DedupRepository(session)
-    repo.lock_review(review.id)
     rows = repo.match_rows(review.id)
-    ids = [row.id for row in rows]
     result = deduplicate([reference_of(row) for row in rows], on_progress=on_progress)
-    new_pairs = _store_proposals(repo, review.id, ids, result)
+    repo.lock_review(review.id)
+    current = repo.duplicate_of(review.id)
+    if list(current) != [row.id for row in rows]:
+        rows = repo.match_rows(review.id)
+        result = deduplicate([reference_of(row) for row in rows])
+    new_pairs = _store_proposals(repo, review.id, [row.id for row in rows], result)
     links = repo.links(review.id)
-    kept = _apply_clusters(repo, rows, links)
-    summary = DedupSummary(
-        records=len(rows),
-        duplicates=sum(1 for rid, root in kept.items() if rid != root),
-        auto_merged=sum(1 for link in links if link.status is S.AUTO),
-        pending=sum(
-            1
-            for link in links
-            if link.status is S.PENDING and kept[link.record_a_id] != kept[link.record_b_id]
-        ),
-        new_pairs=new_pairs,
-    )
+    kept = _apply_clusters(repo, rows, links, current)
+    summary = _summary(kept, links, new_pairs)
     record_event(
         session,
         actor=actor,
@@ -232,6 +280,21 @@ def run_dedup(
         details=summary.model_dump(),
     )
     return summary
+
+
+def _summary(kept: dict[int, int], links: Sequence[DuplicateLink], new_pairs: int) -> DedupSummary:
+    waiting = (
+        link
+        for link in links
+        if link.status is S.PENDING and kept[link.record_a_id] != kept[link.record_b_id]
+    )
+    return DedupSummary(
+        records=len(kept),
+        duplicates=sum(1 for rid, root in kept.items() if rid != root),
+        auto_merged=sum(1 for link in links if link.status is S.AUTO),
+        pending=sum(1 for _link in waiting),
+        new_pairs=new_pairs,
+    )
 
 
 def list_duplicates(
@@ -288,7 +351,7 @@ def _change_link(
         _check_confirmable(rows, [other for other in links if other is not link], link)
     link.status, link.decided_by_id, link.decided_at = target, actor.id, utc_now()
     before = {row.id: row.duplicate_of_id for row in rows}
-    kept = _apply_clusters(repo, rows, links)
+    kept = _apply_clusters(repo, rows, links, before)
     record_event(
         session,
         actor=actor,
@@ -331,3 +394,6 @@ def _changed(before: dict[int, int | None], kept: dict[int, int]) -> dict[str, i
     """``{record id: new duplicate_of_id}`` for the records a change moved (for the audit log)."""
     after = {rid: None if root == rid else root for rid, root in kept.items()}
     return {str(rid): after[rid] for rid in sorted(after) if before[rid] != after[rid]}
+
+
+jobs.register_handler(DEDUP_JOB, run_dedup_job)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from api.services import dedup as dedup_service
 from api.tables import AuditEvent, DuplicateLink, Record
 from tests.api.builders import Account, Builder, insert_records
 
@@ -351,3 +353,28 @@ def test_viewers_read_the_queue_but_cannot_decide(world: World) -> None:
     assert response.status_code == 403
     response = world.client.post(world.url("/dedup"), headers=world.viewer.headers)
     assert response.status_code == 403
+
+
+def test_a_large_review_is_deduplicated_in_a_background_job(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dedup_service, "JOB_MIN_RECORDS", len(world.ids))
+    response = world.client.post(world.url("/dedup"), headers=world.librarian.headers)
+    assert response.status_code == 202, response.text
+    job = response.json()
+    assert (job["kind"], job["status"] in ("queued", "running", "succeeded")) == ("dedup", True)
+    deadline = time.monotonic() + 60
+    while job["status"] not in ("succeeded", "failed") and time.monotonic() < deadline:
+        time.sleep(0.05)
+        job = world.client.get(f"/api/v1/jobs/{job['id']}", headers=world.viewer.headers).json()
+    assert job["status"] == "succeeded", job["error"]
+    assert job["result"] == {
+        "records": 7,
+        "duplicates": 1,
+        "auto_merged": 1,
+        "pending": 4,
+        "new_pairs": 5,
+    }
+    assert (job["done"], job["total"]) == (100, 100)
+    assert world.kept()["remote_copy"] == "remote"
+    assert _audit_actions(world.engine, world.review_id) == ["dedup.start", "dedup.run"]

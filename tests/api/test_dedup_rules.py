@@ -199,3 +199,20 @@ def test_concurrent_runs_on_one_review_do_not_interleave(world: World) -> None:
     assert len(links) == 5
     assert len({(link.record_a_id, link.record_b_id) for link in links}) == 5
     assert world.kept()["remote_copy"] == "remote"
+
+
+def test_records_imported_while_the_core_runs_are_included(world: World) -> None:
+    imported: list[str] = []
+
+    def import_meanwhile(stage: str, _done: int, _total: int) -> None:
+        if stage == "clusters" and not imported:
+            world.load(LATER, "CENTRAL")
+            imported.append(stage)
+
+    with Session(world.engine) as session, session.begin():
+        review = session.get(Review, world.review_id)
+        assert review is not None
+        summary = run_dedup(session, review, None, on_progress=import_meanwhile)
+    assert imported == ["clusters"]
+    assert summary.records == 8
+    assert world.kept()["remote_no_doi"] == "remote"
