@@ -260,3 +260,19 @@ def test_export_has_one_row_per_included_study_and_keeps_old_versions(
         ("2", "n", "21"),
     ]
     assert client.get(url, headers=t.a.headers).status_code == 403
+
+
+def test_dual_extraction_is_blind_until_agreed(client: TestClient, build: Builder) -> None:
+    t = team(build)
+    put_form(client, t, FIELDS)
+    sid = new_study(build.engine, t.review_id)
+    extract(client, t, t.a, sid, {"design": "RCT", "sample_size": 80})
+    url = f"{API}/reviews/{t.review_id}/studies/{sid}/extraction"
+    seen_by_b = client.get(url, headers=t.b.headers).json()
+    assert (seen_by_b["state"], seen_by_b["final"]) == ("needs_second", None)
+    extract(client, t, t.b, sid, {"design": "Cohort", "sample_size": 80})
+    in_conflict = client.get(url, headers=t.b.headers).json()
+    assert (in_conflict["state"], in_conflict["final"]) == ("conflict", None)
+    conflicts = f"{API}/reviews/{t.review_id}/extraction/conflicts"
+    assert client.get(conflicts, headers=t.b.headers).status_code == 403
+    assert client.get(url, headers=t.viewer.headers).status_code == 403
