@@ -40,7 +40,7 @@ def test_lead_resolves_a_conflict_and_sees_the_prisma_diagram(
 ) -> None:
     build = live_server.build
     lead = build.user(name="Lena Lead")
-    rid = build.review(lead, settings=UNBLINDED)["id"]
+    rid = build.review(lead)["id"]  # blinded, as reviews start
     import_ris(live_server, lead, rid, "screening.ris")
     first = build.member(lead, rid, "reviewer")
     second = build.member(lead, rid, "reviewer")
@@ -52,6 +52,13 @@ def test_lead_resolves_a_conflict_and_sees_the_prisma_diagram(
 
     sign_in(page, live_server, lead, then=f"/reviews/{rid}/conflicts")
     conflict = page.get_by_role("article")
+    expect(conflict).to_contain_text("Blinded:")  # who voted, never how
+    expect(conflict.locator(".vote-card")).to_have_count(0)
+    unblind = build.client.patch(
+        f"/api/v1/reviews/{rid}", json={"settings": UNBLINDED}, headers=lead.headers
+    )
+    assert unblind.status_code == 200, unblind.text
+    page.reload()
     expect(conflict.locator(".vote-card")).to_have_count(2)
     expect(conflict).to_contain_text("include, I think")
     expect(conflict).to_contain_text("exclude, I think")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
@@ -11,13 +10,15 @@ from api.routes.ui import assets_version
 from api.settings import Settings
 
 
-def _client(tmp_path: Path) -> TestClient:
-    url = f"sqlite:///{tmp_path / 'unused.db'}"
-    return TestClient(create_app(settings=Settings(database_url=url, data_dir=tmp_path)))
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    """No database behind it: serving the app's files never touches one."""
+    folder = tmp_path_factory.mktemp("serving")
+    url = f"sqlite:///{folder / 'unused.db'}"
+    return TestClient(create_app(settings=Settings(database_url=url, data_dir=folder)))
 
 
-def test_pages_are_the_shell_with_versioned_assets(tmp_path: Path) -> None:
-    client = _client(tmp_path)
+def test_pages_are_the_shell_with_versioned_assets(client: TestClient) -> None:
     for path in ["/login", "/reviews/3", "/reviews/3/screen/full_text"]:
         response = client.get(path)
         assert response.status_code == 200
@@ -26,8 +27,7 @@ def test_pages_are_the_shell_with_versioned_assets(tmp_path: Path) -> None:
         assert f'src="/ui/{assets_version()}/js/app.js"' in response.text
 
 
-def test_the_root_is_the_app_for_browsers_and_the_docs_for_api_clients(tmp_path: Path) -> None:
-    client = _client(tmp_path)
+def test_the_root_is_the_app_for_browsers_and_the_docs_for_api_clients(client: TestClient) -> None:
     browser = client.get("/", headers={"Accept": "text/html,*/*"})
     assert browser.status_code == 200
     assert "<main" in browser.text
@@ -36,8 +36,7 @@ def test_the_root_is_the_app_for_browsers_and_the_docs_for_api_clients(tmp_path:
     assert api_client.headers["location"] == "/docs"
 
 
-def test_versioned_assets_are_cached_for_good_and_bare_ones_revalidated(tmp_path: Path) -> None:
-    client = _client(tmp_path)
+def test_versioned_assets_are_cached_for_good_and_bare_ones_revalidated(client: TestClient) -> None:
     versioned = client.get(f"/ui/{assets_version()}/js/app.js")
     assert versioned.status_code == 200
     assert versioned.headers["content-type"].startswith("text/javascript")
@@ -47,8 +46,7 @@ def test_versioned_assets_are_cached_for_good_and_bare_ones_revalidated(tmp_path
     assert stale.headers["cache-control"] == "no-cache"
 
 
-def test_only_files_inside_the_ui_folder_are_served(tmp_path: Path) -> None:
-    client = _client(tmp_path)
+def test_only_files_inside_the_ui_folder_are_served(client: TestClient) -> None:
     for path in ["/ui/../routes/ui.py", "/ui/%2e%2e/settings.py", "/ui/index.html", "/ui/nope.js"]:
         response = client.get(path)
         assert response.status_code == 404, path
