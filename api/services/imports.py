@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from api import jobs
 from api.errors import Conflict, NotFound
+from api.ratelimit import ncbi_limiter
 from api.repositories.records import ImportBatchRepository, RecordRepository
 from api.repositories.reviews import SourceRepository
 from api.schemas.imports import ImportReport, PubmedImportCreate
@@ -203,6 +204,7 @@ def run_pubmed_import(
             tool=EUTILS_TOOL,
             api_key=settings.ncbi_api_key or None,
             base_url=settings.eutils_url,
+            limiter=ncbi_limiter(engine, api_key=settings.ncbi_api_key),
         )
         documents = search_and_fetch(
             client,
