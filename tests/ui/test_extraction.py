@@ -94,3 +94,28 @@ def test_extractor_fixes_a_validation_error_and_saves(page: Page, live_server: L
         f"/api/v1/reviews/{rid}/studies/{studies[0]['id']}/extraction", headers=extractor.headers
     ).json()
     assert state["extractors"] == [extractor.id]
+
+    # A second extractor disagrees on one value; the lead settles it in the consensus view.
+    second = build.member(lead, rid, "reviewer")
+    sid = studies[0]["id"]
+    other = {"values": {"design": "RCT", "n_randomised": 118}}
+    response = build.client.put(
+        f"/api/v1/reviews/{rid}/studies/{sid}/extraction", json=other, headers=second.headers
+    )
+    assert response.status_code == 200, response.text
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, lead, then=f"/reviews/{rid}/extraction")
+    differences = page.get_by_role("region", name="Extractions that differ")
+    expect(
+        differences.get_by_role("row").filter(has_text="Participants randomised")
+    ).to_contain_text("120118")
+    screenshot(page, "extraction-conflicts")
+    differences.get_by_role("link", name="Record consensus").click()
+    page.get_by_label("Study design").select_option("RCT")
+    page.get_by_label("Participants randomised").fill("120")
+    page.get_by_role("button", name="Record consensus").click()
+    expect(page.get_by_text("Consensus recorded.")).to_be_visible()
+    final = build.client.get(
+        f"/api/v1/reviews/{rid}/studies/{sid}/extraction", headers=lead.headers
+    ).json()
+    assert (final["state"], final["final"]) == ("consensus", {"design": "RCT", "n_randomised": 120})

@@ -1,7 +1,7 @@
 // The extraction form for one study, checked as you type, with the study's PDF beside it.
 // With ?consensus=1 a lead records the agreed values instead of their own extraction.
 import { api, apiBlob, ApiError } from "../api.js";
-import { h, pageHeader, emptyState, notify, errorText } from "../dom.js";
+import { h, button, pageHeader, emptyState, notify, errorText } from "../dom.js";
 import { formControls } from "../fields.js";
 
 async function pdfPanel(rid, study) {
@@ -41,7 +41,17 @@ export async function render(ctx) {
   const study = studies.find((s) => s.id === sid);
   if (!study) throw new ApiError(404, "NotFound", "study not found");
 
+  // Single-with-verification: a second person signs the extraction off, or corrects it.
+  const verifying = !consensus && state.state === "awaiting_verification" && !state.extractors.includes(ctx.me.id);
   const status = h("p", { class: "form-message", role: "status", hidden: true });
+  async function signOff() {
+    try {
+      await api(`/reviews/${rid}/studies/${sid}/extraction/verification`, { method: "POST", json: {} });
+      showStatus("ok", "Verified as it stands.");
+    } catch (error) {
+      showStatus("error", errorText(error));
+    }
+  }
   const counter = h("span", { class: "small muted", "aria-live": "polite" });
   const controls = formControls(form.fields, state.final || {}, () => refreshCounter());
   function refreshCounter() {
@@ -56,10 +66,15 @@ export async function render(ctx) {
       event.target.querySelector('[aria-invalid="true"]')?.focus();
       return;
     }
-    const path = consensus ? `/reviews/${rid}/studies/${sid}/extraction/consensus` : `/reviews/${rid}/studies/${sid}/extraction`;
+    const base = `/reviews/${rid}/studies/${sid}/extraction`;
+    const [path, method, done] = consensus
+      ? [`${base}/consensus`, "POST", "Consensus recorded."]
+      : verifying
+        ? [`${base}/verification`, "POST", "Corrected values recorded as verified."]
+        : [base, "PUT", "Extraction saved."];
     try {
-      await api(path, { method: consensus ? "POST" : "PUT", json: { values: controls.values() } });
-      showStatus("ok", consensus ? "Consensus recorded." : "Extraction saved.");
+      await api(path, { method, json: { values: controls.values() } });
+      showStatus("ok", done);
       notify("Saved.");
     } catch (error) {
       showStatus("error", errorText(error));
@@ -75,10 +90,11 @@ export async function render(ctx) {
   const formEl = h(
     "form",
     { class: "card extraction-form", onsubmit: submit, novalidate: true, "aria-label": "Extraction form" },
-    h("div", { class: "card-head" }, h("h2", {}, consensus ? "Consensus values" : "Your extraction"), h("span", { class: "badge badge-muted plain" }, `form v${form.version} · ${state.state.replace(/_/g, " ")}`)),
+    h("div", { class: "card-head" }, h("h2", {}, consensus ? "Consensus values" : verifying ? "Verify this extraction" : "Your extraction"), h("span", { class: "badge badge-muted plain" }, `form v${form.version} · ${state.state.replace(/_/g, " ")}`)),
+    verifying ? h("div", { class: "verify-bar" }, h("p", { class: "muted small" }, "Sign the extraction off as it stands, or fill the corrected values below."), button("Sign off as it stands", signOff, { kind: "primary" })) : null,
     controls.el,
     status,
-    h("div", { class: "form-actions spread" }, counter, h("button", { type: "submit", class: "btn btn-primary" }, consensus ? "Record consensus" : "Save extraction")),
+    h("div", { class: "form-actions spread" }, counter, h("button", { type: "submit", class: "btn btn-primary" }, consensus ? "Record consensus" : verifying ? "Save corrected values" : "Save extraction")),
   );
   ctx.main.append(
     h(

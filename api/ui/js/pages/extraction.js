@@ -3,7 +3,14 @@ import { api, ApiError } from "../api.js";
 import { can } from "../roles.js";
 import { h, pageHeader, table, emptyState } from "../dom.js";
 
-const STATE_BADGE = { agreed: "badge-include", verified: "badge-include", settled: "badge-include", conflict: "badge-exclude" };
+const STATE_BADGE = { agreed: "badge-include", consensus: "badge-include", verified: "badge-include", conflict: "badge-exclude", awaiting_verification: "badge-maybe", needs_second: "badge-maybe" };
+
+function shown(value) {
+  if (value === null || value === undefined) return "—";
+  if (Array.isArray(value)) return value.map(shown).join(", ");
+  if (typeof value === "boolean") return value ? "Yes" : "No";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
 
 async function currentForm(rid) {
   try {
@@ -27,8 +34,8 @@ function conflictsCard(rid, conflicts, names) {
         table(
           [
             { label: "Field", key: "label" },
-            { label: names.get(c.first) || `Extractor ${c.first}`, render: (d) => JSON.stringify(d.first) },
-            { label: names.get(c.second) || `Extractor ${c.second}`, render: (d) => JSON.stringify(d.second) },
+            { label: names.get(c.first) || `Extractor ${c.first}`, render: (d) => shown(d.first) },
+            { label: names.get(c.second) || `Extractor ${c.second}`, render: (d) => shown(d.second) },
           ],
           c.differences,
         ),

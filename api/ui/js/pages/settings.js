@@ -13,6 +13,10 @@ const MAYBE = [
   ["neutral", "Never a conflict"],
   ["conflict", "Always a conflict"],
 ];
+const EXTRACTION_MODES = [
+  ["dual", "Dual: two extractors, a lead settles differences"],
+  ["single_with_verification", "Single, checked by a second person"],
+];
 const ROLES = [
   ["lead", "Lead"],
   ["reviewer", "Reviewer"],
@@ -56,12 +60,14 @@ function settingsForm(ctx) {
   include.value = review.settings.keywords.include.join("\n");
   const exclude = h("textarea", { name: "exclude-keywords", rows: "5" });
   exclude.value = review.settings.keywords.exclude.join("\n");
+  const extractionMode = select(EXTRACTION_MODES, review.settings.extraction?.mode || "dual", { name: "extraction-mode" });
   const message = h("p", { class: "form-message", role: "status", hidden: true });
 
   async function submit(event) {
     event.preventDefault();
     const settings = Object.fromEntries(stages.map(([stage, fs]) => [stage, fs.read()]));
     settings.keywords = { include: lines(include.value), exclude: lines(exclude.value) };
+    settings.extraction = { mode: extractionMode.value };
     try {
       const saved = await api(`/reviews/${review.id}`, { method: "PATCH", json: { title: title.value.trim(), description: description.value, settings } });
       Object.assign(review, saved);
@@ -94,6 +100,7 @@ function settingsForm(ctx) {
         field("Exclude terms", exclude, { hint: "One per line; shown in red while screening." }),
       ),
     ),
+    h("fieldset", {}, h("legend", {}, "Data extraction"), field("Extraction mode", extractionMode)),
     message,
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save settings")),
   );
