@@ -38,9 +38,15 @@ def put_form(data: FormPut, access: LeadAccess, session: SessionDep) -> Extracti
 
 
 @router.get("/extraction/form", response_model=FormRead)
-def read_form(access: ReadAccess, session: SessionDep) -> ExtractionForm:
-    """The current version of the extraction form."""
-    return extraction.current_form(session, access.review)
+def read_form(
+    access: ReadAccess,
+    session: SessionDep,
+    version: Annotated[int | None, Query(ge=1, description="an earlier version")] = None,
+) -> ExtractionForm:
+    """The current version of the extraction form, or the ``version`` an entry was made with."""
+    if version is None:
+        return extraction.current_form(session, access.review)
+    return extraction.form_version(session, access.review, version)
 
 
 @router.put("/studies/{sid}/extraction", response_model=EntryRead)
@@ -59,12 +65,14 @@ def read_study_extraction(
 ) -> StudyExtractionRead:
     """Where the study's extraction stands; final values once agreed, verified or settled."""
     state = extraction.study_state(session, access.review, sid)
+    mine = extraction.own_entry(session, access.review, access.user, sid)
     return StudyExtractionRead(
         study_id=sid,
         state=state.state.value,
         extractors=list(state.extractors),
         verifier_id=state.verifier_id,
         final=dict(state.final) if state.final is not None else None,
+        mine=_entry(session, mine) if mine is not None else None,
     )
 
 

@@ -56,11 +56,15 @@ class DifferenceRead(BaseModel):
 
 
 class StudyExtractionRead(BaseModel):
+    """A study's extraction state; ``final`` once agreed, verified or settled by consensus;
+    ``mine`` is the caller's own entry (never another extractor's: dual extraction is blind)."""
+
     study_id: int
     state: str
     extractors: list[int]
     verifier_id: int | None = None
     final: dict[str, Any] | None = None
+    mine: EntryRead | None = None
 
 
 class ConflictRead(BaseModel):

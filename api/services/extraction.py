@@ -72,6 +72,16 @@ def current_form(session: Session, review: Review) -> FormRow:
     return row
 
 
+def form_version(session: Session, review: Review, version: int) -> FormRow:
+    assert review.id is not None
+    found = [
+        f for f in ExtractionRepository(session).forms(review.id).values() if f.version == version
+    ]
+    if not found:
+        raise NotFound("extraction form version", version)
+    return found[0]
+
+
 def get_study(session: Session, review: Review, study_id: int) -> Study:
     assert review.id is not None
     study = ExtractionRepository(session).study(review.id, study_id)
@@ -203,6 +213,14 @@ def study_state(session: Session, review: Review, study_id: int) -> StudyExtract
     form = core_form(current_form(session, review))
     rows = _study_rows(session, review, study_id)
     return study_extraction(extraction_mode(review), form, map(to_entry, rows))
+
+
+def own_entry(session: Session, review: Review, user: User, study_id: int) -> Extraction | None:
+    """The caller's current extraction (or verification) of the study, to resume work on."""
+    assert user.id is not None
+    rows = _study_rows(session, review, study_id)
+    mine = [r for r in rows if r.extractor_id == user.id and r.kind is not ExtractionKind.CONSENSUS]
+    return mine[-1] if mine else None
 
 
 def conflicts(session: Session, review: Review) -> list[tuple[int, StudyExtraction]]:

@@ -77,6 +77,11 @@ def test_forms_are_versioned_and_validated(client: TestClient, build: Builder) -
     read = client.get(f"{API}/reviews/{t.review_id}/extraction/form", headers=t.viewer.headers)
     assert read.json()["version"] == 2
     assert read.json()["fields"][-1]["key"] == "funding"
+    form_url = f"{API}/reviews/{t.review_id}/extraction/form"
+    old = client.get(form_url, params={"version": 1}, headers=t.viewer.headers).json()
+    assert (old["version"], [f["key"] for f in old["fields"]]) == (1, [f["key"] for f in FIELDS])
+    missing = client.get(form_url, params={"version": 7}, headers=t.viewer.headers)
+    assert missing.status_code == 404
     bad = put_form(client, t, [{"key": "n", "label": "N", "type": "choice"}])
     assert bad.status_code == 422
     assert "fields[0] (n).options: a choice field needs options" in bad.json()["detail"]
@@ -269,7 +274,13 @@ def test_dual_extraction_is_blind_until_agreed(client: TestClient, build: Builde
     extract(client, t, t.a, sid, {"design": "RCT", "sample_size": 80})
     url = f"{API}/reviews/{t.review_id}/studies/{sid}/extraction"
     seen_by_b = client.get(url, headers=t.b.headers).json()
-    assert (seen_by_b["state"], seen_by_b["final"]) == ("needs_second", None)
+    assert (seen_by_b["state"], seen_by_b["final"], seen_by_b["mine"]) == (
+        "needs_second",
+        None,
+        None,
+    )
+    seen_by_a = client.get(url, headers=t.a.headers).json()
+    assert seen_by_a["mine"]["values"] == {"design": "RCT", "sample_size": 80}
     extract(client, t, t.b, sid, {"design": "Cohort", "sample_size": 80})
     in_conflict = client.get(url, headers=t.b.headers).json()
     assert (in_conflict["state"], in_conflict["final"]) == ("conflict", None)
