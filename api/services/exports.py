@@ -24,7 +24,7 @@ from api.repositories.reviews import MembershipRepository
 from api.schemas.reports import ExportFormat, ExportStatus
 from api.services.prisma_inputs import RecordOutcome, review_outcomes
 from api.tables import Record, Review
-from screening.decisions import RecordStatus, current_votes
+from screening.decisions import RecordState, RecordStatus, current_votes
 from screening.model import DecisionEvent, Stage
 
 RIS_TYPES = {
@@ -78,7 +78,7 @@ class ExportRow:
     @property
     def excluded_at(self) -> Stage | None:
         ft = self.outcome.full_text
-        if ft is not None and ft.state.value == "excluded":
+        if ft is not None and ft.state is RecordState.EXCLUDED:
             return Stage.FULL_TEXT
         return Stage.TITLE_ABSTRACT if self.outcome.excluded else None
 
