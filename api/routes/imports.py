@@ -35,7 +35,7 @@ def create_import(
 ) -> ImportReport:
     """Import a reference file (RIS, MEDLINE, PubMed XML, BibTeX, EndNote XML, CSV, ...) into a
     source: every accepted record, or none. The same file again adds nothing (200, flagged)."""
-    data = _read_within(file, settings.max_upload_bytes)
+    data = read_within_limit(file, settings.max_upload_bytes)
     report = imports.import_file(
         session,
         access.review,
@@ -50,8 +50,8 @@ def create_import(
     return report
 
 
-def _read_within(file: UploadFile, limit: int) -> bytes:
-    # Never read more than the limit, whatever the transport let through.
+def read_within_limit(file: UploadFile, limit: int) -> bytes:
+    """The upload's bytes, reading at most *limit* + 1 whatever the transport let through."""
     data = file.file.read(limit + 1)
     if len(data) > limit:
         raise PayloadTooLarge(f"the file exceeds the upload limit of {limit // (1024 * 1024)} MB")

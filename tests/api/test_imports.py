@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import pytest
+from fastapi import UploadFile
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from api.errors import PayloadTooLarge
+from api.routes.imports import read_within_limit
 from api.tables import AuditEvent, ImportBatch, Record
 from tests.api.builders import Account, Builder
 from tests.importers.files import fixture_bytes
@@ -214,3 +219,22 @@ def test_imports_are_listed_with_their_reports(client: TestClient, build: Builde
     assert listed.json() == [created]
     other_rid = build.review(lead, title="Another review")["id"]
     assert client.get(f"/api/v1/reviews/{other_rid}/imports", headers=lead.headers).json() == []
+
+
+class _CountingFile(io.BytesIO):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+def test_the_upload_path_never_reads_past_the_limit() -> None:
+    body = _CountingFile(b"x" * 10_000)
+    with pytest.raises(PayloadTooLarge, match="upload limit"):
+        read_within_limit(UploadFile(body), 4_096)
+    assert body.bytes_read == 4_097
+    assert read_within_limit(UploadFile(io.BytesIO(b"y" * 4_096)), 4_096) == b"y" * 4_096

@@ -149,7 +149,7 @@ def test_a_job_is_claimed_once_even_by_id(engine: Engine) -> None:
     assert jobs.claim_next(engine, frozenset({"test.count"})) is None
 
 
-def test_a_foreground_run_reports_progress_to_a_listener(engine: Engine, tmp_path: Any) -> None:
+def test_a_foreground_run_reports_progress_to_a_listener(engine: Engine) -> None:
     job_id = _submit(engine, "test.count", {"steps": 3, "label": "cli"})
     job = jobs.claim(engine, job_id)
     assert job is not None
