@@ -1,17 +1,20 @@
 """RIS parsing throughput: Winnow's parser vs rispy (separate venv, subprocess) on one big file.
 
-Run: ``.venv/bin/python -m benchmarks.importers_speed [--records 100000]``. The input is the
-corpus's RIS files concatenated until it holds the requested number of records.
+Run: ``.venv/bin/python -m benchmarks.importers_speed [--records 100000] [--rounds 5]``. The input
+is the corpus's RIS files concatenated until it holds the requested number of records; each round
+times rispy and Winnow back to back, and the table gives medians over the rounds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from importers.decode import decode_bytes
@@ -55,10 +58,14 @@ def _well_delimited(text: str) -> bool:
     return all(not record.repairs for record in iter_ris_records(text))
 
 
-def time_winnow(path: Path) -> tuple[int, float]:
+def time_winnow(path: Path, format: str = "ris") -> tuple[int, float]:
     start = time.perf_counter()
-    result = parse_bytes(path.read_bytes(), format="ris")
+    result = parse_bytes(path.read_bytes(), format=format)
     return len(result.notes), time.perf_counter() - start
+
+
+def time_winnow_auto(path: Path) -> tuple[int, float]:
+    return time_winnow(path, "auto")
 
 
 def time_winnow_tags_only(path: Path) -> tuple[int, float]:
@@ -81,9 +88,44 @@ def time_rispy(path: Path) -> tuple[int, float]:
     return int(figures["records"]), float(figures["seconds"])
 
 
+Timer = Callable[[Path], tuple[int, float]]
+TIMERS: tuple[tuple[str, Timer], ...] = (
+    ("rispy 0.10 load", time_rispy),
+    ("winnow parse_bytes ris", time_winnow),
+    ("winnow parse_bytes auto", time_winnow_auto),
+    ("winnow tags only", time_winnow_tags_only),
+)
+
+
+def run_rounds(path: Path, rounds: int) -> dict[str, list[tuple[int, float]]]:
+    """Time every parser once per round, in turn: the machine is shared and its load drifts,
+    so each round's Winnow/rispy ratio compares runs made seconds apart."""
+    figures: dict[str, list[tuple[int, float]]] = {name: [] for name, _ in TIMERS}
+    for _ in range(rounds):
+        for name, timer in TIMERS:
+            figures[name].append(timer(path))
+    return figures
+
+
+def print_table(figures: dict[str, list[tuple[int, float]]]) -> None:
+    rispy = figures["rispy 0.10 load"]
+    print(f"{'parser':<25}{'records':>10}{'median s':>10}{'records/s':>12}{'vs rispy':>10}")
+    for name, runs in figures.items():
+        records = runs[0][0]
+        seconds = statistics.median(s for _, s in runs)
+        # Ratio of throughputs within each round, then the median of those ratios.
+        ratio = statistics.median(
+            (n / s) / (rn / rs) for (n, s), (rn, rs) in zip(runs, rispy, strict=True)
+        )
+        print(f"{name:<25}{records:>10,}{seconds:>10.2f}{records / seconds:>12,.0f}{ratio:>10.2f}")
+    print("parse_bytes = decode + split + normalise into References + per-record report;")
+    print("tags only and rispy = decode + split into tag -> values. Bar: ratio >= 1.00.")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     if not CORPUS_RIS.is_dir():
         print(f"skipped: corpus not found at {CORPUS_RIS}")
@@ -96,22 +138,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path, expected = build_input(args.records, Path(tmp))
         size_mb = path.stat().st_size / 1e6
-        rispy_records, rispy_seconds = time_rispy(path)
-        winnow_records, winnow_seconds = time_winnow(path)
-        tags_records, tags_seconds = time_winnow_tags_only(path)
+        figures = run_rounds(path, max(1, args.rounds))
     print(f"input: {expected:,} RIS records, {size_mb:.1f} MB (corpus RIS files repeated)")
-    rows = (
-        ("winnow parse_bytes", winnow_records, winnow_seconds),
-        ("winnow tags only", tags_records, tags_seconds),
-        ("rispy 0.10 load", rispy_records, rispy_seconds),
-    )
-    print(f"{'parser':<22}{'records':>10}{'seconds':>10}{'records/s':>12}{'vs rispy':>10}")
-    rispy_rate = rispy_records / rispy_seconds
-    for name, records, seconds in rows:
-        rate = records / seconds
-        print(f"{name:<22}{records:>10,}{seconds:>10.2f}{rate:>12,.0f}{rate / rispy_rate:>10.2f}")
-    print("parse_bytes = decode + split + normalise into References + per-record report;")
-    print("tags only and rispy = decode + split into tag -> values. Bar: ratio >= 1.00.")
+    print(f"rounds: {max(1, args.rounds)} (rispy, ris, auto, tags only in turn; medians shown)")
+    print_table(figures)
     return 0
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
+from string import ascii_uppercase, digits
 
 from importers.assemble import ResultCollector, reference_type
 from importers.model import ParseResult, Reference, ReferenceType
 from importers.normalize import (
+    clean_text,
     extract_year,
     format_pages,
     normalize_author,
@@ -28,6 +31,14 @@ _LIST_TAGS = frozenset(
     {"AU", "A1", "A2", "A3", "A4", "KW", "N1", "UR", "L1", "L2", "L3", "L4", "AD", "SN", "ED"}
 )
 _BOOKISH = frozenset({ReferenceType.BOOK, ReferenceType.BOOK_CHAPTER})
+# Nearly every line starts "XX  - " (or is a bare "XX  -") with XX one of these tags: one slice
+# and one dict look-up then replace four checks per line. The tags are interned, so the dict
+# look-ups that follow compare them by identity. Other heads take the general path.
+_CANONICAL_HEADS = {
+    head: tag
+    for tag in (sys.intern(a + b) for a in ascii_uppercase for b in ascii_uppercase + digits)
+    for head in (f"{tag}  -", f"{tag}  - ")
+}
 
 
 def parse_ris(text: str, *, encoding: str = "utf-8") -> ParseResult:
@@ -44,13 +55,13 @@ def iter_ris_records(text: str) -> Iterator[TaggedRecord]:
     record: TaggedRecord | None = None
     fields: dict[str, list[str]] = {}
     last_tag = ""
+    canonical_tag = _CANONICAL_HEADS.get
     for index, line in enumerate(lines):
-        # Fast path for the canonical "XX  - value" layout, which is nearly every line.
-        if line[2:5] == "  -" and line[:1].isupper() and (len(line) == 5 or line[5] == " "):
-            tag = line[:2]
+        tag = canonical_tag(line[:6])
+        if tag is not None:
             value = line[6:].strip()
         else:
-            found, value = _split_tag_line(line)
+            found, value = _read_other_line(line)
             if found is None:
                 stripped = line.strip()
                 if record is not None and stripped and last_tag:
@@ -86,6 +97,13 @@ def iter_ris_records(text: str) -> Iterator[TaggedRecord]:
         yield record
 
 
+def _read_other_line(line: str) -> tuple[str | None, str]:
+    """Tag and value of a line outside the canonical heads; (None, "") when it has no tag."""
+    if line[2:5] == "  -" and line[:1].isupper() and (len(line) == 5 or line[5] == " "):
+        return line[:2], line[6:].strip()
+    return _split_tag_line(line)
+
+
 def _split_tag_line(line: str) -> tuple[str | None, str]:
     if "-" not in line:
         return None, ""
@@ -96,57 +114,92 @@ def _split_tag_line(line: str) -> tuple[str | None, str]:
 
 
 def _to_reference(record: TaggedRecord, number: int) -> Reference:
-    kind = reference_type(record.first("TY"))
+    # Fields are read straight from the tag dict: this runs once per record of files with
+    # 100,000 records, where generic look-ups with *args and list building add up.
+    fields = record.fields
+    kind = reference_type(_first(fields, ("TY",)))
+    bookish = kind in _BOOKISH
     return Reference(
-        title=record.first("TI", "T1", "CT") or _book_title(record, kind),
-        abstract=record.first("AB", "N2"),
-        authors=_authors(record),
-        year=extract_year(*record.values("PY", "Y1", "DA", "Y2")),
-        journal=_journal(record, kind),
-        volume=record.first("VL", "VO"),
-        issue=record.first("IS", "CP", "M1") if "IS" in record.fields else record.first("CP"),
-        pages=format_pages(record.first("SP"), record.first("EP")),
+        title=_first(fields, ("TI", "T1", "CT")) or _book_title(fields, kind),
+        abstract=_first(fields, ("AB", "N2")),
+        authors=_authors(fields),
+        year=extract_year(*_values(fields, ("PY", "Y1", "DA", "Y2"))),
+        journal=_journal(fields, kind),
+        volume=_first(fields, ("VL", "VO")),
+        issue=_first(fields, ("IS", "CP", "M1") if "IS" in fields else ("CP",)),
+        pages=format_pages(_first(fields, ("SP",)), _first(fields, ("EP",))),
         doi=find_doi(record, ("DO", "DI"), ("UR", "L3", "M3", "L2", "N1", "AN")),
         pmid=find_pmid(record, "PMID", "PM", "C3") or _pubmed_accession(record),
-        pmcid=next(filter(None, map(normalize_pmcid, record.values("C2"))), None),
-        isbn=normalize_isbn(record.first("SN")) if kind in _BOOKISH else None,
-        issn=None if kind in _BOOKISH else normalize_issn(" ".join(record.values("SN"))),
-        keywords=split_keywords(record.values("KW")),
+        pmcid=_pmcid(fields),
+        isbn=normalize_isbn(_first(fields, ("SN",))) if bookish else None,
+        issn=None if bookish else _issn(fields),
+        keywords=split_keywords(fields.get("KW", ())),
         type=kind,
-        language=record.first("LA"),
-        url=_first_url(record),
+        language=_first(fields, ("LA",)),
+        url=_first_url(fields),
         raw=record.raw,
         record_number=number,
         line=record.line,
     )
 
 
-def _authors(record: TaggedRecord) -> tuple[str, ...]:
-    names = (normalize_author(name) for name in record.values("AU", "A1"))
-    return tuple(dict.fromkeys(name for name in names if name))
+def _first(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
+    """TaggedRecord.first without the *args call: the first value non-empty once cleaned."""
+    for tag in tags:
+        values = fields.get(tag)
+        if values:
+            for value in values:
+                if value:
+                    cleaned = clean_text(value)
+                    if cleaned:
+                        return cleaned
+    return ""
 
 
-def _book_title(record: TaggedRecord, kind: ReferenceType) -> str:
-    return record.first("BT", "T2") if kind is ReferenceType.BOOK else record.first("BT")
+def _values(fields: dict[str, list[str]], tags: tuple[str, ...]) -> list[str]:
+    return [value for tag in tags if tag in fields for value in fields[tag] if value]
 
 
-def _journal(record: TaggedRecord, kind: ReferenceType) -> str:
+def _authors(fields: dict[str, list[str]]) -> tuple[str, ...]:
+    # map and dict.fromkeys run their loops in C; the one empty name, if any, is dropped after.
+    names = dict.fromkeys(map(normalize_author, _values(fields, ("AU", "A1"))))
+    names.pop("", None)
+    return tuple(names)
+
+
+def _book_title(fields: dict[str, list[str]], kind: ReferenceType) -> str:
+    return _first(fields, ("BT", "T2") if kind is ReferenceType.BOOK else ("BT",))
+
+
+def _journal(fields: dict[str, list[str]], kind: ReferenceType) -> str:
     if kind is ReferenceType.BOOK:
-        return record.first("T3")
-    return record.first("JF", "JO", "T2", "JA", "J1", "J2", "BT")
+        return _first(fields, ("T3",))
+    return _first(fields, ("JF", "JO", "T2", "JA", "J1", "J2", "BT"))
 
 
 def _pubmed_accession(record: TaggedRecord) -> str | None:
     # EndNote/Zotero exports from PubMed keep the PMID in AN, with DB/DP naming PubMed/MEDLINE.
-    database = record.first("DB", "DP").lower()
+    if "AN" not in record.fields:
+        return None
+    database = _first(record.fields, ("DB", "DP")).lower()
     if "pubmed" in database or "medline" in database or "nlm" in database:
         return find_pmid(record, "AN")
     return None
 
 
-def _first_url(record: TaggedRecord) -> str:
-    for value in record.values("UR", "L2"):
-        first = value.split(";")[0].strip()
+def _pmcid(fields: dict[str, list[str]]) -> str | None:
+    if "C2" not in fields:
+        return None
+    return next(filter(None, map(normalize_pmcid, _values(fields, ("C2",)))), None)
+
+
+def _issn(fields: dict[str, list[str]]) -> str | None:
+    return normalize_issn(" ".join(_values(fields, ("SN",)))) if "SN" in fields else None
+
+
+def _first_url(fields: dict[str, list[str]]) -> str:
+    for value in _values(fields, ("UR", "L2")):
+        first = value.partition(";")[0].strip()
         if first:
             return first
     return ""

@@ -70,12 +70,16 @@ class TaggedRecord:
 
 def find_doi(record: TaggedRecord, tags: tuple[str, ...], url_tags: tuple[str, ...]) -> str | None:
     """DOI from the DOI *tags*; failing that from URL-like *url_tags* (noted as a repair)."""
-    for value in record.all(*tags):
-        doi = normalize_doi(value)
-        if doi:
-            return doi
+    fields = record.fields
+    for tag in tags:
+        # Values are cleaned one at a time, up to the first DOI, rather than all up front.
+        for value in fields.get(tag, ()):
+            cleaned = clean_text(value) if value else ""
+            doi = normalize_doi(cleaned) if cleaned else None
+            if doi:
+                return doi
     for tag in url_tags:
-        for value in record.fields.get(tag, ()):
+        for value in fields.get(tag, ()):
             if "10." in value:
                 doi = normalize_doi(value)
                 if doi:
@@ -86,9 +90,13 @@ def find_doi(record: TaggedRecord, tags: tuple[str, ...], url_tags: tuple[str, .
 
 def find_pmid(record: TaggedRecord, *tags: str) -> str | None:
     """PMID from *tags* whose value starts with the number ("12643982 (url)" is fine)."""
-    for value in record.all(*tags):
-        token = value.split()[0] if value.split() else ""
-        pmid = normalize_pmid(token) or normalize_pmid(value)
-        if pmid:
-            return pmid
+    fields = record.fields
+    for tag in tags:
+        for value in fields.get(tag, ()):
+            cleaned = clean_text(value) if value else ""
+            if cleaned:
+                words = cleaned.split()
+                pmid = normalize_pmid(words[0] if words else "") or normalize_pmid(cleaned)
+                if pmid:
+                    return pmid
     return None
