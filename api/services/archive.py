@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel, col, select
 from api.errors import NotFound
 from api.repositories.reviews import MembershipRepository
 from api.schemas.extraction import ExtractionExportFormat, ExtractionLayout
-from api.schemas.reports import ExportFormat, ExportStatus
+from api.schemas.reports import ExportStatus
 from api.services import exports, extraction_exports, reports
 from api.tables import (
     Decision,
@@ -34,6 +34,8 @@ from api.tables import (
     Study,
     utc_now,
 )
+from screening.prisma_csv import fill_prisma_csv
+from screening.prisma_svg import render_prisma_svg
 
 ARCHIVE_FORMAT = "winnow-review-archive"
 ARCHIVE_VERSION = 1
@@ -84,17 +86,16 @@ def _rows(session: Session, table: type[SQLModel], review_id: int) -> list[dict[
 def review_archive(session: Session, review: Review) -> bytes:
     """A zip: ``review.json`` (all rows), PRISMA (JSON, CSV, SVG), references (RIS, CSV), and
     the extracted data (wide and long CSV) when the review has an extraction form."""
+    report = reports.prisma_report(session, review)
+    references = exports.export_rows(session, review, status=ExportStatus.ALL, show_open_votes=True)
     files: dict[str, str] = {
         "review.json": json.dumps(review_document(session, review), indent=1, ensure_ascii=False),
-        "prisma.json": json.dumps(reports.prisma_json(session, review), indent=2),
-        "prisma.csv": reports.prisma_csv(session, review),
-        "prisma.svg": reports.prisma_svg(session, review),
+        "prisma.json": json.dumps(report.as_json(), indent=2),
+        "prisma.csv": fill_prisma_csv(report.counts),
+        "prisma.svg": render_prisma_svg(report.counts, source_detail=True),
+        "references.ris": exports.to_ris(references),
+        "references.csv": exports.to_csv(references),
     }
-    for fmt in ExportFormat:
-        file = exports.export_references(
-            session, review, fmt=fmt, status=ExportStatus.ALL, show_open_votes=True
-        )
-        files[f"references.{fmt.value}"] = file.content
     files |= _extraction_files(session, review)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
