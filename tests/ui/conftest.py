@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -96,9 +97,12 @@ def live_server(
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     page = context.new_page()
-    page.set_default_timeout(5_000)
+    page.set_default_timeout(10_000)  # generous for a busy machine; passing tests never wait it out
+    uncaught: list[str] = []  # a script error is a failure even when the page looks right
+    page.on("pageerror", lambda error: uncaught.append(str(error)))
     yield page
     context.close()
+    assert not uncaught, f"uncaught errors in the page: {uncaught}"
 
 
 def sign_in(page: Page, server: LiveServer, account: Account, then: str = "/") -> None:
@@ -110,10 +114,13 @@ def sign_in(page: Page, server: LiveServer, account: Account, then: str = "/") -
     page.wait_for_url(f"{server.url}{then}")
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str) -> Path | None:
+    """A full-page screenshot into test-artifacts/ (WINNOW_UI_SCREENSHOTS=0 turns them off)."""
+    if os.environ.get("WINNOW_UI_SCREENSHOTS") == "0":
+        return None
     ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    path = ARTIFACTS / f"{name}.jpg"  # JPEG: several times cheaper to encode than PNG
+    page.screenshot(path=str(path), full_page=True, type="jpeg", quality=85)
     return path
 
 

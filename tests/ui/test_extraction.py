@@ -104,6 +104,7 @@ def test_extractor_fixes_a_validation_error_and_saves(page: Page, live_server: L
     )
     assert response.status_code == 200, response.text
     page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server.url}/login")
     sign_in(page, live_server, lead, then=f"/reviews/{rid}/extraction")
     differences = page.get_by_role("region", name="Extractions that differ")
     expect(
