@@ -119,8 +119,8 @@ def screenshot(page: Page, name: str) -> Path | None:
     if os.environ.get("WINNOW_UI_SCREENSHOTS") == "0":
         return None
     ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.jpg"  # JPEG: several times cheaper to encode than PNG
-    page.screenshot(path=str(path), full_page=True, type="jpeg", quality=85)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
     return path
 
 
