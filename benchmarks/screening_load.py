@@ -1,6 +1,6 @@
 """Load: N simulated reviewers screening a 10,000-record review through a real uvicorn server.
 
-Run: ``.venv/bin/python -m benchmarks.screening_load [--reviewers 50] [--seconds 60]
+Run: ``.venv/bin/python -m benchmarks.screening_load [--reviewers 10,50] [--seconds 60]
 [--postgres URL] [--workers 2]``. Each reviewer loops ``GET .../screening/title_abstract/next`` then
 ``POST .../records/{id}/decisions`` (dual mode, blinded). Reported: decisions/s and p50/p95/p99
 latency of next, decision and the pair; the same harness against ``/api/v1/health`` gives the
@@ -127,7 +127,8 @@ def serve(url: str, workers: int, data_dir: Path) -> tuple[subprocess.Popen[byte
         sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
         "--port", str(port), "--workers", str(workers), "--log-level", "warning",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPO, env=env)
+    log = (data_dir.parent / f"server-{port}.log").open("wb")  # tracebacks stay out of the table
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}/api/v1"
     for _ in range(200):
         try:
@@ -158,7 +159,10 @@ def run(
             base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60
         ) as client:
             while time.perf_counter() < deadline:
-                step(client, rng)
+                try:
+                    step(client, rng)
+                except httpx.HTTPError:  # a refused or dropped connection counts as an error
+                    _add(samples, False)
 
     def health(client: httpx.Client, _rng: random.Random) -> None:
         started = time.perf_counter()
@@ -230,34 +234,42 @@ def row(label: str, samples: Samples, elapsed: float, health_only: bool) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=10_000)
-    parser.add_argument("--reviewers", type=int, default=50)
+    parser.add_argument(
+        "--reviewers", default="10,50", help="comma-separated reviewer counts (default 10,50)"
+    )
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers for PostgreSQL")
     parser.add_argument("--postgres", default=os.environ.get("WINNOW_BENCH_POSTGRES_URL", ""))
     args = parser.parse_args()
+    counts = [int(n) for n in args.reviewers.split(",")]
     configs = [("sqlite", 1)] + ([("postgresql", args.workers)] if args.postgres else [])
-    print(
-        f"{args.reviewers} reviewers, {args.records:,} records, {args.seconds:.0f} s each; "
-        "latency in ms (p50 / p95 / p99)"
-    )
+    print(f"{args.records:,} records, {args.seconds:.0f} s each; latency in ms (p50 / p95 / p99)")
     print(
         "config | per s | next p50 | p95 | p99 | vote p50 | p95 | p99 | pair p50 | p95 | p99 | err"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for backend, workers in configs:
-            url = f"sqlite:///{tmp}/load.db" if backend == "sqlite" else args.postgres
-            review_id, tokens = seed(url, args.records, args.reviewers)
-            process, base = serve(url, workers, Path(tmp) / "data")
-            try:
-                for health_only in (False, True):
-                    samples, elapsed = run(base, review_id, tokens, args.seconds, health_only)
-                    what = "health" if health_only else "next+decision"
-                    label = f"{backend} x{workers} {what}"
-                    print(row(label, samples, elapsed, health_only), flush=True)
-            finally:
-                process.terminate()
-                process.wait(timeout=30)
+            for reviewers in counts:
+                _measure(args, backend, workers, reviewers, Path(tmp))
     return 0
+
+
+def _measure(
+    args: argparse.Namespace, backend: str, workers: int, reviewers: int, tmp: Path
+) -> None:
+    """A fresh review per configuration, then screening and the health endpoint in turn."""
+    url = f"sqlite:///{tmp}/load-{reviewers}.db" if backend == "sqlite" else args.postgres
+    review_id, tokens = seed(url, args.records, reviewers)
+    process, base = serve(url, workers, tmp / "data")
+    try:
+        for health_only in (False, True):
+            samples, elapsed = run(base, review_id, tokens, args.seconds, health_only)
+            what = "health" if health_only else "next+decision"
+            label = f"{backend} x{workers}, {reviewers} reviewers, {what}"
+            print(row(label, samples, elapsed, health_only), flush=True)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -274,8 +274,19 @@ class ScreeningRepository:
         self.session.execute(update(Record).where(col(Record.id) == record_id).values(id=Record.id))
 
     def lock_queue(self, review_id: int, stage: Stage, now: datetime) -> None:
-        """Serialise `next` per review (see `lock_record`) and drop expired claims."""
+        """Serialise `next` per review (see `lock_record`): SQLite's way."""
         self.session.execute(update(Review).where(col(Review.id) == review_id).values(id=Review.id))
+
+    def try_lock_record(self, record_id: int) -> bool:
+        """PostgreSQL: lock the record's row unless another transaction holds it (SKIP LOCKED)."""
+        statement = (
+            sa_select(col(Record.id))
+            .where(col(Record.id) == record_id)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.execute(statement).first() is not None
+
+    def drop_expired_claims(self, review_id: int, now: datetime) -> None:
         self.session.execute(
             delete(ScreeningClaim).where(
                 col(ScreeningClaim.review_id) == review_id,
@@ -283,10 +294,14 @@ class ScreeningRepository:
             )
         )
 
-    def claims(self, review_id: int, stage: Stage) -> list[ScreeningClaim]:
+    def claims(
+        self, review_id: int, stage: Stage, record_id: int | None = None
+    ) -> list[ScreeningClaim]:
         statement = select(ScreeningClaim).where(
             ScreeningClaim.review_id == review_id, ScreeningClaim.stage == stage
         )
+        if record_id is not None:
+            statement = statement.where(ScreeningClaim.record_id == record_id)
         return list(self.session.exec(statement).all())
 
     def release_claims(self, reviewer_id: int, stage: Stage, record_id: int | None = None) -> None:

@@ -25,6 +25,7 @@ MAX_RANKERS = 8
 MAX_ORDERS = 512
 RETRAIN_FRACTION = 10
 MIN_RETRAIN_STEP = 10
+MAX_QUEUED = 2  # background jobs: beyond this, refreshes wait for the next request
 
 RankerKey = tuple[str, int, str, str]  # database, review, review creation time, stage
 OrderKey = tuple[RankerKey, int]  # ... and reviewer
@@ -59,7 +60,11 @@ def order_for(session: Session, state: StageState, reviewer_id: int) -> tuple[li
         ranked = _orders.get(order_key)
     if ranked is None or _worth_retraining(ranked[0], ranked[1], fingerprint, len(labelled)):
         ranker = built[1]
-        _submit(order_key, lambda: _rank(order_key, ranker, record_ids, labelled, fingerprint))
+        _submit(
+            order_key,
+            lambda: _rank(order_key, ranker, record_ids, labelled, fingerprint),
+            optional=ranked is not None,  # a first ranking always; refreshes when there is room
+        )
     if ranked is None:
         return list(record_ids), False
     # A slightly stale ranking is fine: the queue skips records settled since; the default
@@ -111,9 +116,12 @@ def _texts(engine: Engine, review_id: int, record_ids: tuple[int, ...]) -> list[
     return [by_id[r] for r in record_ids]
 
 
-def _submit(key: Hashable, work: Callable[[], None]) -> None:
+def _submit(key: Hashable, work: Callable[[], None], *, optional: bool = False) -> None:
+    """Queue background work once per key; optional work is dropped while the queue is busy."""
     with _lock:
         if key in _pending and not _pending[key].done():
+            return
+        if optional and sum(not f.done() for f in _pending.values()) >= MAX_QUEUED:
             return
         future = _executor.submit(work)
         _pending[key] = future

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from api.db import is_sqlite
 from api.errors import Conflict, NotFound
 from api.permissions import Role
 from api.repositories.screening import ScreeningRepository, to_event
@@ -44,7 +45,7 @@ def next_record(session: Session, review: Review, user: User, stage: Stage) -> N
     """The caller's next record at ``stage`` (None when nothing awaits them), held by a claim.
 
     The stage is read without a lock to pick a few candidates; only their votes and the claims
-    are re-read under the per-review lock, so concurrent `next` calls queue only briefly.
+    are re-read under a lock (see `_choose`), so concurrent `next` calls queue only briefly.
     """
     assert review.id is not None
     assert user.id is not None
@@ -55,14 +56,14 @@ def next_record(session: Session, review: Review, user: User, stage: Stage) -> N
     candidates = queue_for(
         user.id, [*held, *order], state.statuses, claims=others, limit=CANDIDATES
     )
+    records = repo.records(review.id, candidates)  # read before any lock, which stays short
     now = utc_now()
-    repo.lock_queue(review.id, stage, now)  # one `next` per review at a time: claims hold
-    held, others = _claims(repo.claims(review.id, stage), user.id)
-    fresh = _fresh_statuses(session, state, candidates)
-    chosen = queue_for(user.id, candidates, fresh, claims=others, limit=1)
-    if not chosen and candidates:  # all taken meanwhile: decide on the whole stage, locked
+    chosen = _choose(session, state, user.id, candidates, now)
+    if not chosen and candidates:  # all taken meanwhile: look again at the whole stage
         state = load_stage(session, review, stage)
-        chosen = queue_for(user.id, [*held, *order], state.statuses, claims=others, limit=1)
+        held, others = _claims(repo.claims(review.id, stage), user.id)
+        again = queue_for(user.id, [*held, *order], state.statuses, claims=others, limit=100)
+        chosen = _choose(session, state, user.id, again, now)
     repo.release_claims(user.id, stage)
     if not chosen:
         return None
@@ -76,9 +77,33 @@ def next_record(session: Session, review: Review, user: User, stage: Stage) -> N
             expires_at=now + CLAIM_TTL,
         )
     )
-    record = repo.record(review.id, record_id)
+    record = records.get(record_id) or repo.record(review.id, record_id)
     assert record is not None
     return NextRecord(stage=stage, record=record_card(review, record), prioritised=prioritised)
+
+
+def _choose(
+    session: Session, state: StageState, user_id: int, candidates: tuple[int, ...], now: datetime
+) -> tuple[int, ...]:
+    """The first candidate that, with the votes and claims committed now, still wants the
+    caller's vote. PostgreSQL locks candidates one by one and skips those another `next` is
+    deciding on (SKIP LOCKED), so reviewers proceed in parallel; SQLite has one writer anyway,
+    so there `next` takes the review's write lock and decides alone."""
+    repo = ScreeningRepository(session)
+    repo.drop_expired_claims(state.review_id, now)
+    if is_sqlite(session.get_bind().engine):
+        repo.lock_queue(state.review_id, state.stage, now)
+        _held, others = _claims(repo.claims(state.review_id, state.stage), user_id)
+        fresh = _fresh_statuses(session, state, candidates)
+        return queue_for(user_id, candidates, fresh, claims=others, limit=1)
+    for candidate in candidates:
+        if not repo.try_lock_record(candidate):
+            continue
+        _held, others = _claims(repo.claims(state.review_id, state.stage, candidate), user_id)
+        fresh = _fresh_statuses(session, state, (candidate,))
+        if queue_for(user_id, (candidate,), fresh, claims=others, limit=1):
+            return (candidate,)
+    return ()
 
 
 def _claims(claims: list[ScreeningClaim], user_id: int) -> tuple[list[int], dict[int, set[int]]]:
@@ -142,10 +167,11 @@ def cast_vote(
     assert user.id is not None
     repo = ScreeningRepository(session)
     record = get_record(session, review, record_id)
-    repo.lock_record(record_id)  # double clicks and two tabs queue up here
     position = record_position(session, review, record)
     known = {r.id for r in repo.reasons(review.id, data.stage) if r.id is not None}
     check_vote(position, data.stage, data.decision, data.reason_id, known)
+    # Double clicks and two tabs queue up here; only the chain's tip is read under the lock.
+    repo.lock_record(record_id)
     log = repo.record_log(record_id, data.stage)
     previous = max((e.seq for e in log if e.reviewer_id == user.id), default=0)
     event = record_vote(

@@ -36,6 +36,7 @@ class _Entry:
 
 _lock = threading.Lock()
 _entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+_building: dict[Hashable, threading.Lock] = {}
 
 
 def cached_stage(
@@ -52,7 +53,11 @@ def cached_stage(
     with _lock:
         entry = _entries.get(key)
     if entry is None or entry.signature != signature:
-        return _store(key, signature, build())
+        with _build_lock(key):  # one build per stage; concurrent callers wait and reuse it
+            with _lock:
+                entry = _entries.get(key)
+            if entry is None or entry.signature != signature:
+                return _store(key, signature, build())
     new = repo.log(review.id, stage, after_seq=entry.last_seq)
     state = entry.state
     if repo.count_decisions(review.id, stage) != len(state.log) + len(new):
@@ -60,6 +65,11 @@ def cached_stage(
     if not new:
         return state
     return _advance(key, entry, new, repo)
+
+
+def _build_lock(key: Hashable) -> threading.Lock:
+    with _lock:
+        return _building.setdefault(key, threading.Lock())
 
 
 def _store(key: Hashable, signature: Hashable, state: StageState) -> StageState:

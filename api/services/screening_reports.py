@@ -30,7 +30,7 @@ from api.services.screening_stage import StageState
 from api.services.screening_state import load_stage, review_settings
 from api.tables import Review
 from screening.agreement import AgreementStats, agreement_band, stage_agreement
-from screening.decisions import RecordState, superseded_seqs
+from screening.decisions import RecordState, RecordStatus, superseded_seqs
 from screening.methods import StageFigures, methods_paragraph
 from screening.model import DecisionEvent, Stage, Vote
 from screening.queue import FOR_LEADS, stage_progress, visible_votes
@@ -144,24 +144,27 @@ def _asdict(obj: Any) -> dict[str, Any]:
 
 
 def _stopping(state: StageState) -> StoppingRead:
-    """The remaining-relevant estimate from records in the order they were first screened."""
+    """The remaining-relevant estimate from records in the order they were first screened.
+
+    A settled record counts as its outcome; an open one as relevant if any vote keeps it.
+    """
     first_seen: dict[int, int] = {}
+    kept: set[int] = set()
     for event in state.log:
         first_seen.setdefault(event.record_id, event.seq)
+        if event.vote is not Vote.EXCLUDE:
+            kept.add(event.record_id)
     screened = sorted((seq, r) for r, seq in first_seen.items() if r in state.statuses)
-    decisions = [_relevant(state, record_id) for _seq, record_id in screened]
+    decisions = [_relevant(state.statuses[r], r in kept) for _seq, r in screened]
     unscreened = len(state.statuses) - len(screened)
     estimate = estimate_remaining(decisions, unscreened)
     return StoppingRead(**{name: getattr(estimate, name) for name in StoppingRead.model_fields})
 
 
-def _relevant(state: StageState, record_id: int) -> bool:
-    status = state.statuses[record_id]
+def _relevant(status: RecordStatus, kept_by_a_vote: bool) -> bool:
     if status.state.settled:
         return status.state is RecordState.INCLUDED
-    return status.state is not RecordState.EXCLUDED and any(
-        e.vote is not Vote.EXCLUDE for e in state.log if e.record_id == record_id
-    )
+    return kept_by_a_vote
 
 
 def methods(session: Session, review: Review) -> str:

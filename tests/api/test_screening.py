@@ -151,6 +151,8 @@ def test_blinding_holds_on_every_route_until_the_record_is_settled(world: World)
         f"/records/{record_id}/notes",
         "/progress",
         f"/agreement?stage={TA}",
+        "/studies",
+        "/screening/methods",
     ]
     for path in routes:
         body = world.client.get(world.url(path), headers=world.two.headers).text
@@ -283,3 +285,10 @@ def test_a_third_reviewer_joining_later_only_gets_records_still_needing_a_vote(
         served.add(response.json()["record"]["id"])
         world.vote(third, response.json()["record"]["id"], "include")
     assert served == set(world.records[4:])
+
+
+def test_records_imported_later_join_the_queue(world: World, build: Builder) -> None:
+    while (response := world.next(world.one)).status_code == 200:
+        world.vote(world.one, response.json()["record"]["id"], "exclude")
+    [late] = screening_records(build.engine, world.rid, [("A late record", "Imported later.")])
+    assert world.next(world.one).json()["record"]["id"] == late
