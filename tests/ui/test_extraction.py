@@ -72,8 +72,10 @@ def test_extractor_fixes_a_validation_error_and_saves(page: Page, live_server: L
     assert response.status_code == 200, response.text
 
     sign_in(page, live_server, extractor, then=f"/reviews/{rid}/extraction")
+    study_link = page.get_by_role("link", name=re.compile("^Extract "))  # the study's own link
+    expect(study_link).to_be_visible()
     screenshot(page, "extraction-studies")
-    page.get_by_role("link", name=re.compile("^Extract ")).click()  # the study's own link
+    study_link.click()
     randomised = page.get_by_label("Participants randomised")
     randomised.fill("12o")
     expect(page.get_by_text("Enter a whole number")).to_be_visible()

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.ui.conftest import LiveServer, screenshot, sign_in
+from tests.api.builders import PASSWORD
+from tests.ui.conftest import LiveServer, screenshot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page  # type: ignore[import-not-found, unused-ignore]
@@ -21,6 +22,11 @@ def test_sign_in_with_the_keyboard_shows_the_reviews(page: Page, live_server: Li
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/login")
     screenshot(page, "login")
-    sign_in(page, live_server, lead)
+    expect(page.get_by_label("Email")).to_be_focused()  # type at once, no click needed
+    page.keyboard.type(lead.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
     expect(page.get_by_role("link", name="Exercise for chronic low back pain")).to_be_visible()
     screenshot(page, "home")

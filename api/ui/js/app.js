@@ -119,7 +119,7 @@ async function start() {
     return;
   }
   try {
-    const ctx = { params: route.params, main };
+    const ctx = { params: route.params };
     if (!route.public) {
       const rid = route.params[0] && route.page !== "home" ? Number(route.params[0]) : null;
       [ctx.me, ctx.review] = await Promise.all([api("/users/me"), rid ? api(`/reviews/${rid}`) : null]);
@@ -127,8 +127,11 @@ async function start() {
     drawTopbar(ctx.me, ctx.review);
     drawSections(ctx.review, location.pathname);
     const module = await import(`./pages/${route.page}.js`);
-    main.replaceChildren();
+    // Pages draw into a detached view that replaces "Loading…" once it has its data: no flash.
+    ctx.main = document.createElement("div");
     await module.render(ctx);
+    main.replaceChildren(ctx.main);
+    main.querySelector("[autofocus]")?.focus();
     document.title = ctx.title ? `${ctx.title} · Winnow` : "Winnow";
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return;

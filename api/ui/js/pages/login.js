@@ -52,5 +52,4 @@ export async function render(ctx) {
       ),
     ),
   );
-  email.focus();
 }
