@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, update
+from sqlalchemy import ColumnElement, Row, and_, func, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -167,9 +167,11 @@ class DedupRepository:
         rows = self.session.exec(page.limit(limit).offset(offset)).all()
         return int(total), [(link, a, b) for link, a, b in rows]
 
-    def add_all(self, links: Sequence[DuplicateLink]) -> None:
-        self.session.add_all(links)
-        self.session.flush()
+    def insert_links(self, links: Sequence[dict[str, Any]]) -> None:
+        """Insert many links at once (plain rows: building ORM objects costs more than SQL)."""
+        if links:
+            self.session.flush()
+            self.session.execute(insert(DuplicateLink), list(links))
 
 
 def _chunks(values: list[int]) -> Iterable[list[int]]:

@@ -132,14 +132,19 @@ def _cluster(
     return clusters, refused
 
 
-def _kept_of(rows: Sequence[Row[Any]], clusters: _Clusters) -> dict[int, int]:
-    """The kept record of every record: the most complete of its cluster (ties: lowest id)."""
+def _kept_of(
+    rows: Sequence[Row[Any]], clusters: _Clusters, known: dict[frozenset[int], int]
+) -> dict[int, int]:
+    """The kept record of every record: the most complete of its cluster (ties: lowest id),
+    as the core chose it when it found the same cluster (*known*), else computed the same way."""
     by_id = {row.id: row for row in rows}
     kept: dict[int, int] = {}
     for members in clusters.members.values():
         best = members[0]
         if len(members) > 1:
-            best = max(members, key=lambda i: (match_keys(reference_of(by_id[i])).completeness, -i))
+            best = known.get(frozenset(members)) or max(
+                members, key=lambda i: (match_keys(reference_of(by_id[i])).completeness, -i)
+            )
         kept.update(dict.fromkeys(members, best))
     return kept
 
@@ -149,6 +154,7 @@ def _apply_clusters(
     rows: Sequence[Row[Any]],
     links: Sequence[DuplicateLink],
     current: dict[int, int | None],
+    known: dict[frozenset[int], int] | None = None,
 ) -> dict[int, int]:
     """Recluster *rows*, send refused machine merges back to the queue and store the new
     ``duplicate_of_id`` cache; returns each record's kept id. A refused confirmed merge is a
@@ -162,7 +168,7 @@ def _apply_clusters(
             )
         link.status = S.PENDING
         link.reason = _REFUSED + refusal + "; " + link.reason.removeprefix(_REFUSED)
-    kept = _kept_of(rows, clusters)
+    kept = _kept_of(rows, clusters, known or {})
     changes: dict[int, int | None] = {}
     for row in rows:
         target = None if kept[row.id] == row.id else kept[row.id]
@@ -173,11 +179,13 @@ def _apply_clusters(
     return kept
 
 
+_SCORE_FIELDS = tuple(field.name for field in dataclasses.fields(FieldScores))
+
+
 def _scores_json(scores: FieldScores) -> dict[str, Any]:
-    return {
-        key: value.value if isinstance(value, enum.Enum) else value
-        for key, value in dataclasses.asdict(scores).items()
-    }
+    # Field by field: dataclasses.asdict deep-copies and costs seconds over 50,000 pairs.
+    values = ((name, getattr(scores, name)) for name in _SCORE_FIELDS)
+    return {name: value.value if isinstance(value, enum.Enum) else value for name, value in values}
 
 
 def _store_proposals(
@@ -189,20 +197,23 @@ def _store_proposals(
     new_links = []
     for pair in (*certain, *result.maybe_pairs):
         key = (ids[pair.left], ids[pair.right])
-        status = S.AUTO if pair.decision is Decision.DUPLICATE else S.PENDING
+        fields = {
+            "status": S.AUTO if pair.decision is Decision.DUPLICATE else S.PENDING,
+            "score": pair.scores.title or 0.0,
+            "scores": _scores_json(pair.scores),
+            "reason": pair.reason,
+        }
         link = existing.get(key)
-        if link is not None and link.status in BY_PEOPLE:
-            continue
         if link is None:
-            link = DuplicateLink(
-                review_id=review_id, record_a_id=key[0], record_b_id=key[1], status=status
+            new_links.append(
+                {"review_id": review_id, "record_a_id": key[0], "record_b_id": key[1], **fields}
             )
-            new_links.append(link)
-        link.status = status
-        link.score = pair.scores.title or 0.0
-        link.scores = _scores_json(pair.scores)
-        link.reason = pair.reason
-    repo.add_all(new_links)
+        elif link.status not in BY_PEOPLE:
+            # Set only what changed: a re-run over unchanged records writes nothing.
+            for name, value in fields.items():
+                if getattr(link, name) != value:
+                    setattr(link, name, value)
+    repo.insert_links(new_links)
     return len(new_links)
 
 
@@ -267,9 +278,15 @@ def run_dedup(
     if list(current) != [row.id for row in rows]:
         rows = repo.match_rows(review.id)
         result = deduplicate([reference_of(row) for row in rows])
-    new_pairs = _store_proposals(repo, review.id, [row.id for row in rows], result)
+    ids = [row.id for row in rows]
+    new_pairs = _store_proposals(repo, review.id, ids, result)
     links = repo.links(review.id)
-    kept = _apply_clusters(repo, rows, links, current)
+    known = {
+        frozenset(ids[m] for m in group.members): ids[group.kept]
+        for group in result.clusters
+        if len(group.members) > 1
+    }
+    kept = _apply_clusters(repo, rows, links, current, known)
     summary = _summary(kept, links, new_pairs)
     record_event(
         session,
