@@ -19,7 +19,10 @@ from typing import Any
 
 import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import (  # type: ignore[import-not-found, unused-ignore]
+    Page,
+    sync_playwright,
+)
 
 from api.db import make_engine
 from api.main import create_app
