@@ -16,7 +16,8 @@ _ISSN = re.compile(r"(?<![\dX])(\d{4})-?(\d{3}[\dX])(?![\dX])", re.IGNORECASE)
 _ISBN_CHARS = re.compile(r"[\dX]", re.IGNORECASE)
 _ISBN_RUN = re.compile(r"\d[\d -]{8,16}[\dXx]")
 _TAG = re.compile(r"<[^<>]{0,200}>")
-_SPACE = re.compile(r"\s+")
+# Whitespace other than " " (tabs, no-break and thin spaces); runs of " " are collapsed after.
+_ODD_SPACE = re.compile(r"[^\S ]+")
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 _DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
 
@@ -152,7 +153,9 @@ def clean_text(raw: str | None) -> str:
     else:
         printable = text.isprintable()
     if not printable:
-        text = _SPACE.sub(" ", text)
+        # Only the odd whitespace is replaced: "\s+" would rewrite every single space too, at
+        # ten times the cost on an abstract; the loop below collapses the runs of spaces left.
+        text = _ODD_SPACE.sub(" ", text)
     while "  " in text:
         text = text.replace("  ", " ")
     return text.strip()

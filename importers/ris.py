@@ -30,6 +30,7 @@ _TAG_LINE = re.compile(r"^ {0,3}([A-Z][A-Z0-9]{1,3})[ \t]{1,4}-[ \t]*(.*?)[ \t]*
 _LIST_TAGS = frozenset(
     {"AU", "A1", "A2", "A3", "A4", "KW", "N1", "UR", "L1", "L2", "L3", "L4", "AD", "SN", "ED"}
 )
+_UNTAGGED: tuple[None, str] = (None, "")
 _BOOKISH = frozenset({ReferenceType.BOOK, ReferenceType.BOOK_CHAPTER})
 # Nearly every line starts "XX  - " (or is a bare "XX  -") with XX one of these tags: one slice
 # and one dict look-up then replace four checks per line. The tags are interned, so the dict
@@ -61,11 +62,11 @@ def iter_ris_records(text: str) -> Iterator[TaggedRecord]:
         if tag is not None:
             value = line[6:].strip()
         else:
-            found, value = _read_other_line(line)
+            # Every tag line has a hyphen: the many continuation lines skip the tag checks.
+            found, value = _read_other_line(line) if "-" in line else _UNTAGGED
             if found is None:
-                stripped = line.strip()
-                if record is not None and stripped and last_tag:
-                    record.extend_last(last_tag, stripped, as_new_value=last_tag in _LIST_TAGS)
+                if record is not None and last_tag:
+                    _continue_value(record, last_tag, line)
                 continue
             tag = found
         if tag == "ER":
@@ -95,6 +96,12 @@ def iter_ris_records(text: str) -> Iterator[TaggedRecord]:
         record.repairs.append("missing ER line added")
         record.raw_lines = lines[record.line - 1 :]
         yield record
+
+
+def _continue_value(record: TaggedRecord, tag: str, line: str) -> None:
+    stripped = line.strip()
+    if stripped:
+        record.extend_last(tag, stripped, as_new_value=tag in _LIST_TAGS)
 
 
 def _read_other_line(line: str) -> tuple[str | None, str]:
