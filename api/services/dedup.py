@@ -239,20 +239,27 @@ def start_dedup(session: Session, review: Review, actor: User) -> DedupSummary |
 def run_dedup_job(
     engine: Engine, job_id: int, _params: dict[str, Any], progress: jobs.Progress
 ) -> dict[str, Any]:
-    """The job: the whole run in one transaction, finished together with the job row."""
-    with Session(engine) as session, session.begin():
+    """The job: read the records, run the core outside any transaction (no lock held while it
+    computes, progress is stored meanwhile), then store everything in one transaction that
+    also finishes the job row."""
+    with Session(engine) as session:
         job = session.get(Job, job_id)
-        review = session.get(Review, job.review_id) if job and job.review_id else None
-        if job is None or review is None:
+        if job is None or job.review_id is None:
             raise NotFound("review of job", job_id)
-        actor = session.get(User, job.created_by_id) if job.created_by_id else None
+        review_id, actor_id = job.review_id, job.created_by_id
+        rows = DedupRepository(session).match_rows(review_id)
 
-        def report(stage: str, done: int, total: int) -> None:
-            start, end = _STAGE_SPAN.get(stage, (95, 95))
-            progress(start + (end - start) * done // max(total, 1), 100)
+    def report(stage: str, done: int, total: int) -> None:
+        start, end = _STAGE_SPAN.get(stage, (95, 95))
+        progress(start + (end - start) * done // max(total, 1), 100)
 
-        result = run_dedup(session, review, actor, on_progress=report).model_dump()
-        # Progress is written in its own transaction, which the review lock would block here.
+    prepared = (rows, deduplicate([reference_of(row) for row in rows], on_progress=report))
+    with Session(engine) as session, session.begin():
+        review = session.get(Review, review_id)
+        if review is None:
+            raise NotFound("review", review_id)
+        actor = session.get(User, actor_id) if actor_id else None
+        result = run_dedup(session, review, actor, prepared=prepared).model_dump()
         session.execute(update(Job).where(col(Job.id) == job_id).values(done=100, total=100))
         jobs.mark_succeeded(session, job_id, result)
     return result
@@ -264,15 +271,18 @@ def run_dedup(
     actor: User | None,
     *,
     on_progress: ProgressCallback | None = None,
+    prepared: tuple[Sequence[Row[Any]], DedupResult] | None = None,
 ) -> DedupSummary:
     """Deduplicate every record of the review; people's decisions always win over the core.
 
-    The core runs before the review is locked (progress can be stored meanwhile); under the
-    lock the records are checked again and the core rerun if an import changed them."""
+    The core runs before the review is locked (or was run on *prepared* rows); under the lock
+    the records are checked again and the core rerun if an import changed them meanwhile."""
     assert review.id is not None
     repo = DedupRepository(session)
-    rows = repo.match_rows(review.id)
-    result = deduplicate([reference_of(row) for row in rows], on_progress=on_progress)
+    if prepared is None:
+        rows = repo.match_rows(review.id)
+        prepared = (rows, deduplicate([reference_of(row) for row in rows], on_progress=on_progress))
+    rows, result = prepared
     repo.lock_review(review.id)
     current = repo.duplicate_of(review.id)
     if list(current) != [row.id for row in rows]:
