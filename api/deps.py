@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import BackgroundTasks, Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.errors import Forbidden, NotFound, Unauthorized
 from api.permissions import Permission, Role, allows
@@ -55,16 +56,28 @@ class Caller:
     token: ApiToken
 
 
-def get_caller(session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Caller:
+def get_caller(
+    session: SessionDep,
+    engine: EngineDep,
+    background: BackgroundTasks,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Caller:
     if not token:
         raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
     user, stored = resolve_token(session, token)
     now = utc_now()
-    # Touch last_used_at coarsely: a write on every request would serialise SQLite readers.
     if stored.last_used_at is None or stored.last_used_at < now - _LAST_USED_RESOLUTION:
-        stored.last_used_at = now
-        session.add(stored)
+        # Coarsely, and after the response: written in the request's transaction it would
+        # hold SQLite's write lock for the whole request.
+        background.add_task(_touch_token, engine, stored.id, now)
     return Caller(user=user, token=stored)
+
+
+def _touch_token(engine: Engine, token_id: int | None, now: datetime) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=now)
+        )
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -6,10 +6,11 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import CallerDep, EngineDep, SessionDep, SettingsDep
-from api.errors import ERROR_RESPONSES, Unauthorized
+from api.deps import CallerDep, SessionDep, SettingsDep
+from api.errors import ERROR_RESPONSES, Unauthorized, error_response
 from api.schemas.accounts import TokenRead
 from api.services import accounts
 
@@ -21,9 +22,8 @@ def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
     session: SessionDep,
-    engine: EngineDep,
     settings: SettingsDep,
-) -> accounts.IssuedToken:
+) -> accounts.IssuedToken | JSONResponse:
     """Exchange e-mail (`username`) and password for a bearer token.
 
     Repeated failures for one account or from one address are refused with 429 for a while."""
@@ -31,9 +31,10 @@ def login(
     accounts.check_login_allowed(session, settings, email=form.username, address=address)
     try:
         user = accounts.authenticate(session, email=form.username, password=form.password)
-    except Unauthorized:
-        accounts.record_login_failure(engine, email=form.username, address=address)
-        raise
+    except Unauthorized as exc:
+        # Answer instead of raising, so this transaction commits the failure it records.
+        accounts.record_login_failure(session, email=form.username, address=address)
+        return error_response(exc.status_code, "Unauthorized", exc.detail, exc.headers)
     return accounts.issue_token(session, user, ttl=timedelta(hours=settings.token_ttl_hours))
 
 

@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.errors import Conflict, NotFound, TooManyRequests, Unauthorized
@@ -77,12 +76,10 @@ def check_login_allowed(session: Session, settings: Settings, *, email: str, add
             )
 
 
-def record_login_failure(engine: Engine, *, email: str, address: str) -> None:
-    # Its own transaction: the request's transaction rolls back with the 401 it answers.
-    with Session(engine) as session, session.begin():
-        repo = LoginFailureRepository(session)
-        repo.purge_before(utc_now() - timedelta(days=1))
-        repo.add(LoginFailure(email=email.lower()[:320], address=address[:64]))
+def record_login_failure(session: Session, *, email: str, address: str) -> None:
+    repo = LoginFailureRepository(session)
+    repo.purge_before(utc_now() - timedelta(days=1))
+    repo.add(LoginFailure(email=email.lower()[:320], address=address[:64]))
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User:

@@ -172,3 +172,12 @@ def test_a_successful_login_clears_the_account_failures(
     for _ in range(2):
         assert _login(client, account.email, "wrong-password!")[0] == 401
     assert _login(client, account.email, PASSWORD)[0] == 200
+
+
+def test_using_a_token_records_when_it_was_last_used(client: TestClient, build: Builder) -> None:
+    account = build.user()
+    before = client.get("/api/v1/users/me/tokens", headers=account.headers).json()
+    # The listing request itself is the first use; it is recorded after that response.
+    assert before[0]["last_used_at"] is None
+    after = client.get("/api/v1/users/me/tokens", headers=account.headers).json()
+    assert after[0]["last_used_at"] is not None
