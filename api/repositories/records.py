@@ -131,17 +131,17 @@ def _row(reference: Reference, batch: ImportBatch, created_at: datetime) -> dict
         "authors": list(reference.authors),
         "year": reference.year,
         "journal": reference.journal,
-        "volume": reference.volume[:64],
-        "issue": reference.issue[:64],
-        "pages": reference.pages[:64],
-        "doi": _bounded(reference.doi, 255),
-        "pmid": _bounded(reference.pmid, 32),
-        "pmcid": _bounded(reference.pmcid, 32),
-        "isbn": _bounded(reference.isbn, 64),
-        "issn": _bounded(reference.issn, 64),
+        "volume": reference.volume,
+        "issue": reference.issue,
+        "pages": reference.pages,
+        "doi": reference.doi,
+        "pmid": reference.pmid,
+        "pmcid": reference.pmcid,
+        "isbn": reference.isbn,
+        "issn": reference.issn,
         "keywords": list(reference.keywords),
         "type": reference.type.value,
-        "language": reference.language[:64],
+        "language": reference.language,
         "url": reference.url,
         "raw": reference.raw,
         "duplicate_of_id": None,
@@ -149,9 +149,3 @@ def _row(reference: Reference, batch: ImportBatch, created_at: datetime) -> dict
         "created_at": created_at,
     }
 
-
-def _bounded(value: str | None, length: int) -> str | None:
-    # PostgreSQL refuses over-long VARCHARs; an identifier that long is garbage anyway.
-    if value is None or len(value) <= length:
-        return value
-    return None
