@@ -238,3 +238,16 @@ def test_the_upload_path_never_reads_past_the_limit() -> None:
         read_within_limit(UploadFile(body), 4_096)
     assert body.bytes_read == 4_097
     assert read_within_limit(UploadFile(io.BytesIO(b"y" * 4_096)), 4_096) == b"y" * 4_096
+
+
+def test_long_field_values_are_stored_whole(client: TestClient, build: Builder) -> None:
+    lead = build.user()
+    rid = build.review(lead)["id"]
+    source = build.source(lead, rid)
+    pages = "e" + "1234567890" * 10  # an article-number string far beyond a VARCHAR(64)
+    volume = "Supplement " * 10
+    data = f"TY  - JOUR\nTI  - A long one\nVL  - {volume}\nSP  - {pages}\nER  -\n".encode()
+    assert upload(client, lead, rid, source["id"], data).status_code == 201
+    record = client.get(f"/api/v1/reviews/{rid}/records", headers=lead.headers).json()["items"][0]
+    assert record["pages"] == pages
+    assert record["volume"] == volume.strip()
