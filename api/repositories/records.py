@@ -148,4 +148,3 @@ def _row(reference: Reference, batch: ImportBatch, created_at: datetime) -> dict
         "study_id": None,
         "created_at": created_at,
     }
-
