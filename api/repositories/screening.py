@@ -304,12 +304,22 @@ class ScreeningRepository:
             statement = statement.where(ScreeningClaim.record_id == record_id)
         return list(self.session.exec(statement).all())
 
-    def release_claims(self, reviewer_id: int, stage: Stage, record_id: int | None = None) -> None:
+    def release_claims(
+        self,
+        reviewer_id: int,
+        stage: Stage,
+        record_id: int | None = None,
+        *,
+        keep: int | None = None,
+    ) -> None:
+        """Release the reviewer's claims at a stage: one record's, or all but *keep*."""
         statement = delete(ScreeningClaim).where(
             col(ScreeningClaim.reviewer_id) == reviewer_id, col(ScreeningClaim.stage) == stage
         )
         if record_id is not None:
             statement = statement.where(col(ScreeningClaim.record_id) == record_id)
+        if keep is not None:
+            statement = statement.where(col(ScreeningClaim.record_id) != keep)
         self.session.execute(statement)
 
     def add(self, obj: object) -> None:

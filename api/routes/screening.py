@@ -42,9 +42,17 @@ TA = Stage.TITLE_ABSTRACT
     response_model=NextRecord,
     responses={204: {"description": "nothing awaits your vote at this stage"}},
 )
-def next_record(stage: Stage, access: ScreenAccess, session: SessionDep) -> Any:
-    """The next record awaiting your vote, prioritised, with keyword spans; 204 when none."""
-    found = screening.next_record(session, access.review, access.user, stage)
+def next_record(
+    stage: Stage,
+    access: ScreenAccess,
+    session: SessionDep,
+    after: Annotated[int | None, Query(ge=1)] = None,
+) -> Any:
+    """The next record awaiting your vote, prioritised, with keyword spans; 204 when none.
+
+    `after=ID` asks for the record that follows the one on your screen (so a client can fetch
+    it before you vote): ID stays held for you and is not served again."""
+    found = screening.next_record(session, access.review, access.user, stage, after=after)
     return found if found is not None else Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -41,7 +41,9 @@ CLAIM_TTL = timedelta(minutes=5)
 CANDIDATES = 25  # records picked before the lock; re-checked under it
 
 
-def next_record(session: Session, review: Review, user: User, stage: Stage) -> NextRecord | None:
+def next_record(
+    session: Session, review: Review, user: User, stage: Stage, *, after: int | None = None
+) -> NextRecord | None:
     """The caller's next record at ``stage`` (None when nothing awaits them), held by a claim.
 
     The stage is read without a lock to pick a few candidates; only their votes and the claims
@@ -53,18 +55,18 @@ def next_record(session: Session, review: Review, user: User, stage: Stage) -> N
     state = load_stage(session, review, stage)
     order, prioritised = prioritization.order_for(session, state, user.id)
     held, others = _claims(repo.claims(review.id, stage), user.id)
-    candidates = queue_for(
-        user.id, [*held, *order], state.statuses, claims=others, limit=CANDIDATES
-    )
+    pool = [record_id for record_id in (*held, *order) if record_id != after]
+    candidates = queue_for(user.id, pool, state.statuses, claims=others, limit=CANDIDATES)
     records = repo.records(review.id, candidates)  # read before any lock, which stays short
     now = utc_now()
     chosen = _choose(session, state, user.id, candidates, now)
     if not chosen and candidates:  # all taken meanwhile: look again at the whole stage
         state = load_stage(session, review, stage)
         held, others = _claims(repo.claims(review.id, stage), user.id)
-        again = queue_for(user.id, [*held, *order], state.statuses, claims=others, limit=100)
+        pool = [record_id for record_id in (*held, *order) if record_id != after]
+        again = queue_for(user.id, pool, state.statuses, claims=others, limit=100)
         chosen = _choose(session, state, user.id, again, now)
-    repo.release_claims(user.id, stage)
+    repo.release_claims(user.id, stage, keep=after)
     if not chosen:
         return None
     record_id = chosen[0]

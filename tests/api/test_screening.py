@@ -292,3 +292,21 @@ def test_records_imported_later_join_the_queue(world: World, build: Builder) -> 
         world.vote(world.one, response.json()["record"]["id"], "exclude")
     [late] = screening_records(build.engine, world.rid, [("A late record", "Imported later.")])
     assert world.next(world.one).json()["record"]["id"] == late
+
+
+def test_next_after_serves_the_following_record_and_keeps_the_current_one_held(
+    world: World, build: Builder
+) -> None:
+    single = make_world(build, n=3, settings={"title_abstract": {"mode": "single"}})
+    current = single.next(single.one).json()["record"]["id"]
+    url = single.url(f"/screening/{TA}/next?after={current}")
+    following = single.client.get(url, headers=single.one.headers).json()["record"]["id"]
+    assert following != current
+    # The record on the first reviewer's screen stays held: single mode needs one vote, so the
+    # second reviewer is served neither it nor the prefetched one.
+    other = single.next(single.two).json()["record"]["id"]
+    assert other not in {current, following}
+    assert single.vote(single.one, current, "include").status_code == 201
+    assert single.next(single.one).json()["record"]["id"] == following
+    bad = single.client.get(single.url(f"/screening/{TA}/next?after=0"), headers=single.one.headers)
+    assert bad.status_code == 422
