@@ -88,7 +88,7 @@ export async function render(ctx) {
   ctx.title = `Screen · ${STAGE_LABELS[stage]}`;
   const reasons = fullText ? (await api(`/reviews/${rid}/exclusion-reasons`)).filter((r) => r.stage === stage).sort((a, b) => a.position - b.position) : [];
 
-  const state = { current: null, history: [], reasonId: null, awaitingReason: false, busy: false, done: 0, toDo: 0, pdfUrl: null };
+  const state = { current: null, history: [], reasonId: null, awaitingReason: false, busy: false, done: 0, toDo: 0, pdfUrl: null, prefetch: null };
   const keys = keymapDialog();
   const note = noteDialog(saveNote);
   const progressSlot = h("div", { class: "screen-progress" });
@@ -197,9 +197,29 @@ export async function render(ctx) {
 
   async function loadNext() {
     const next = await api(`/reviews/${rid}/screening/${stage}/next`);
+    showNext(next);
+  }
+
+  function showNext(next) {
     if (!next) return showDone();
     for (const b of voteButtons) b.disabled = false;
     show(next.record);
+    prefetchAfter(next.record);
+  }
+
+  // Fetch the record after the one on screen while the reviewer reads, so a vote shows it at once.
+  function prefetchAfter(record) {
+    const promise = api(`/reviews/${rid}/screening/${stage}/next?after=${record.id}`).catch(() => undefined);
+    state.prefetch = { after: record.id, promise };
+  }
+
+  async function takePrefetched(record) {
+    const prefetch = state.prefetch;
+    state.prefetch = null;
+    const next = prefetch && prefetch.after === record.id ? await prefetch.promise : undefined;
+    // Nothing prefetched (or 204): ask again, since votes elsewhere may have reopened records.
+    if (next) showNext(next);
+    else await loadNext();
   }
 
   async function loadPdf(record) {
@@ -286,8 +306,9 @@ export async function render(ctx) {
         const pending = state.pending;
         state.pending = null;
         show(pending);
+        prefetchAfter(pending);
       } else {
-        await loadNext();
+        await takePrefetched(record);
       }
     } catch (error) {
       notify(errorText(error), "error");

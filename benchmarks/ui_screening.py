@@ -1,6 +1,6 @@
 """Benchmark: key press to the next record on screen, in chromium, on an N-record review.
 
-Run: ``.venv/bin/python -m tests.ui.bench_screening [N] [VOTES]`` (defaults 10000 and 30).
+Run: ``.venv/bin/python -m benchmarks.ui_screening [N] [VOTES]`` (defaults 10000 and 30).
 It builds a throwaway SQLite review of N generated records, serves it with uvicorn, signs in and
 votes with the keyboard; each time is measured inside the page, from the key event to the new
 record in the DOM (one frame later), and also split into the two API calls a vote needs."""
