@@ -6,12 +6,14 @@ one place where membership and role are checked (a test walks the routes to keep
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
@@ -35,10 +37,29 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed if the handler returns, rolled back if it raises."""
-    with Session(get_engine(request), expire_on_commit=False) as session, session.begin():
-        yield session
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request: committed if the handler returns, rolled back if it raises.
+
+    On SQLite the requests of a process take turns: the database has one writer anyway, and a
+    request holding its write lock while 40 threads compete for the interpreter would keep it
+    for seconds, so others would wait on the busy timeout. The turn is an asyncio lock, so
+    waiting requests hold no worker thread (a thread lock here would starve the pool)."""
+    turn: asyncio.Lock | None = getattr(request.app.state, "sqlite_turn", None)
+    if turn is not None:
+        await turn.acquire()
+    try:
+        session = Session(get_engine(request), expire_on_commit=False)
+        try:
+            yield session
+            await run_in_threadpool(session.commit)
+        except BaseException:
+            await run_in_threadpool(session.rollback)
+            raise
+        finally:
+            await run_in_threadpool(session.close)
+    finally:
+        if turn is not None:
+            turn.release()
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

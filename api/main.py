@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.engine import Engine
 
-from api.db import make_engine
+from api.db import is_sqlite, make_engine
 from api.errors import install_error_handlers
 from api.jobs import JobRunner
 from api.limits import BodySizeLimit
@@ -73,6 +74,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         lifespan=lifespan,
     )
     app.state.engine = app_engine
+    app.state.sqlite_turn = asyncio.Lock() if is_sqlite(app_engine) else None
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(
