@@ -40,14 +40,12 @@ def get_settings(request: Request) -> Settings:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed if the handler returns, rolled back if it raises.
 
-    On SQLite the requests of a process take turns: the database has one writer anyway, and a
-    request holding its write lock while 40 threads compete for the interpreter would keep it
-    for seconds, so others would wait on the busy timeout. The turn is an asyncio lock, so
-    waiting requests hold no worker thread (a thread lock here would starve the pool)."""
-    turn: asyncio.Lock | None = getattr(request.app.state, "sqlite_turn", None)
-    if turn is not None:
-        await turn.acquire()
-    try:
+    Requests wait for a session slot first (see `api.db.request_session_slots`): on SQLite they
+    take turns, as its one writer would make them anyway, without holding its write lock while
+    40 threads compete for the interpreter. The wait is on the event loop, so a waiting request
+    holds no worker thread."""
+    slots: asyncio.Semaphore = request.app.state.session_slots
+    async with slots:
         session = Session(get_engine(request), expire_on_commit=False)
         try:
             yield session
@@ -57,9 +55,6 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             raise
         finally:
             await run_in_threadpool(session.close)
-    finally:
-        if turn is not None:
-            turn.release()
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.engine import Engine
 
-from api.db import is_sqlite, make_engine
+from api.db import make_engine, request_session_slots
 from api.errors import install_error_handlers
 from api.jobs import JobRunner
 from api.limits import BodySizeLimit
@@ -74,7 +74,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         lifespan=lifespan,
     )
     app.state.engine = app_engine
-    app.state.sqlite_turn = asyncio.Lock() if is_sqlite(app_engine) else None
+    app.state.session_slots = asyncio.Semaphore(request_session_slots(app_engine))
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(

@@ -219,7 +219,7 @@ def test_concurrent_votes_same_reviewer_one_current_vote(world: World, threads: 
 
 def test_concurrent_votes_by_many_reviewers_all_count(build: Builder) -> None:
     world = make_world(build, n=2)
-    reviewers = [build.member(world.lead, world.rid, "reviewer") for _ in range(24)]
+    reviewers = [build.member(world.lead, world.rid, "reviewer") for _ in range(50)]
     barrier = threading.Barrier(len(reviewers))
     record_id = world.records[0]
 
