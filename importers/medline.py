@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from importers.assemble import ResultCollector, reference_type
+from importers.assemble import reference_type
 from importers.model import ParseResult, Reference, ReferenceType
 from importers.normalize import (
     extract_year,
@@ -17,7 +17,7 @@ from importers.normalize import (
     normalize_pmcid,
     split_keywords,
 )
-from importers.tagged import TaggedRecord, find_pmid
+from importers.tagged import TaggedRecord, collect_records, find_pmid
 
 FORMAT = "medline"
 # Tags are up to four letters padded to four columns ("PMID- ", "TI  - "); sloppy exports drop
@@ -27,10 +27,7 @@ _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(?: ?(.*))?$")
 
 def parse_medline(text: str, *, encoding: str = "utf-8") -> ParseResult:
     """Parse MEDLINE text into references and one note per record."""
-    collector = ResultCollector(FORMAT)
-    for number, record in enumerate(iter_medline_records(text), start=1):
-        collector.add(_to_reference(record, number), record.repairs)
-    return collector.result(encoding)
+    return collect_records(FORMAT, iter_medline_records(text), _to_reference, encoding)
 
 
 def iter_medline_records(text: str) -> Iterator[TaggedRecord]:

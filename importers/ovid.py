@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from importers.assemble import ResultCollector, reference_type
+from importers.assemble import reference_type
 from importers.model import ParseResult, Reference, ReferenceType
 from importers.normalize import (
     clean_text,
@@ -16,7 +16,7 @@ from importers.normalize import (
     normalize_issn,
     split_keywords,
 )
-from importers.tagged import TaggedRecord, find_doi, find_pmid
+from importers.tagged import TaggedRecord, collect_records, find_doi, find_pmid
 
 FORMAT = "ovid"
 _MARKER = re.compile(r"^<\d+>\s*$")
@@ -29,10 +29,7 @@ _TITLE_SUFFIX = re.compile(r"\.?\s*\[[A-Za-z ]+\]\s*$")
 
 def parse_ovid(text: str, *, encoding: str = "utf-8") -> ParseResult:
     """Parse an Ovid citation export into references and one note per record."""
-    collector = ResultCollector(FORMAT)
-    for number, record in enumerate(iter_ovid_records(text), start=1):
-        collector.add(_to_reference(record, number), record.repairs)
-    return collector.result(encoding)
+    return collect_records(FORMAT, iter_ovid_records(text), _to_reference, encoding)
 
 
 def iter_ovid_records(text: str) -> Iterator[TaggedRecord]:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from string import ascii_uppercase, digits
 
-from importers.assemble import ResultCollector, reference_type
+from importers.assemble import reference_type
 from importers.model import ParseResult, Reference, ReferenceType
 from importers.normalize import (
     clean_text,
@@ -19,7 +19,7 @@ from importers.normalize import (
     normalize_pmcid,
     split_keywords,
 )
-from importers.tagged import TaggedRecord, find_doi, find_pmid
+from importers.tagged import TaggedRecord, collect_records, find_doi, find_pmid
 
 FORMAT = "ris"
 # Also tolerated: one to four spaces or tabs before the hyphen, none after it, 3-4 letter
@@ -44,10 +44,7 @@ _CANONICAL_HEADS = {
 
 def parse_ris(text: str, *, encoding: str = "utf-8") -> ParseResult:
     """Parse RIS *text* (``\\n`` line endings) into references and one note per record."""
-    collector = ResultCollector(FORMAT)
-    for number, record in enumerate(iter_ris_records(text), start=1):
-        collector.add(_to_reference(record, number), record.repairs)
-    return collector.result(encoding)
+    return collect_records(FORMAT, iter_ris_records(text), _to_reference, encoding)
 
 
 def iter_ris_records(text: str) -> Iterator[TaggedRecord]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from importers.assemble import ResultCollector
+from importers.model import ParseResult, Reference
 from importers.normalize import clean_text, normalize_doi, normalize_pmid
 
 
@@ -100,3 +103,16 @@ def find_pmid(record: TaggedRecord, *tags: str) -> str | None:
                 if pmid:
                     return pmid
     return None
+
+
+def collect_records(
+    format_name: str,
+    records: Iterable[TaggedRecord],
+    to_reference: Callable[[TaggedRecord, int], Reference],
+    encoding: str,
+) -> ParseResult:
+    """Turn tagged records into references, with one note per record (numbered from 1)."""
+    collector = ResultCollector(format_name)
+    for number, record in enumerate(records, start=1):
+        collector.add(to_reference(record, number), record.repairs)
+    return collector.result(encoding)

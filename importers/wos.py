@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from importers.assemble import ResultCollector, reference_type
+from importers.assemble import reference_type
 from importers.model import ParseResult, Reference, ReferenceType
 from importers.normalize import (
     extract_year,
@@ -15,7 +15,7 @@ from importers.normalize import (
     normalize_issn,
     split_keywords,
 )
-from importers.tagged import TaggedRecord, find_doi, find_pmid
+from importers.tagged import TaggedRecord, collect_records, find_doi, find_pmid
 
 FORMAT = "wos"
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
@@ -26,10 +26,7 @@ _DOC_TYPES = {"J": "JOUR", "B": "BOOK", "S": "CHAP", "P": "PAT", "C": "CONF"}
 
 def parse_wos(text: str, *, encoding: str = "utf-8") -> ParseResult:
     """Parse a Web of Science tagged file into references and one note per record."""
-    collector = ResultCollector(FORMAT)
-    for number, record in enumerate(iter_wos_records(text), start=1):
-        collector.add(_to_reference(record, number), record.repairs)
-    return collector.result(encoding)
+    return collect_records(FORMAT, iter_wos_records(text), _to_reference, encoding)
 
 
 def iter_wos_records(text: str) -> Iterator[TaggedRecord]:
