@@ -89,8 +89,10 @@ def live_server(
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    # Set-up data goes through the same app in-process (no second lifespan, no job runner).
-    yield LiveServer(url=f"http://127.0.0.1:{port}", build=Builder(TestClient(app), engine))
+    # Set-up data goes through a second app on the same database, in-process (no lifespan, no job
+    # runner). Not the served app: its request-slot semaphore belongs to the server's event loop.
+    setup_app = create_app(engine, settings)
+    yield LiveServer(url=f"http://127.0.0.1:{port}", build=Builder(TestClient(setup_app), engine))
     server.should_exit = True
     thread.join(timeout=10)
     listener.close()
