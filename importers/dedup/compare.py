@@ -113,17 +113,37 @@ def prefix_score(left: str, right: str) -> float:
     return 0.0
 
 
+def author_similarity(left: MatchKeys, right: MatchKeys) -> float | None:
+    """Surnames compared in any order; a list of full names may be given name first."""
+    score = _optional_ratio(left.authors, right.authors, token_sort=True)
+    if score is None or score == 100 or not (left.authors_given_first or right.authors_given_first):
+        return score
+    swapped = max(
+        fuzz.token_sort_ratio(left.authors_given_first or left.authors, right.authors),
+        fuzz.token_sort_ratio(left.authors, right.authors_given_first or right.authors),
+    )
+    return max(score, swapped)
+
+
+def page_agreement(left: MatchKeys, right: MatchKeys) -> Agreement:
+    """Same first page, or printed ranges ending on the same page (a typo in the first page)."""
+    first = agreement(left.first_page, right.first_page)
+    if first is Agreement.DIFFERENT and left.last_page and left.last_page == right.last_page:
+        return Agreement.SAME
+    return first
+
+
 def compare(left: MatchKeys, right: MatchKeys, *, title: float | None) -> FieldScores:
     """Scores of one pair; ``title`` comes from the batched :func:`title_scores`."""
     return FieldScores(
         title=title,
-        authors=_optional_ratio(left.authors, right.authors, token_sort=True),
+        authors=author_similarity(left, right),
         abstract=_optional_ratio(left.abstract, right.abstract),
         journal=journal_similarity(left.journal, right.journal),
         doi=agreement(left.doi, right.doi),
         pmid=agreement(left.pmid, right.pmid),
         year=agreement(left.year, right.year),
         volume=agreement(left.volume, right.volume),
-        page=agreement(left.first_page, right.first_page),
+        page=page_agreement(left, right),
         year_gap=abs(left.year - right.year) if left.year and right.year else 0,
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from importers.dedup.compare import Agreement, FieldScores
+from rapidfuzz import fuzz
+
+from importers.dedup.compare import Agreement, FieldScores, journal_similarity, page_agreement
 from importers.dedup.config import DedupConfig
 from importers.dedup.keys import Kind, MatchKeys
 
@@ -39,11 +41,46 @@ def conflict(left: MatchKeys, right: MatchKeys) -> str | None:
         return None
     if left.year and right.year and abs(left.year - right.year) > 1:
         return "years differ"
-    if left.first_page and right.first_page and left.first_page != right.first_page:
+    pages_differ = page_agreement(left, right) is Agreement.DIFFERENT
+    volumes_differ = bool(left.volume and right.volume and left.volume != right.volume)
+    if _one_number_mistyped(left, right, pages_differ, volumes_differ) and same_text(left, right):
+        return None
+    if pages_differ:
         return "pages differ"
-    if left.volume and right.volume and left.volume != right.volume:
+    if volumes_differ:
         return "volumes differ"
     return None
+
+
+def _one_number_mistyped(
+    left: MatchKeys, right: MatchKeys, pages_differ: bool, volumes_differ: bool
+) -> bool:
+    """Only the volume differs, or only the first page of two printed page ranges.
+
+    Two single pages in two volumes are two meeting supplements, not a typing error.
+    """
+    if volumes_differ:
+        return not pages_differ
+    return pages_differ and bool(left.last_page and right.last_page)
+
+
+def same_text(left: MatchKeys, right: MatchKeys) -> bool:
+    """Same year, journal, title and first author, and the same long abstract text."""
+    if not (left.year and left.year == right.year and left.title == right.title):
+        return False
+    if not left.first_author or left.first_author != right.first_author:
+        return False
+    if min(len(left.abstract), len(right.abstract)) < _LONG_ABSTRACT:
+        return False
+    journal = journal_similarity(left.journal, right.journal)
+    if journal is None or journal < _JOURNAL_MATCH:
+        return False
+    return bool(fuzz.ratio(left.abstract, right.abstract, score_cutoff=_SAME_ABSTRACT))
+
+
+_LONG_ABSTRACT = 200
+_SAME_ABSTRACT = 98.0
+_JOURNAL_MATCH = 85.0
 
 
 def _digits_differ(left: MatchKeys, right: MatchKeys) -> bool:
@@ -112,6 +149,8 @@ def _corroborated(scores: FieldScores, config: DedupConfig) -> bool:
     """
     if scores.page is Agreement.SAME:
         return True
+    if scores.journal is None and scores.volume is Agreement.SAME:
+        return scores.page is Agreement.MISSING  # nothing disagrees and the volume agrees
     if scores.journal is not None and scores.journal < _JOURNAL_MISMATCH:
         return False
     return _high(scores.abstract, config.abstract_duplicate) or (
@@ -145,6 +184,12 @@ def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) 
         # One DOI for a whole supplement or issue, shared by unrelated abstracts.
         return Verdict(Decision.DISTINCT, f"same {name} on unrelated items ({describe(scores)})")
     if scores.page is Agreement.DIFFERENT and not _same_paper(scores):
+        if _high(scores.title, 98) and _high(scores.abstract, 95):
+            # The identifier, the title and the abstract text all agree: one citation is wrong.
+            return Verdict(
+                Decision.DUPLICATE,
+                f"same {name}, title and abstract; pages differ ({describe(scores)})",
+            )
         # A DOI copied onto the wrong record, or one DOI for a whole supplement of abstracts.
         return Verdict(Decision.MAYBE, f"same {name} but pages differ ({describe(scores)})")
     if scores.title is not None and scores.title < config.title_same_identifier:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote
 
+from importers.dedup.citation import first_page, last_page, volume_key
 from importers.model import Reference, ReferenceType
 
 
@@ -31,11 +32,15 @@ class MatchKeys:
     # The title is a translation ("[...]" in MEDLINE) or carries the original ("<ORIGINAL>").
     translated: bool
     authors: str
+    # The surnames if full names were written given name first; empty when not applicable.
+    authors_given_first: str
     first_author: str
     year: int | None
     journal: str
     volume: str
     first_page: str
+    # Last page of a printed range; empty for a single page.
+    last_page: str
     doi: str
     pmid: str
     title_digits: str
@@ -66,7 +71,6 @@ _GLUED_BOUNDARY = re.compile(
     r"(?<=[a-z])(?<!\bMc)(?<!\bMac)(?<!\bLe)(?<!\bDe)(?<!\bDi)(?<!\bDu)(?<!\bLa)(?<!\bVan)"
     r"(?=[A-Z][a-z])|(?<=\b[A-Z][A-Z])(?=[A-Z][a-z])|(?<=\b[A-Z])(?=[A-Z][a-z])"
 )
-_CUT_VOLUME = re.compile(r"\d+\)")
 _FIGURE_SUFFIX = re.compile(r"\.g\d{3}$")
 _ISSN_ONLY = re.compile(r"\d{7}[\dx]")
 _COCHRANE_NUMBER = re.compile(r"cd\d{6}")
@@ -83,6 +87,19 @@ _TRAILING_NOTE = re.compile(
     r"|\d+\]\s*$|[a-z]+(?: language)?\]\s*\.?\s*$).*$|\s*\(multiple letters\)",
     re.I | re.S,
 )
+# The language of the original appended as a last sentence: "Ancient DNA. Russian".
+_LANGUAGE_NOTE = re.compile(
+    r"\.\s*(?:chinese|czech|danish|dutch|finnish|french|german|greek|hebrew|hungarian|italian"
+    r"|japanese|korean|norwegian|persian|polish|portuguese|romanian|russian|serbian|slovak"
+    r"|spanish|swedish|turkish|ukrainian)\s*\.?\s*$",
+    re.I,
+)
+# How errata cite the corrected article: Web of Science "(vol 360, pg 542, 2009)" and
+# EMBASE "(New England Journal of Medicine (2009) 360 (542-544))".
+_ERRATUM_CITATION = re.compile(
+    r"\s*\((?:vol\.? \d+,? pg\.? \w+[^()]*|[^()]*\(\d{4}\)\s*\d+[^()]*\([^()]*\))\)\s*\.?\s*$",
+    re.I,
+)
 # British -> American spellings that decide matches in medical titles; cheap word-part rewrites.
 _SPELLING = tuple(
     (re.compile(pattern), replacement)
@@ -97,15 +114,9 @@ _SPELLING = tuple(
         (r"yse\b", "yze"),
     )
 )
-_MONTHS = {
-    m: str(i)
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
 _ERRATUM = re.compile(r"^(?:erratum|errata|corrigendum|correction|publisher s note)\b")
 # Web of Science cites the corrected article in an erratum's title: "(vol 360, pg 542, 2009)".
-_WOS_ERRATUM = re.compile(r"\(vol\.? \d+,? pg\.? \w+", re.I)
+
 _RETRACTION = re.compile(r"^(?:retraction|retracted|notice of retraction|withdrawn)\b")
 _KIND_SUFFIX = re.compile(
     r"\b(?:reply|response|author s reply|erratum|errata|corrigendum|correction|retraction|comment)$"
@@ -148,6 +159,7 @@ def normalize_title(title: str) -> str:
     if is_placeholder(title):
         return ""
     text = _TRAILING_NOTE.sub("", title.strip())
+    text = _ERRATUM_CITATION.sub("", _LANGUAGE_NOTE.sub("", text))
     if text.startswith("[") and text.rstrip(". ").endswith("]"):
         text = text.strip("[]. ")  # a translated title, bracketed as a whole
     words = fold(text)
@@ -205,44 +217,34 @@ def surname(author: str) -> str:
     return tokens[0] if tokens else ""
 
 
+def _given_first_surname(author: str) -> str:
+    """``Agata Mulak`` may be given name first: its last word, when no word is an initial."""
+    if "," in author or "." in author:
+        return ""
+    tokens = fold(fix_mojibake(author)).split()
+    if len(tokens) != 2 or min(len(t) for t in tokens) < 2 or tokens[0] in _PARTICLES:
+        return ""
+    return tokens[1]
+
+
+def given_first_surnames(authors: tuple[str, ...]) -> str:
+    """The surnames read as ``Given Surname``; empty when that reading changes nothing."""
+    real = [a for a in authors if not is_placeholder(a) and a.strip() != "et al"]
+    alternatives = [_given_first_surname(a) for a in real]
+    if not any(alternatives):
+        return ""
+    names = [alt or surname(a) for a, alt in zip(real, alternatives, strict=True)]
+    return " ".join(n for n in names if n)
+
+
 def author_surnames(authors: tuple[str, ...]) -> list[str]:
     """Surnames of the real authors (placeholders and ``et al`` dropped)."""
     names = (surname(a) for a in authors if not is_placeholder(a) and a.strip() != "et al")
     return [n for n in names if n]
 
 
-def first_page(pages: str) -> str:
-    """First page as a key: ``123-9`` gives ``123``; Excel's ``06-Oct`` (pages 6-10) gives ``6``."""
-    text = pages.strip().lower()
-    if not text or is_placeholder(text):
-        return ""
-    head = re.split(r"\s*[-\u2013\u2014]+\s*", text, maxsplit=1)[0]
-    if head[:3] in _MONTHS and not head[3:].strip(". "):
-        return _MONTHS[head[:3]]  # Excel turned "1-99" into "Jan-99"
-    match = re.search(r"[a-z]?\d+[a-z]?", head)
-    if not match:
-        return ""
-    # Letters vary between exports ("S70" and "70S", "d767" and "767"); the number decides.
-    return str(int("".join(c for c in match.group(0) if c.isdigit())))
-
-
-def expand_page_range(pages: str) -> tuple[str, str]:
-    """``123-9`` -> (``123``, ``129``): the last page completed from the first page's digits."""
-    parts = re.split(r"\s*[-\u2013\u2014]+\s*", pages.strip(), maxsplit=1)
-    first = parts[0]
-    last = parts[1] if len(parts) > 1 else first
-    if first.isdigit() and last.isdigit() and len(last) < len(first):
-        last = first[: len(first) - len(last)] + last
-    return first, last
-
-
-def first_number(value: str) -> str:
-    match = re.search(r"\d+", value)
-    return str(int(match.group(0))) if match else ""
-
-
 def record_kind(ref: Reference, title: str) -> Kind:
-    if _ERRATUM.match(title) or _WOS_ERRATUM.search(ref.title):
+    if _ERRATUM.match(title) or _ERRATUM_CITATION.search(ref.title):
         return Kind.ERRATUM
     if _RETRACTION.match(title):
         return Kind.RETRACTION
@@ -263,11 +265,6 @@ def record_kind(ref: Reference, title: str) -> Kind:
     return Kind.ARTICLE
 
 
-def _volume(value: str) -> str:
-    """Volume number; a lone ``2)`` is the tail of a cut supplement note, not a volume."""
-    return "" if _CUT_VOLUME.fullmatch(value.strip()) else first_number(value)
-
-
 def _cochrane_doi(pages: str) -> str:
     """A Cochrane review's article number (``CD001186`` in the pages field) fixes its DOI."""
     number = pages.strip().lower()
@@ -282,21 +279,33 @@ def _completeness(ref: Reference) -> int:
     return score + 3 * bool(ref.abstract.strip()) + min(len(ref.abstract) // 500, 2)
 
 
+def _is_translated(title: str) -> bool:
+    """A bracketed translation, the original carried along, or the original's language noted."""
+    return (
+        title.lstrip(' "').startswith("[")
+        or "<original>" in title.lower()
+        or _LANGUAGE_NOTE.search(title) is not None
+    )
+
+
 def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
     """Every key the pipeline compares, computed once per record."""
     title = normalize_title(ref.title)
     surnames = author_surnames(ref.authors)
     abstract = "" if is_placeholder(ref.abstract) else fold(ref.abstract[: abstract_chars * 2])
+    journal = "" if is_placeholder(ref.journal) else fold(ref.journal)
     return MatchKeys(
         title=title,
         title_words=len(title.split()),
-        translated=ref.title.lstrip(' "').startswith("[") or "<original>" in ref.title.lower(),
+        translated=_is_translated(ref.title),
         authors=" ".join(surnames),
+        authors_given_first=given_first_surnames(ref.authors),
         first_author=surnames[0] if surnames else "",
         year=ref.year,
-        journal="" if is_placeholder(ref.journal) else fold(ref.journal),
-        volume=_volume(ref.volume),
+        journal=journal,
+        volume=volume_key(ref.volume, year=ref.year, journal=journal),
         first_page=first_page(ref.pages),
+        last_page=last_page(ref.pages),
         doi=normalize_doi(ref.doi) or _cochrane_doi(ref.pages),
         pmid=(ref.pmid or "").strip(),
         title_digits=_NOT_DIGIT.sub("", title),

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from importers.dedup.citation import expand_page_range, first_page
 from importers.dedup.keys import (
     Kind,
     author_surnames,
-    expand_page_range,
-    first_page,
     fold,
     match_keys,
     normalize_doi,

@@ -1,0 +1,157 @@
+"""Rules that merge more true duplicates, each beside a near miss that must stay apart.
+
+All records are hand-made; field forms copy what bibliographic exports write.
+"""
+
+from __future__ import annotations
+
+from importers.dedup import DedupResult, deduplicate
+from importers.dedup.keys import match_keys, normalize_title
+from importers.model import Reference
+from tests.importers.dedup.builders import make_reference
+
+
+def _merged(*refs: Reference) -> bool:
+    result = deduplicate(list(refs))
+    return len(result.clusters) == 1
+
+
+def _reasons(result: DedupResult) -> list[str]:
+    return [p.reason for p in result.pairs]
+
+
+def _preface(**overrides: object) -> Reference:
+    fields: dict[str, object] = {
+        "title": "Preface",
+        "authors": ("du Plessis, A. J.",),
+        "year": 2009,
+        "journal": "Clinics in Perinatology",
+        "volume": "36",
+        "issue": "3",
+        "pages": "xiii-xv",
+    }
+    return Reference(**{**fields, **overrides})  # type: ignore[arg-type]
+
+
+def test_prefaces_on_the_same_roman_pages_merge() -> None:
+    assert _merged(_preface(doi="10.1016/j.clp.2009.07.006"), _preface())
+    assert not _merged(_preface(), _preface(volume="37"))
+
+
+def _ancient_dna(title: str, pages: str = "293-309") -> Reference:
+    return Reference(
+        title=title,
+        authors=("Chelomina, G. N.",),
+        year=2006,
+        journal="Genetika",
+        volume="42",
+        issue="3",
+        pages=pages,
+    )
+
+
+def test_language_of_the_original_noted_after_the_title_is_ignored() -> None:
+    assert normalize_title("Remote ischemic preconditioning. Russian") == (
+        "remote ischemic preconditioning"
+    )
+    assert normalize_title("Attitudes of Russian") == "attitudes of russian"
+    assert match_keys(_ancient_dna("Ancient DNA. Russian")).translated
+    assert _merged(_ancient_dna("Ancient DNA. Russian"), _ancient_dna("Ancient DNA"))
+    assert not _merged(_ancient_dna("Ancient DNA. Russian"), _ancient_dna("Ancient DNA", "12-30"))
+
+
+def test_supplement_series_number_is_not_compared_as_a_volume() -> None:
+    series = make_reference(journal="Kidney Int Suppl", volume="75", doi=None)
+    parent = make_reference(journal="Kidney International", volume="57", issue="75", doi=None)
+    assert _merged(series, parent)
+    other_volume = make_reference(journal="Kidney International", volume="58", doi=None)
+    assert not _merged(make_reference(doi=None, abstract=""), other_volume)
+
+
+def test_same_doi_title_and_abstract_outweigh_a_supplement_citation() -> None:
+    supplement = make_reference(
+        journal="ADHD Attention Deficit and Hyperactivity Disorders",
+        volume="",
+        pages="S7",
+        authors=("Hausenloy, D. J.",),
+    )
+    result = deduplicate([make_reference(), supplement])
+    assert len(result.clusters) == 1
+    assert "same DOI, title and abstract; pages differ" in _reasons(result)[0]
+    without_abstract = make_reference(
+        journal="ADHD Attention Deficit and Hyperactivity Disorders",
+        volume="",
+        pages="S7",
+        authors=("Hausenloy, D. J.",),
+        abstract="",
+    )
+    assert not _merged(make_reference(), without_abstract)
+
+
+def test_one_mistyped_page_number_in_an_identical_record_merges() -> None:
+    assert _merged(make_reference(doi=None, pages="648-55"), make_reference(pages="640-647"))
+    other_first_author = make_reference(
+        pages="640-647", authors=("Candilio, L.", "Hausenloy, D. J.", "Evans, R.")
+    )
+    assert not _merged(make_reference(doi=None, pages="648-55"), other_first_author)
+
+
+def test_page_ranges_ending_on_the_same_page_agree() -> None:
+    article = make_reference(doi=None, abstract="", pages="2141-2147")
+    assert _merged(article, make_reference(doi=None, abstract="", pages="2142-2147"))
+    assert not _merged(article, make_reference(doi=None, abstract="", pages="2147"))
+
+
+def _erratum(title: str) -> Reference:
+    return Reference(
+        title=title,
+        authors=("Philipp, T.",),
+        year=2009,
+        journal="New England Journal of Medicine",
+        volume="360",
+        issue="23",
+        pages="2487",
+    )
+
+
+def test_two_notices_of_one_erratum_merge_but_never_with_the_article() -> None:
+    embase = _erratum(
+        "Eculizumab for atypical hemolytic-uremic syndrome "
+        "(New England Journal of Medicine (2009) 360 (542-544))"
+    )
+    wos = _erratum("Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)")
+    article = Reference(
+        title="Eculizumab for atypical hemolytic-uremic syndrome",
+        authors=("Nurnberger, J.", "Philipp, T."),
+        year=2009,
+        journal="New England Journal of Medicine",
+        volume="360",
+        issue="5",
+        pages="542-544",
+    )
+    result = deduplicate([embase, wos, article])
+    assert {c.members for c in result.clusters} == {(0, 1), (2,)}
+
+
+def test_full_names_written_given_name_first_match_initials() -> None:
+    given_first = make_reference(authors=("Agata Mulak",), volume="21", pages="23", doi=None)
+    initials = make_reference(authors=("Mulak A.",), volume="", pages="23", doi=None)
+    assert _merged(given_first, initials)
+    other_person = make_reference(authors=("Agata Nowak",), volume="21", pages="23", doi=None)
+    assert not _merged(other_person, initials)
+
+
+def _book(**overrides: object) -> Reference:
+    fields: dict[str, object] = {
+        "title": "Behavioral neurobiology of bipolar disorder and its treatment",
+        "authors": ("Manji H. K.", "Zarate C. A."),
+        "year": 2011,
+        "journal": "Behavioral Neurobiology of Bipolar Disorder and its Treatment",
+        "volume": "5",
+    }
+    return Reference(**{**fields, **overrides})  # type: ignore[arg-type]
+
+
+def test_missing_journal_does_not_disagree_when_the_volume_agrees() -> None:
+    assert _merged(_book(), _book(journal=""))
+    assert not _merged(_book(), _book(journal="", volume=""))
