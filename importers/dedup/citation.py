@@ -85,3 +85,11 @@ def volume_key(volume: str, *, year: int | None, journal: str) -> str:
         return ""
     number = str(int(numbers[0] if text[0].isdigit() else numbers[-1]))
     return "" if year is not None and number == str(year) else number
+
+
+_SUPPLEMENT_ISSUE = re.compile(r"suppl|^s\d*$")
+
+
+def in_supplement(volume: str, issue: str) -> bool:
+    """Whether the volume or issue names a supplement (``Suppl. 2``, ``S2``, ``5 Supplement``)."""
+    return bool(_SUPPLEMENT_ISSUE.search(issue.strip().lower()) or "suppl" in volume.lower())

@@ -69,7 +69,43 @@ def journal_similarity(left: str, right: str) -> float | None:
         return None
     if _abbreviates(left, right) or _abbreviates(right, left):
         return 100.0
-    return fuzz.token_set_ratio(left, right)
+    score = fuzz.token_set_ratio(left, right)
+    if score < _JOURNAL_ALIKE and (_has_acronym_of(left, right) or _has_acronym_of(right, left)):
+        return 100.0  # "AMCIS 2017 Proceedings" and "Americas Conference on Information Systems"
+    return score
+
+
+_JOURNAL_ALIKE = 85.0
+_ACRONYM_MAX_WORDS = 3
+
+
+def _has_acronym_of(short: str, full: str) -> bool:
+    """Whether a short name (at most three words) holds an acronym of the full name."""
+    tokens = short.split()
+    words = full.split()
+    if len(tokens) > _ACRONYM_MAX_WORDS or len(words) < _ACRONYM_MAX_WORDS:
+        return False
+    return any(len(t) >= 3 and t.isalpha() and _spells(t, words) for t in tokens)
+
+
+def _spells(acronym: str, words: list[str]) -> bool:
+    """The acronym is the words' starts in order (``am`` ``c`` ``i`` ``s``); "of", "on" optional."""
+    reachable = {0}
+    for word in words:
+        following = set(reachable) if word in _JOURNAL_STOPWORDS else set()
+        for start in reachable:
+            length = 0
+            while (
+                length < len(word)
+                and start + length < len(acronym)
+                and acronym[start + length] == word[length]
+            ):
+                length += 1
+                following.add(start + length)
+        reachable = following
+        if not reachable:
+            return False
+    return len(acronym) in reachable
 
 
 def _abbreviates(short: str, full: str) -> bool:

@@ -111,7 +111,18 @@ def _kinds_known(left: MatchKeys, right: MatchKeys) -> bool:
     same_doi = bool(left.doi) and left.doi == right.doi
     if same_doi or _same_citation(left, right):
         return False
+    meeting = right if article is left else left
+    if _printed_as_abstract(article, meeting):
+        return False
     return bool(left.journal and right.journal and article.first_page)
+
+
+def _printed_as_abstract(article: MatchKeys, meeting: MatchKeys) -> bool:
+    """Printed in a supplement of the very journal the meeting record names.
+
+    A single page is not enough: article numbers (BMJ ``m123``) look like single pages.
+    """
+    return article.supplement and journal_similarity(article.journal, meeting.journal) == 100
 
 
 def _fmt(score: float | None) -> str:
@@ -216,8 +227,11 @@ def _certain(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: Ded
     if not _high(scores.title, config.title_duplicate) or scores.year is Agreement.MISSING:
         return False
     if left.title_words < config.generic_title_words:
-        # "Editorial", "Introduction": only a complete bibliographic match is the same item.
-        return full_biblio and _high(scores.authors, 90) and scores.year is Agreement.SAME
+        # "Editorial", "Introduction": only the same authors at the same place in the same
+        # journal are the same item; the year may be the online one, a year before print.
+        same_place = scores.volume is Agreement.SAME and scores.page is Agreement.SAME
+        same_journal = scores.year is Agreement.SAME or _high(scores.journal, config.journal_match)
+        return same_place and _high(scores.authors, 90) and same_journal
     if _high(scores.authors, config.author_duplicate):
         return _corroborated(scores, config)
     # Author strings in very different forms: the full citation must agree instead.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote
 
-from importers.dedup.citation import first_page, last_page, volume_key
+from importers.dedup.citation import first_page, in_supplement, last_page, volume_key
 from importers.model import Reference, ReferenceType
 
 
@@ -41,6 +41,8 @@ class MatchKeys:
     first_page: str
     # Last page of a printed range; empty for a single page.
     last_page: str
+    # The volume or issue names a supplement, where meeting abstracts are printed.
+    supplement: bool
     doi: str
     pmid: str
     title_digits: str
@@ -306,6 +308,7 @@ def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
         volume=volume_key(ref.volume, year=ref.year, journal=journal),
         first_page=first_page(ref.pages),
         last_page=last_page(ref.pages),
+        supplement=in_supplement(ref.volume, ref.issue),
         doi=normalize_doi(ref.doi) or _cochrane_doi(ref.pages),
         pmid=(ref.pmid or "").strip(),
         title_digits=_NOT_DIGIT.sub("", title),

@@ -155,3 +155,54 @@ def _book(**overrides: object) -> Reference:
 def test_missing_journal_does_not_disagree_when_the_volume_agrees() -> None:
     assert _merged(_book(), _book(journal=""))
     assert not _merged(_book(), _book(journal="", volume=""))
+
+
+def _koskinen(**overrides: object) -> Reference:
+    fields: dict[str, object] = {
+        "title": "Activation of complement during liver transplantation",
+        "authors": ("Koskinen, A.", "Tukiainen, E.", "Nordin, A."),
+        "year": 2010,
+        "journal": "Scandinavian Journal of Immunology.Conference: 39th Meeting",
+    }
+    return Reference(**{**fields, **overrides})  # type: ignore[arg-type]
+
+
+def test_abstract_printed_in_the_meetings_own_journal_is_the_same_abstract() -> None:
+    meeting = _koskinen()
+    supplement = _koskinen(journal="Scand J Immunol", volume="71", issue="S2", pages="499-711")
+    assert _merged(meeting, supplement)
+    article = _koskinen(journal="Scandinavian Journal of Immunology", volume="72", pages="31-39")
+    assert not _merged(meeting, article)
+    article_number = _koskinen(journal="Scandinavian Journal of Immunology", pages="e12345")
+    assert not _merged(meeting, article_number)
+
+
+def _short_title(**overrides: object) -> Reference:
+    fields: dict[str, object] = {
+        "title": "Haemolytic uraemic syndrome",
+        "authors": ("Kavanagh, D.", "Goodship, T."),
+        "year": 2010,
+        "journal": "Nephron - Clinical Practice",
+        "volume": "118",
+        "pages": "37-42",
+    }
+    return Reference(**{**fields, **overrides})  # type: ignore[arg-type]
+
+
+def test_short_title_at_the_same_place_merges_across_online_and_print_years() -> None:
+    assert _merged(_short_title(), _short_title(year=2011, journal="Nephron", pages="c37-c42"))
+    assert not _merged(_short_title(), _short_title(year=2011, journal="Thorax"))
+
+
+def test_conference_acronym_matches_its_full_name() -> None:
+    full = make_reference(
+        journal="Americas Conference on Information Systems", volume="", pages="", doi=None
+    )
+    acronym = make_reference(
+        journal="AMCIS 2017 Proceedings", volume="", pages="", doi=None, abstract=""
+    )
+    assert _merged(full, acronym)
+    assert not _merged(full, make_reference(journal="ICIS 2017 Proceedings", **_BARE))
+
+
+_BARE: dict[str, object] = {"volume": "", "pages": "", "doi": None, "abstract": ""}
