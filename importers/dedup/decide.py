@@ -189,7 +189,31 @@ def _same_paper(scores: FieldScores) -> bool:
     )
 
 
-def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) -> Verdict:
+def _reworded_title(left: MatchKeys, right: MatchKeys, scores: FieldScores, name: str) -> Verdict:
+    """Same identifier, titles below the bar: same authors and citation, or a dropped subtitle."""
+    if _high(scores.authors, 90) and title_extends(left, right):
+        return Verdict(
+            Decision.DUPLICATE, f"same {name}, one title extends the other, {describe(scores)}"
+        )
+    backed = _full_citation(scores) or _high(scores.abstract, 95)
+    if _high(scores.authors, 90) and _high(scores.title, 50) and backed:
+        # A reworded title ("Case 17-2012" with or without its series name).
+        return Verdict(Decision.DUPLICATE, f"same {name} and citation, {describe(scores)}")
+    return Verdict(Decision.MAYBE, f"same {name} but titles differ ({describe(scores)})")
+
+
+_TITLE_START_WORDS = 3
+
+
+def title_extends(left: MatchKeys, right: MatchKeys) -> bool:
+    """One title is the other plus a subtitle ("Toxoplasmosis in Germany: epidemiology ...")."""
+    short, long = sorted((left.title, right.title), key=len)
+    return len(short.split()) >= _TITLE_START_WORDS and long.startswith(short + " ")
+
+
+def _same_identifier(
+    left: MatchKeys, right: MatchKeys, scores: FieldScores, config: DedupConfig
+) -> Verdict:
     name = "DOI" if scores.doi is Agreement.SAME else "PMID"
     if not _high(scores.title, 50) and not _high(scores.authors, config.author_maybe):
         # One DOI for a whole supplement or issue, shared by unrelated abstracts.
@@ -204,11 +228,7 @@ def _same_identifier(left: MatchKeys, scores: FieldScores, config: DedupConfig) 
         # A DOI copied onto the wrong record, or one DOI for a whole supplement of abstracts.
         return Verdict(Decision.MAYBE, f"same {name} but pages differ ({describe(scores)})")
     if scores.title is not None and scores.title < config.title_same_identifier:
-        backed = _full_citation(scores) or _high(scores.abstract, 95)
-        if _high(scores.authors, 90) and _high(scores.title, 50) and backed:
-            # A reworded title ("Case 17-2012" with or without its series name).
-            return Verdict(Decision.DUPLICATE, f"same {name} and citation, {describe(scores)}")
-        return Verdict(Decision.MAYBE, f"same {name} but titles differ ({describe(scores)})")
+        return _reworded_title(left, right, scores, name)
     if scores.title is None:
         return Verdict(Decision.MAYBE, f"same {name}, one title missing ({describe(scores)})")
     if not _high(scores.authors, config.author_maybe) and not _high(scores.title, 98):
@@ -248,6 +268,8 @@ def _citation_backs_title(
         return False
     if _high(scores.title, config.title_maybe) or left.translated or right.translated:
         return True  # a "[translated title]" against the original-language one
+    if title_extends(left, right):
+        return True  # a subtitle dropped by one database
     # Otherwise only a long identical abstract can vouch for a different title.
     return _high(scores.abstract, 98) and len(left.abstract) >= config.abstract_chars // 2
 
@@ -256,7 +278,7 @@ def decide(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: Dedup
     """Certain needs agreeing identifiers, or titles plus corroboration, and no conflict."""
     blocker = conflict(left, right)
     if blocker is None and Agreement.SAME in (scores.doi, scores.pmid):
-        return _same_identifier(left, scores, config)
+        return _same_identifier(left, right, scores, config)
     if blocker is None and _certain(left, right, scores, config):
         return Verdict(Decision.DUPLICATE, describe(scores))
     if blocker in _IDENTIFIER_CONFLICTS:

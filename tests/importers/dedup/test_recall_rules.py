@@ -206,3 +206,38 @@ def test_conference_acronym_matches_its_full_name() -> None:
 
 
 _BARE: dict[str, object] = {"volume": "", "pages": "", "doi": None, "abstract": ""}
+
+
+def _toxoplasmosis(title: str, **overrides: object) -> Reference:
+    fields: dict[str, object] = {
+        "title": title,
+        "authors": ("Pleyer, U.", "Gross, U.", "Schluter, D."),
+        "year": 2019,
+        "journal": "Dtsch Arztebl Int",
+        "volume": "116",
+        "pages": "435-444",
+        "doi": "10.3238/arztebl.2019.0435",
+    }
+    return Reference(**{**fields, **overrides})  # type: ignore[arg-type]
+
+
+def test_same_doi_and_a_dropped_subtitle_merge() -> None:
+    short = _toxoplasmosis("Toxoplasmosis in Germany", volume="", pages="")
+    full = _toxoplasmosis("Toxoplasmosis in Germany: epidemiology, diagnosis, risk factors")
+    result = deduplicate([short, full])
+    assert len(result.clusters) == 1
+    assert "one title extends the other" in result.pairs[0].reason
+    other = _toxoplasmosis("Toxocariasis in Germany: epidemiology, diagnosis, risk factors")
+    assert not _merged(short, other)
+
+
+def test_same_citation_and_a_dropped_subtitle_merge() -> None:
+    short = make_reference(title="Remote ischaemic preconditioning in surgery", doi=None)
+    full = make_reference(
+        title="Remote ischaemic preconditioning in surgery: a multicentre sham-controlled "
+        "randomised trial in adults",
+        doi=None,
+        abstract="",
+    )
+    assert _merged(short, full)
+    assert not _merged(short, make_reference(title=full.title, pages="1500-1510", abstract=""))
