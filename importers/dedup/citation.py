@@ -6,7 +6,8 @@ import re
 
 _RANGE_DASH = re.compile(r"\s*[-\u2013\u2014]+\s*")
 _PAGE_NUMBER = re.compile(r"[a-z]?\d+[a-z]?")
-_ROMAN = re.compile(r"[ivxlcdm]+")
+# Preface pages: "xiii", "v-vii" (only numerals, no arabic page after them).
+_ROMAN_PAGES = re.compile(r"[ivxlcdm]+(?:\s*[-\u2013\u2014]+\s*[ivxlcdm]+)?")
 _MONTHS = {
     m: str(i)
     for i, m in enumerate(
@@ -21,9 +22,7 @@ _SUPPLEMENT_SERIES = re.compile(r"\bsuppl(?:ement)?\b")
 
 
 def _page_number(part: str) -> str:
-    """``S70``, ``70S`` and ``d767`` give the number; roman preface pages keep their letters."""
-    if _ROMAN.fullmatch(part):
-        return "r" + part  # page "xiii" of a preface is not page 13
+    """``S70``, ``70S`` and ``d767`` give the number."""
     match = _PAGE_NUMBER.search(part)
     if not match:
         return ""
@@ -38,7 +37,10 @@ def first_page(pages: str) -> str:
     head = _RANGE_DASH.split(text, maxsplit=1)[0]
     if head[:3] in _MONTHS and not head[3:].strip(". "):
         return _MONTHS[head[:3]]  # Excel turned "1-99" into "Jan-99"
-    return _page_number(head)
+    if _ROMAN_PAGES.fullmatch(text):
+        return "r" + head  # page "xiii" of a preface is not page 13
+    # "IV-138-IV-152": a section numeral before the page; the page number decides.
+    return _page_number(head) or _page_number(text)
 
 
 def last_page(pages: str) -> str:

@@ -9,7 +9,15 @@ from importers.dedup.citation import first_page, last_page, volume_key
 
 @pytest.mark.parametrize(
     ("pages", "expected"),
-    [("xiii-xv", "rxiii"), ("v-vii", "rv"), ("13-15", "13"), ("S44-8", "44")],
+    [
+        ("xiii-xv", "rxiii"),
+        ("v-vii", "rv"),
+        ("13-15", "13"),
+        ("S44-8", "44"),
+        ("IV-138-IV-152", "138"),
+        ("Iv138-53", "138"),
+        ("II-221-5; discussion II-225-6", "221"),
+    ],
 )
 def test_roman_preface_pages_are_kept_apart_from_arabic_ones(pages: str, expected: str) -> None:
     assert first_page(pages) == expected
