@@ -95,3 +95,14 @@ _SUPPLEMENT_ISSUE = re.compile(r"suppl|^s\d*$")
 def in_supplement(volume: str, issue: str) -> bool:
     """Whether the volume or issue names a supplement (``Suppl. 2``, ``S2``, ``5 Supplement``)."""
     return bool(_SUPPLEMENT_ISSUE.search(issue.strip().lower()) or "suppl" in volume.lower())
+
+
+_PAGE_LIST = re.compile(r"\s*[+,;]\s*")
+
+
+def page_starts(pages: str) -> frozenset[str]:
+    """First pages of every part of a page list (``233-8, 230-5, 246-51``); empty for one part."""
+    parts = [part for part in _PAGE_LIST.split(pages.strip().strip('"')) if part]
+    if len(parts) < 2:
+        return frozenset()
+    return frozenset(filter(None, (first_page(part) for part in parts)))

@@ -162,9 +162,14 @@ def author_similarity(left: MatchKeys, right: MatchKeys) -> float | None:
 
 
 def page_agreement(left: MatchKeys, right: MatchKeys) -> Agreement:
-    """Same first page, or printed ranges ending on the same page (a typo in the first page)."""
+    """Same first page, printed ranges ending on the same page (a typo in the first page), or
+    one page list written in another order (``233-8, 230-5`` and ``230-5, 233-8``)."""
     first = agreement(left.first_page, right.first_page)
-    if first is Agreement.DIFFERENT and left.last_page and left.last_page == right.last_page:
+    if first is not Agreement.DIFFERENT:
+        return first
+    if left.last_page and left.last_page == right.last_page:
+        return Agreement.SAME
+    if left.page_starts and left.page_starts == right.page_starts:
         return Agreement.SAME
     return first
 

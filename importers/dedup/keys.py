@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote
 
-from importers.dedup.citation import first_page, in_supplement, last_page, volume_key
+from importers.dedup.citation import (
+    first_page,
+    in_supplement,
+    last_page,
+    page_starts,
+    volume_key,
+)
 from importers.model import Reference, ReferenceType
 
 
@@ -41,6 +47,8 @@ class MatchKeys:
     first_page: str
     # Last page of a printed range; empty for a single page.
     last_page: str
+    # First pages of every part when the field lists several ranges; empty otherwise.
+    page_starts: frozenset[str]
     # The volume or issue names a supplement, where meeting abstracts are printed.
     supplement: bool
     doi: str
@@ -308,6 +316,7 @@ def match_keys(ref: Reference, *, abstract_chars: int = 400) -> MatchKeys:
         volume=volume_key(ref.volume, year=ref.year, journal=journal),
         first_page=first_page(ref.pages),
         last_page=last_page(ref.pages),
+        page_starts=page_starts(ref.pages),
         supplement=in_supplement(ref.volume, ref.issue),
         doi=normalize_doi(ref.doi) or _cochrane_doi(ref.pages),
         pmid=(ref.pmid or "").strip(),

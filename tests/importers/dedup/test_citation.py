@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from importers.dedup.citation import first_page, last_page, volume_key
+from importers.dedup.citation import first_page, last_page, page_starts, volume_key
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,8 @@ def test_volume_key_keeps_only_a_real_volume(
     volume: str, year: int, journal: str, expected: str
 ) -> None:
     assert volume_key(volume, year=year, journal=journal) == expected
+
+
+def test_page_list_starts_ignore_the_order_of_the_parts() -> None:
+    assert page_starts("233-238+230-235+246-251") == page_starts('"230-5, 246-51, 233-8"')
+    assert page_starts("1408-17") == frozenset()

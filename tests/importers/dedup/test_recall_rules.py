@@ -241,3 +241,10 @@ def test_same_citation_and_a_dropped_subtitle_merge() -> None:
     )
     assert _merged(short, full)
     assert not _merged(short, make_reference(title=full.title, pages="1500-1510", abstract=""))
+
+
+def test_page_list_in_another_order_is_the_same_pages() -> None:
+    printed = make_reference(doi=None, abstract="", pages="233-238+230-235+246-251")
+    reordered = make_reference(doi=None, abstract="", pages="230-5, 246-51, 233-8")
+    assert _merged(printed, reordered)
+    assert not _merged(printed, make_reference(doi=None, abstract="", pages="230-5, 250-1"))
