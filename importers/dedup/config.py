@@ -13,6 +13,8 @@ class DedupConfig:
     title_duplicate: float = 95.0
     # Below this title score a pair is distinct unless DOI or PMID say otherwise.
     title_maybe: float = 80.0
+    # A pair whose year, pages, volume or title numbers conflict is queued only above this.
+    title_conflict_maybe: float = 90.0
     # With the same DOI or PMID, titles must still agree this well (errata may share a DOI).
     title_same_identifier: float = 90.0
     author_duplicate: float = 80.0

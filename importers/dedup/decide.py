@@ -284,6 +284,8 @@ def decide(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: Dedup
     if blocker in _IDENTIFIER_CONFLICTS:
         # Two registered identifiers: worth a person's look only if all else says "same".
         worth_a_look = _certain(left, right, scores, config)
+    elif blocker in _CITATION_CONFLICTS and not _high(scores.title, config.title_conflict_maybe):
+        worth_a_look = False  # another year or page and a different title: another item
     else:
         worth_a_look = _possible(scores, config)
     if worth_a_look:
@@ -293,6 +295,9 @@ def decide(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: Dedup
 
 
 _IDENTIFIER_CONFLICTS = frozenset({"different DOIs", "different PMIDs"})
+_CITATION_CONFLICTS = frozenset(
+    {"years differ", "pages differ", "volumes differ", "numbers in titles differ"}
+)
 
 
 def _possible(scores: FieldScores, config: DedupConfig) -> bool:

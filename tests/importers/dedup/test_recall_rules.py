@@ -248,3 +248,17 @@ def test_page_list_in_another_order_is_the_same_pages() -> None:
     reordered = make_reference(doi=None, abstract="", pages="230-5, 246-51, 233-8")
     assert _merged(printed, reordered)
     assert not _merged(printed, make_reference(doi=None, abstract="", pages="230-5, 250-1"))
+
+
+def test_conflicting_citation_and_a_different_title_is_not_queued() -> None:
+    follow_up = make_reference(
+        title="Remote ischaemic preconditioning before cardiac surgery: five-year follow-up "
+        "of a randomised trial",
+        year=2020,
+        doi=None,
+    )
+    result = deduplicate([make_reference(), follow_up])
+    assert len(result.clusters) == 2
+    assert result.maybe_pairs == ()
+    reprint = make_reference(year=2020, doi=None)
+    assert deduplicate([make_reference(), reprint]).maybe_pairs[0].reason.startswith("years differ")
