@@ -14,6 +14,8 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
 }
+# A section label repeated before both pages: "S4-76-S4-101", "IV-138-IV-152".
+_SECTION_PAGES = re.compile(r"([a-z]+\d*)\s*-\s*(\d+)\s*-\s*\1\s*-\s*\d+")
 _PAGE_PLACEHOLDERS = frozenset({"unknown", "n/a", "na", "none", "null"})
 # "(5 Supplement)" cut to "2)" or "10S)": the tail of a supplement note, not a volume.
 _CUT_TAIL = re.compile(r"[^(]*\)")
@@ -39,6 +41,9 @@ def first_page(pages: str) -> str:
         return _MONTHS[head[:3]]  # Excel turned "1-99" into "Jan-99"
     if _ROMAN_PAGES.fullmatch(text):
         return "r" + head  # page "xiii" of a preface is not page 13
+    section = _SECTION_PAGES.fullmatch(text)
+    if section:
+        return str(int(section.group(2)))  # "S4-76-S4-101": page 76 of supplement section S4
     # "IV-138-IV-152": a section numeral before the page; the page number decides.
     return _page_number(head) or _page_number(text)
 

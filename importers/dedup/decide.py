@@ -68,8 +68,8 @@ def same_text(left: MatchKeys, right: MatchKeys) -> bool:
     """Same year, journal, title and first author, and the same long abstract text."""
     if not (left.year and left.year == right.year and left.title == right.title):
         return False
-    if not left.first_author or left.first_author != right.first_author:
-        return False
+    if not fuzz.ratio(left.first_author, right.first_author, score_cutoff=_SAME_FIRST_AUTHOR):
+        return False  # "Najafi" and "Najaf" are one person; another first author is another text
     if min(len(left.abstract), len(right.abstract)) < _LONG_ABSTRACT:
         return False
     journal = journal_similarity(left.journal, right.journal)
@@ -79,6 +79,7 @@ def same_text(left: MatchKeys, right: MatchKeys) -> bool:
 
 
 _LONG_ABSTRACT = 200
+_SAME_FIRST_AUTHOR = 85.0
 _SAME_ABSTRACT = 98.0
 _JOURNAL_MATCH = 85.0
 

@@ -15,6 +15,7 @@ from importers.dedup.citation import first_page, last_page, page_starts, volume_
         ("13-15", "13"),
         ("S44-8", "44"),
         ("IV-138-IV-152", "138"),
+        ("S4-76-S4-101", "76"),
         ("Iv138-53", "138"),
         ("II-221-5; discussion II-225-6", "221"),
     ],

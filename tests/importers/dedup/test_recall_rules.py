@@ -90,6 +90,8 @@ def test_same_doi_title_and_abstract_outweigh_a_supplement_citation() -> None:
 
 def test_one_mistyped_page_number_in_an_identical_record_merges() -> None:
     assert _merged(make_reference(doi=None, pages="648-55"), make_reference(pages="640-647"))
+    misspelt = make_reference(pages="640-647", authors=("Hausenlo, D. J.", "Candilio, L."))
+    assert _merged(make_reference(doi=None, pages="648-55"), misspelt)
     other_first_author = make_reference(
         pages="640-647", authors=("Candilio, L.", "Hausenloy, D. J.", "Evans, R.")
     )
