@@ -2,6 +2,10 @@
 #   docker build -t winnow .
 #   docker run -p 8000:8000 -e WINNOW_DATABASE_URL=postgresql+psycopg://user:pass@db/winnow winnow
 FROM python:3.11-slim AS build
+# The wheel compiles the file-import hot path with mypyc (pyproject.toml): it needs a C compiler.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+ENV HATCH_BUILD_HOOK_ENABLE_MYPYC=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY api ./api

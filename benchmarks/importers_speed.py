@@ -3,6 +3,10 @@
 Run: ``.venv/bin/python -m benchmarks.importers_speed [--records 100000] [--rounds 5]``. The input
 is the corpus's RIS files concatenated until it holds the requested number of records; each round
 times rispy and Winnow back to back, and the table gives medians over the rounds.
+
+Winnow is timed twice: as a source install runs it (pure Python) and as the release wheel and the
+Docker image run it (the modules pyproject.toml's mypyc hook lists, compiled by
+``benchmarks.compiled`` with the same mypyc). Every parser runs in its own process.
 """
 
 from __future__ import annotations
@@ -13,12 +17,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.compiled import build_compiled_tree
 from importers.decode import decode_bytes
-from importers.registry import parse_bytes
 from importers.ris import iter_ris_records
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -27,6 +30,23 @@ RISPY_PYTHON = Path("/work/peers/rispy/bin/python")
 # Kept out of the mix: a WoS file under a RIS name (not RIS at all), one 240 KB author list,
 # and APA PsycNet's file, which makes rispy raise KeyError('access_date') once repeated.
 SKIPPED = {"rispy__example_wos.ris", "asreview__ris_many_authors.ris", "colrev__psycinfo_ris.ris"}
+ROOT = Path(__file__).resolve().parents[1]
+# argv: code root, input file, format ("tags" = reading into tag -> values only).
+WINNOW_SCRIPT = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from importers import ris
+from importers.decode import decode_bytes
+from importers.registry import parse_bytes
+start = time.perf_counter()
+data = open(sys.argv[2], "rb").read()
+if sys.argv[3] == "tags":
+    records = sum(1 for _ in ris.iter_ris_records(decode_bytes(data).text))
+else:
+    records = len(parse_bytes(data, format=sys.argv[3]).notes)
+seconds = time.perf_counter() - start
+print(json.dumps({"records": records, "seconds": seconds, "module": ris.__file__}))
+"""
 RISPY_SCRIPT = """
 import json, sys, time, rispy
 start = time.perf_counter()
@@ -58,22 +78,24 @@ def _well_delimited(text: str) -> bool:
     return all(not record.repairs for record in iter_ris_records(text))
 
 
-def time_winnow(path: Path, format: str = "ris") -> tuple[int, float]:
-    start = time.perf_counter()
-    result = parse_bytes(path.read_bytes(), format=format)
-    return len(result.notes), time.perf_counter() - start
+def winnow_timer(root: Path, format: str) -> Callable[[Path], tuple[int, float]]:
+    """Time Winnow's code under *root* (the checkout, or a compiled copy) in a fresh process."""
 
+    def timer(path: Path) -> tuple[int, float]:
+        completed = subprocess.run(
+            [sys.executable, "-c", WINNOW_SCRIPT, str(root), str(path), format],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=900,
+        )
+        figures = json.loads(completed.stdout)
+        expect_compiled = root != ROOT
+        if figures["module"].endswith((".so", ".pyd")) != expect_compiled:
+            raise RuntimeError(f"timed the wrong build: {figures['module']}")
+        return int(figures["records"]), float(figures["seconds"])
 
-def time_winnow_auto(path: Path) -> tuple[int, float]:
-    return time_winnow(path, "auto")
-
-
-def time_winnow_tags_only(path: Path) -> tuple[int, float]:
-    """Reading into tag -> values per record only: the same work rispy's ``load`` does."""
-    start = time.perf_counter()
-    text = decode_bytes(path.read_bytes()).text
-    count = sum(1 for _ in iter_ris_records(text))
-    return count, time.perf_counter() - start
+    return timer
 
 
 def time_rispy(path: Path) -> tuple[int, float]:
@@ -89,27 +111,33 @@ def time_rispy(path: Path) -> tuple[int, float]:
 
 
 Timer = Callable[[Path], tuple[int, float]]
-TIMERS: tuple[tuple[str, Timer], ...] = (
-    ("rispy 0.10 load", time_rispy),
-    ("winnow parse_bytes ris", time_winnow),
-    ("winnow parse_bytes auto", time_winnow_auto),
-    ("winnow tags only", time_winnow_tags_only),
-)
 
 
-def run_rounds(path: Path, rounds: int) -> dict[str, list[tuple[int, float]]]:
+def timers(compiled: Path) -> tuple[tuple[str, Timer], ...]:
+    return (
+        ("rispy 0.10 load", time_rispy),
+        ("winnow ris, compiled", winnow_timer(compiled, "ris")),
+        ("winnow auto, compiled", winnow_timer(compiled, "auto")),
+        ("winnow ris, pure Python", winnow_timer(ROOT, "ris")),
+        ("winnow auto, pure Python", winnow_timer(ROOT, "auto")),
+        ("winnow tags only, pure", winnow_timer(ROOT, "tags")),
+    )
+
+
+def run_rounds(path: Path, rounds: int, compiled: Path) -> dict[str, list[tuple[int, float]]]:
     """Time every parser once per round, in turn: the machine is shared and its load drifts,
     so each round's Winnow/rispy ratio compares runs made seconds apart."""
-    figures: dict[str, list[tuple[int, float]]] = {name: [] for name, _ in TIMERS}
+    chosen = timers(compiled)
+    figures: dict[str, list[tuple[int, float]]] = {name: [] for name, _ in chosen}
     for _ in range(rounds):
-        for name, timer in TIMERS:
+        for name, timer in chosen:
             figures[name].append(timer(path))
     return figures
 
 
 def print_table(figures: dict[str, list[tuple[int, float]]]) -> None:
     rispy = figures["rispy 0.10 load"]
-    print(f"{'parser':<25}{'records':>10}{'median s':>10}{'records/s':>12}{'vs rispy':>10}")
+    print(f"{'parser':<27}{'records':>10}{'median s':>10}{'records/s':>12}{'vs rispy':>10}")
     for name, runs in figures.items():
         records = runs[0][0]
         seconds = statistics.median(s for _, s in runs)
@@ -117,7 +145,7 @@ def print_table(figures: dict[str, list[tuple[int, float]]]) -> None:
         ratio = statistics.median(
             (n / s) / (rn / rs) for (n, s), (rn, rs) in zip(runs, rispy, strict=True)
         )
-        print(f"{name:<25}{records:>10,}{seconds:>10.2f}{records / seconds:>12,.0f}{ratio:>10.2f}")
+        print(f"{name:<27}{records:>10,}{seconds:>10.2f}{records / seconds:>12,.0f}{ratio:>10.2f}")
     print("parse_bytes = decode + split + normalise into References + per-record report;")
     print("tags only and rispy = decode + split into tag -> values. Bar: ratio >= 1.00.")
 
@@ -138,9 +166,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path, expected = build_input(args.records, Path(tmp))
         size_mb = path.stat().st_size / 1e6
-        figures = run_rounds(path, max(1, args.rounds))
+        compiled = build_compiled_tree(Path(tmp) / "compiled")
+        figures = run_rounds(path, max(1, args.rounds), compiled)
     print(f"input: {expected:,} RIS records, {size_mb:.1f} MB (corpus RIS files repeated)")
-    print(f"rounds: {max(1, args.rounds)} (rispy, ris, auto, tags only in turn; medians shown)")
+    print(f"rounds: {max(1, args.rounds)} (each parser in turn, in its own process; medians)")
     print_table(figures)
     return 0
 

@@ -128,7 +128,12 @@ def normalize_author(raw: str | None) -> str:
     """Tidy one author name: single spaces, a space after the comma ("Shannon,Claude" form)."""
     if not raw:
         return ""
-    name = clean_text(raw).strip(" ;")
+    return tidy_author(clean_text(raw))
+
+
+def tidy_author(text: str) -> str:
+    """normalize_author for a name that clean_text would leave unchanged (see has_plain_spacing)."""
+    name = text.strip(" ;")
     if ", " in name and name.count(",") == 1:
         return name
     if "," in name:
@@ -136,6 +141,28 @@ def normalize_author(raw: str | None) -> str:
         rest = rest.strip()
         return f"{last.strip()}, {rest}" if rest else last.strip()
     return name
+
+
+def has_plain_spacing(text: str) -> bool:
+    """True when *text* has no whitespace but spaces and line breaks.
+
+    A stripped value cut from such text is left unchanged by clean_text unless it holds "<", "&"
+    or a double space: parsers check that much per value and skip the call for most of them."""
+    if text.isascii():
+        # Single-character searches run in C at memory speed; a regex would test every character.
+        return not (
+            "\t" in text
+            or "\x0b" in text
+            or "\x0c" in text
+            or "\r" in text
+            or "\x1c" in text
+            or "\x1d" in text
+            or "\x1e" in text
+            or "\x1f" in text
+        )
+    # Whitespace but " " is unprintable; so are a few other characters (they only lose the
+    # shortcut, never correctness).
+    return text.replace("\n", " ").isprintable()
 
 
 def clean_text(raw: str | None) -> str:
@@ -167,11 +194,20 @@ def _splitter(separators: str) -> re.Pattern[str] | None:
 
 
 def split_keywords(
-    values: list[str] | tuple[str, ...], *, separators: str = ";"
+    values: list[str] | tuple[str, ...], *, separators: str = ";", plain: bool = False
 ) -> tuple[str, ...]:
-    """Split keyword values on *separators*, clean each, drop empties and repeats (order kept)."""
+    """Split keyword values on *separators*, clean each, drop empties and repeats (order kept).
+
+    *plain*: the values are stripped and come from text with plain spacing (has_plain_spacing)."""
     # One separator (the usual ";") splits with str.split, the same cut as the regex, faster.
     single = separators if len(separators) == 1 else None
+    if plain and single is not None:
+        joined = single.join(values)
+        if not ("<" in joined or "&" in joined or "  " in joined):
+            # Nothing for clean_text to do but strip: one split and C-level maps do it all.
+            kept = dict.fromkeys(map(str.strip, joined.split(single)))
+            kept.pop("", None)
+            return tuple(kept)
     splitter = None if single else _splitter(separators)
     seen: dict[str, None] = {}
     for value in dict.fromkeys(values):

@@ -9,6 +9,7 @@ from importers.decode import decode_bytes
 from importers.detect import FORMATS, detect_format, refuse_binary
 from importers.endnote_xml import parse_endnote_xml
 from importers.errors import ImportFormatError
+from importers.gc_pause import collector_paused
 from importers.medline import parse_medline
 from importers.model import ParseResult
 from importers.ovid import parse_ovid
@@ -58,7 +59,8 @@ def parse_bytes(data: bytes, *, format: str = "auto") -> ParseResult:
     decoded = decode_bytes(data)
     detected = detect_format(decoded.text) if format == "auto" else format
     try:
-        result = PARSERS[detected](decoded.text, encoding=decoded.encoding)
+        with collector_paused():
+            result = PARSERS[detected](decoded.text, encoding=decoded.encoding)
     except RecursionError as error:  # pathologically nested input
         raise ImportFormatError(
             "the file is nested too deeply to read", detected=detected

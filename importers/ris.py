@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from string import ascii_uppercase, digits
 
 from importers.assemble import reference_type
@@ -13,11 +13,13 @@ from importers.normalize import (
     clean_text,
     extract_year,
     format_pages,
+    has_plain_spacing,
     normalize_author,
     normalize_isbn,
     normalize_issn,
     normalize_pmcid,
     split_keywords,
+    tidy_author,
 )
 from importers.tagged import TaggedRecord, collect_records, find_doi, find_pmid
 
@@ -54,7 +56,11 @@ def iter_ris_records(text: str) -> Iterator[TaggedRecord]:
     fields: dict[str, list[str]] = {}
     last_tag = ""
     canonical_tag = _CANONICAL_HEADS.get
+    # Raw records are cut from the text by offset: cheaper than joining their lines again.
+    offset = record_start = 0
     for index, line in enumerate(lines):
+        line_start = offset
+        offset += len(line) + 1
         tag = canonical_tag(line[:6])
         if tag is not None:
             value = line[6:].strip()
@@ -68,16 +74,17 @@ def iter_ris_records(text: str) -> Iterator[TaggedRecord]:
             tag = found
         if tag == "ER":
             if record is not None:
-                record.raw_lines = lines[record.line - 1 : index + 1]
+                record.raw_text = text[record_start : offset - 1]
                 yield record
             record, last_tag = None, ""
             continue
         if record is None or tag == "TY":
             if record is not None and _NO_TY not in record.repairs:
                 record.repairs.append("missing ER line added")
-                record.raw_lines = lines[record.line - 1 : index]
+                record.raw_text = text[record_start : line_start - 1]
                 yield record
             record = TaggedRecord(line=index + 1)
+            record_start = line_start
             fields = record.fields
             if tag != "TY":
                 record.repairs.append(_NO_TY)
@@ -91,7 +98,7 @@ def iter_ris_records(text: str) -> Iterator[TaggedRecord]:
     # record's leftovers, not a record; only an ER closes a TY-less record.
     if record is not None and _NO_TY not in record.repairs:
         record.repairs.append("missing ER line added")
-        record.raw_lines = lines[record.line - 1 :]
+        record.raw_text = text[record_start:]
         yield record
 
 
@@ -121,39 +128,47 @@ def _to_reference(record: TaggedRecord, number: int) -> Reference:
     # Fields are read straight from the tag dict: this runs once per record of files with
     # 100,000 records, where generic look-ups with *args and list building add up.
     fields = record.fields
-    kind = reference_type(_first(fields, ("TY",)))
+    raw = record.raw
+    # Most records need no cleaning beyond the strip the reader did: see has_plain_spacing.
+    plain = has_plain_spacing(raw)
+    kind = reference_type(_first(fields, ("TY",), plain))
     bookish = kind in _BOOKISH
     return Reference(
-        title=_first(fields, ("TI", "T1", "CT")) or _book_title(fields, kind),
-        abstract=_first(fields, ("AB", "N2")),
-        authors=_authors(fields),
+        title=_first(fields, ("TI", "T1", "CT"), plain) or _book_title(fields, kind, plain),
+        abstract=_first(fields, ("AB", "N2"), plain),
+        authors=_authors(fields, plain),
         year=extract_year(*_values(fields, ("PY", "Y1", "DA", "Y2"))),
-        journal=_journal(fields, kind),
-        volume=_first(fields, ("VL", "VO")),
-        issue=_first(fields, ("IS", "CP", "M1") if "IS" in fields else ("CP",)),
-        pages=format_pages(_first(fields, ("SP",)), _first(fields, ("EP",))),
+        journal=_journal(fields, kind, plain),
+        volume=_first(fields, ("VL", "VO"), plain),
+        issue=_first(fields, ("IS", "CP", "M1") if "IS" in fields else ("CP",), plain),
+        pages=format_pages(_first(fields, ("SP",), plain), _first(fields, ("EP",), plain)),
         doi=find_doi(record, ("DO", "DI"), ("UR", "L3", "M3", "L2", "N1", "AN")),
         pmid=find_pmid(record, "PMID", "PM", "C3") or _pubmed_accession(record),
         pmcid=_pmcid(fields),
-        isbn=normalize_isbn(_first(fields, ("SN",))) if bookish else None,
+        isbn=normalize_isbn(_first(fields, ("SN",), plain)) if bookish else None,
         issn=None if bookish else _issn(fields),
-        keywords=split_keywords(fields.get("KW", ())),
+        keywords=split_keywords(fields.get("KW", ()), plain=plain),
         type=kind,
-        language=_first(fields, ("LA",)),
+        language=_first(fields, ("LA",), plain),
         url=_first_url(fields),
-        raw=record.raw,
+        raw=raw,
         record_number=number,
         line=record.line,
     )
 
 
-def _first(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
-    """TaggedRecord.first without the *args call: the first value non-empty once cleaned."""
+def _first(fields: dict[str, list[str]], tags: tuple[str, ...], plain: bool = False) -> str:
+    """TaggedRecord.first without the *args call: the first value non-empty once cleaned.
+
+    *plain*: the record has plain spacing, so a value without "<", "&" or a double space is
+    already what clean_text would return (the reader stripped it)."""
     for tag in tags:
         values = fields.get(tag)
         if values:
             for value in values:
                 if value:
+                    if plain and not ("<" in value or "&" in value or "  " in value):
+                        return value
                     cleaned = clean_text(value)
                     if cleaned:
                         return cleaned
@@ -164,21 +179,27 @@ def _values(fields: dict[str, list[str]], tags: tuple[str, ...]) -> list[str]:
     return [value for tag in tags if tag in fields for value in fields[tag] if value]
 
 
-def _authors(fields: dict[str, list[str]]) -> tuple[str, ...]:
+def _authors(fields: dict[str, list[str]], plain: bool) -> tuple[str, ...]:
+    values = _values(fields, ("AU", "A1"))
+    tidy: Callable[[str], str] = normalize_author
+    if plain:
+        joined = "\n".join(values)
+        if not ("<" in joined or "&" in joined or "  " in joined):
+            tidy = tidy_author
     # map and dict.fromkeys run their loops in C; the one empty name, if any, is dropped after.
-    names = dict.fromkeys(map(normalize_author, _values(fields, ("AU", "A1"))))
+    names = dict.fromkeys(map(tidy, values))
     names.pop("", None)
     return tuple(names)
 
 
-def _book_title(fields: dict[str, list[str]], kind: ReferenceType) -> str:
-    return _first(fields, ("BT", "T2") if kind is ReferenceType.BOOK else ("BT",))
+def _book_title(fields: dict[str, list[str]], kind: ReferenceType, plain: bool) -> str:
+    return _first(fields, ("BT", "T2") if kind is ReferenceType.BOOK else ("BT",), plain)
 
 
-def _journal(fields: dict[str, list[str]], kind: ReferenceType) -> str:
+def _journal(fields: dict[str, list[str]], kind: ReferenceType, plain: bool) -> str:
     if kind is ReferenceType.BOOK:
-        return _first(fields, ("T3",))
-    return _first(fields, ("JF", "JO", "T2", "JA", "J1", "J2", "BT"))
+        return _first(fields, ("T3",), plain)
+    return _first(fields, ("JF", "JO", "T2", "JA", "J1", "J2", "BT"), plain)
 
 
 def _pubmed_accession(record: TaggedRecord) -> str | None:

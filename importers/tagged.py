@@ -12,12 +12,16 @@ from importers.normalize import clean_text, normalize_doi, normalize_pmid
 
 @dataclass(slots=True)
 class TaggedRecord:
-    """One record as read: tag -> values in file order, first line (1-based), raw text, repairs."""
+    """One record as read: tag -> values in file order, first line (1-based), raw text, repairs.
+
+    The raw text is either collected line by line (``raw_lines``) or cut from the file at once
+    (``raw_text``)."""
 
     line: int
     fields: dict[str, list[str]] = field(default_factory=dict)
     raw_lines: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
+    raw_text: str = ""
 
     def add(self, tag: str, value: str) -> None:
         values = self.fields.get(tag)
@@ -68,7 +72,7 @@ class TaggedRecord:
 
     @property
     def raw(self) -> str:
-        return "\n".join(self.raw_lines)
+        return self.raw_text or "\n".join(self.raw_lines)
 
 
 def find_doi(record: TaggedRecord, tags: tuple[str, ...], url_tags: tuple[str, ...]) -> str | None:

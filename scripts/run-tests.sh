@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the suite on SQLite, then on PostgreSQL:
+# Run the suite on SQLite, then the importer tests on the mypyc-compiled modules (what release
+# wheels and the Docker image run; needs a C compiler), then the suite on PostgreSQL:
 #   - WINNOW_TEST_DATABASE_URL set: use that server;
 #   - else start a throwaway cluster with scripts/test-postgres.sh when initdb is installed;
 #   - else skip the PostgreSQL lane with a warning (an error when CI or WINNOW_REQUIRE_POSTGRES is set).
@@ -10,6 +11,27 @@ BIN="${VENV:-.venv}/bin"
 
 echo "== test suite on SQLite"
 env -u WINNOW_TEST_DATABASE_URL "$BIN/pytest" "$@"
+
+# The compiled lane runs on full runs only (extra arguments usually pick a few tests).
+if [ $# -eq 0 ]; then
+  if command -v cc >/dev/null 2>&1; then
+    root="$PWD"
+    tree="$(mktemp -d)/compiled"
+    echo "== importer tests on the mypyc-compiled modules ($tree)"
+    "$BIN/python" -m benchmarks.compiled "$tree" --with-tests >/dev/null
+    (
+      cd "$tree"
+      "$root/$BIN/python" -c 'import importers.ris as m, sys; sys.exit(None if m.__file__.endswith(".so") else f"not compiled: {m.__file__}")'
+      env -u WINNOW_TEST_DATABASE_URL "$root/$BIN/pytest" -q -p no:cacheprovider tests/importers
+    )
+    rm -rf "$(dirname "$tree")"
+  elif [ -n "${CI:-}" ]; then
+    echo "a C compiler (cc) is required here for the compiled lane" >&2
+    exit 1
+  else
+    echo "== no C compiler (cc): the compiled-importers lane is skipped" >&2
+  fi
+fi
 
 pg_url="${WINNOW_TEST_DATABASE_URL:-}"
 started=""

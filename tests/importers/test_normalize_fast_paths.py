@@ -4,8 +4,18 @@ give the same answers as the general paths they skip."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from importers.normalize import clean_text, extract_year, format_pages, split_keywords
+from importers.normalize import (
+    clean_text,
+    extract_year,
+    format_pages,
+    has_plain_spacing,
+    normalize_author,
+    split_keywords,
+    tidy_author,
+)
 
 LONG = "word " * 30  # over the length where clean_text checks printable ASCII bytewise
 
@@ -54,3 +64,37 @@ def test_single_and_several_separators_split_alike() -> None:
     assert split_keywords(values, separators=";,") == ("a", "b", "c", "d")
     assert split_keywords(["x, y;z"], separators=",;") == ("x", "y", "z")
     assert split_keywords(["x, y"], separators="") == ("x, y",)
+
+
+# One line of an export: letters, spaces, the characters clean_text acts on, and whitespace it
+# rewrites (tab, no-break space, thin space). Values never hold a line break: they are lines.
+_EXPORT_TEXT = st.text(alphabet=st.sampled_from("ab é;,. <>&#x3b  \t\u00a0\u2009"), max_size=40)
+
+
+@given(st.lists(_EXPORT_TEXT, max_size=6))
+def test_plain_spacing_shortcuts_match_the_general_paths(raw_values: list[str]) -> None:
+    # The RIS reader strips values and skips empty lines; the shortcuts rely on that.
+    values = [value.strip() for value in raw_values]
+    source = "\n".join(values)
+    if not has_plain_spacing(source):
+        return
+    assert split_keywords(values, plain=True) == split_keywords(values)
+    for value in values:
+        if not ("<" in value or "&" in value or "  " in value):
+            assert clean_text(value) == value
+            assert tidy_author(value) == normalize_author(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("TI  - Title\nAU  - Smith, J", True),
+        ("TI  - Caf\u00e9 au lait\nAU  - Ma\u00eetre, J", True),
+        ("TI  - a\tb", False),
+        ("TI  - caf\u00e9\u00a0noir", False),
+        ("TI  - thin\u2009space", False),
+        ("AB  - P < 0.05 & more", True),  # "<" and "&" are checked per value, not here
+    ],
+)
+def test_plain_spacing_means_spaces_and_line_breaks_only(text: str, plain: bool) -> None:
+    assert has_plain_spacing(text) is plain

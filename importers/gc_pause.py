@@ -1,0 +1,35 @@
+"""Pause Python's cyclic garbage collector while a parser builds a large acyclic result."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_lock = threading.Lock()
+_active = 0
+_was_enabled = False
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold the cyclic collector off for the block; nested and concurrent uses share one pause.
+
+    A 100,000-record file makes millions of small containers, none of them in cycles, so the
+    collector's passes find nothing; they cost about a tenth of the parse. Reference counting
+    still frees everything, and the collector is back on (if it was on) when the last parse
+    in the process ends."""
+    global _active, _was_enabled
+    with _lock:
+        if _active == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _active += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _active -= 1
+            if _active == 0 and _was_enabled:
+                gc.enable()
