@@ -15,7 +15,19 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
 _ISSN = re.compile(r"(?<![\dX])(\d{4})-?(\d{3}[\dX])(?![\dX])", re.IGNORECASE)
 _ISBN_CHARS = re.compile(r"[\dX]", re.IGNORECASE)
 _ISBN_RUN = re.compile(r"\d[\d -]{8,16}[\dXx]")
-_TAG = re.compile(r"<[^<>]{0,200}>")
+# Inline markup that exports carry in titles and abstracts (HTML, JATS, MathML), by name: a bare
+# "<...>" would also eat "P < 0.05 ... > 65" from an abstract and "<1615::AID-SIM216>" from a DOI.
+_MARKUP_NAMES = (
+    "a|b|big|bold|br|div|em|font|i|inf|italic|li|monospace|ol|p|roman|s|sans-serif|sc|scp|small"
+    "|span|strike|strong|styled-content|named-content|sub|sup|tt|u|ul|underline|xref|ext-link"
+    "|inline-formula|tex-math|list|list-item|title|label|sec|abstract|h[1-6]|hr|blockquote|pre"
+    "|code|table|thead|tbody|tr|td|th"
+    "|math|mi|mn|mo|mrow|msub|msup|msubsup|mfrac|msqrt|mtext|mspace|mstyle|mover|munder"
+    "|mtable|mtr|mtd|semantics|annotation"
+)
+_TAG = re.compile(
+    rf"</?(?:[a-z][a-z0-9]*:)?(?:{_MARKUP_NAMES})(?:\s[^<>]{{0,200}})?\s*/?>", re.IGNORECASE
+)
 # Whitespace other than " " (tabs, no-break and thin spaces); runs of " " are collapsed after.
 _ODD_SPACE = re.compile(r"[^\S ]+")
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))

@@ -149,3 +149,29 @@ def test_clean_text_unescapes_entities_drops_markup_and_collapses_space() -> Non
 
 def test_split_keywords_splits_cleans_and_drops_repeats_in_order() -> None:
     assert split_keywords(["b; a", "b", " ", "c;"]) == ("b", "a", "c")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Found in real MEDLINE abstracts: a bare "<...>" rule deleted everything in between.
+        (
+            "associated with CLNM (P<0.05); however, gender was not (P>0.05).",
+            "associated with CLNM (P<0.05); however, gender was not (P>0.05).",
+        ),
+        ("age<45 years and nodes >3 (P=0.002)", "age<45 years and nodes >3 (P=0.002)"),
+        ("x < = > y", "x < = > y"),
+        # SICI DOIs carry angle brackets.
+        (
+            "10.1002/(SICI)1097-0258(19990715)18:13<1615::AID-SIM216>3.0.CO;2-T",
+            "10.1002/(SICI)1097-0258(19990715)18:13<1615::AID-SIM216>3.0.CO;2-T",
+        ),
+        ("<i>Homo sapiens</i> and <I>Mus</I>", "Homo sapiens and Mus"),
+        ("<h4>Background</h4>Text", "BackgroundText"),
+        ('<p class="abstract">A<sup>2</sup></p>', "A2"),
+        ('<mml:math xmlns:mml="m"><mml:mi>x</mml:mi></mml:math> rises', "x rises"),
+        ("<supplement> stays", "<supplement> stays"),
+    ],
+)
+def test_markup_is_removed_but_comparisons_and_sici_dois_are_kept(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
