@@ -228,11 +228,17 @@ def _same_identifier(
             )
         # A DOI copied onto the wrong record, or one DOI for a whole supplement of abstracts.
         return Verdict(Decision.MAYBE, f"same {name} but pages differ ({describe(scores)})")
+    # Identifier, year, volume and first page agree: author or title forms may not.
+    cited_alike = _full_citation(scores) and _high(scores.title, config.title_maybe)
     if scores.title is not None and scores.title < config.title_same_identifier:
+        if cited_alike:
+            return Verdict(Decision.DUPLICATE, f"same {name} and citation, {describe(scores)}")
         return _reworded_title(left, right, scores, name)
     if scores.title is None:
         return Verdict(Decision.MAYBE, f"same {name}, one title missing ({describe(scores)})")
     if not _high(scores.authors, config.author_maybe) and not _high(scores.title, 98):
+        if cited_alike:
+            return Verdict(Decision.DUPLICATE, f"same {name} and citation, {describe(scores)}")
         return Verdict(Decision.MAYBE, f"same {name} but authors differ ({describe(scores)})")
     return Verdict(Decision.DUPLICATE, f"same {name}, {describe(scores)}")
 

@@ -264,3 +264,20 @@ def test_conflicting_citation_and_a_different_title_is_not_queued() -> None:
     assert result.maybe_pairs == ()
     reprint = make_reference(year=2020, doi=None)
     assert deduplicate([make_reference(), reprint]).maybe_pairs[0].reason.startswith("years differ")
+
+
+def test_same_doi_and_citation_outweigh_author_and_title_forms() -> None:
+    glued = make_reference(
+        title="Remote ischaemic preconditioning in cardiac surgery patients: randomised trial",
+        authors=("HAUSENLOY DJCANDILIO LEVANS R",),
+        abstract="",
+    )
+    result = deduplicate([make_reference(), glued])
+    assert len(result.clusters) == 1
+    assert result.pairs[0].reason.startswith("same DOI and citation")
+    same_supplement_doi = make_reference(
+        title="Statins before cardiac surgery in older adults: a cohort",
+        authors=("HAUSENLOY DJCANDILIO LEVANS R",),
+        abstract="",
+    )
+    assert not _merged(make_reference(), same_supplement_doi)
