@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     eutils_url: str = DEFAULT_EUTILS_URL
     ncbi_api_key: str = ""
     ncbi_email: str = ""
+    # Reviews with at least this many records are deduplicated in a background job (202 + job).
+    dedup_job_min_records: int = Field(default=20_000, ge=1)
 
     @property
     def max_upload_bytes(self) -> int:

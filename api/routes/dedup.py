@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from api.deps import LibrarianAccess, ReadAccess, SessionDep
+from api.deps import LibrarianAccess, ReadAccess, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.dedup import DedupSummary, DuplicateDecision, DuplicatePage, DuplicatePair
 from api.schemas.jobs import JobRead
@@ -24,12 +24,15 @@ LinkIdPath = Annotated[int, Path(ge=1)]
     responses={202: {"model": JobRead, "description": "a large review: a background job"}},
 )
 def run_dedup(
-    access: LibrarianAccess, session: SessionDep, response: Response
+    access: LibrarianAccess, session: SessionDep, settings: SettingsDep, response: Response
 ) -> DedupSummary | JobRead:
     """Find duplicates among the review's records: certain ones are merged (never deleted),
     uncertain ones are queued; decisions people made are never changed. A review of 20,000
-    records or more is deduplicated in the background: 202 and the job to poll."""
-    outcome = dedup.start_dedup(session, access.review, access.user)
+    records or more (setting `dedup_job_min_records`) is deduplicated in the background: 202
+    and the job to poll."""
+    outcome = dedup.start_dedup(
+        session, access.review, access.user, job_min_records=settings.dedup_job_min_records
+    )
     if isinstance(outcome, JobRead):
         response.status_code = status.HTTP_202_ACCEPTED
     return outcome

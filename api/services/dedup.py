@@ -34,8 +34,6 @@ KEPT_APART = frozenset({S.REJECTED, S.UNDONE})
 BY_PEOPLE = frozenset({S.CONFIRMED, S.REJECTED, S.UNDONE})
 _REFUSED = "not merged: would join "
 DEDUP_JOB = "dedup"
-# Reviews with at least this many records are deduplicated in a background job (202 + job).
-JOB_MIN_RECORDS = 20_000
 # Share of a job's progress (0-100) per stage of the core; storing takes the rest.
 _STAGE_SPAN = {"keys": (0, 20), "pairs": (20, 90), "clusters": (90, 95)}
 
@@ -217,11 +215,14 @@ def _store_proposals(
     return len(new_links)
 
 
-def start_dedup(session: Session, review: Review, actor: User) -> DedupSummary | JobRead:
-    """Deduplicate now, or queue a job for a large review (one job at a time per review)."""
+def start_dedup(
+    session: Session, review: Review, actor: User, *, job_min_records: int
+) -> DedupSummary | JobRead:
+    """Deduplicate now, or queue a job for a review of *job_min_records* or more (one job at a
+    time per review)."""
     assert review.id is not None
     repo = DedupRepository(session)
-    if repo.count_records(review.id) < JOB_MIN_RECORDS:
+    if repo.count_records(review.id) < job_min_records:
         return run_dedup(session, review, actor)
     job = repo.active_job(review.id, DEDUP_JOB)
     if job is None:

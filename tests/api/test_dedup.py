@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from api.services import dedup as dedup_service
 from api.tables import AuditEvent, DuplicateLink, Record
 from tests.api.builders import Account, Builder, insert_records
 
@@ -355,10 +354,11 @@ def test_viewers_read_the_queue_but_cannot_decide(world: World) -> None:
     assert response.status_code == 403
 
 
-def test_a_large_review_is_deduplicated_in_a_background_job(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(dedup_service, "JOB_MIN_RECORDS", len(world.ids))
+def test_a_large_review_is_deduplicated_in_a_background_job(world: World) -> None:
+    app = world.client.app
+    app.state.settings = app.state.settings.model_copy(  # type: ignore[attr-defined]
+        update={"dedup_job_min_records": len(world.ids)}
+    )
     response = world.client.post(world.url("/dedup"), headers=world.librarian.headers)
     assert response.status_code == 202, response.text
     job = response.json()
