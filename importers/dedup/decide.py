@@ -256,9 +256,11 @@ def _certain(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: Ded
     if left.title_words < config.generic_title_words:
         # "Editorial", "Introduction": only the same authors at the same place in the same
         # journal are the same item; the year may be the online one, a year before print.
+        # The same long abstract by the same authors in the same journal and year also is.
         same_place = scores.volume is Agreement.SAME and scores.page is Agreement.SAME
         same_journal = scores.year is Agreement.SAME or _high(scores.journal, config.journal_match)
-        return same_place and _high(scores.authors, 90) and same_journal
+        placed = same_place and same_journal
+        return _high(scores.authors, 90) and (placed or same_text(left, right))
     if _high(scores.authors, config.author_duplicate):
         return _corroborated(scores, config)
     # Author strings in very different forms: the full citation must agree instead.

@@ -281,3 +281,13 @@ def test_same_doi_and_citation_outweigh_author_and_title_forms() -> None:
         abstract="",
     )
     assert not _merged(make_reference(), same_supplement_doi)
+
+
+def test_short_title_with_the_same_long_abstract_merges() -> None:
+    chapter = make_reference(title="Mammalian bites", volume="", pages="", doi=None)
+    again = make_reference(title="Mammalian bites", volume="", pages="", doi=None, issue="")
+    assert _merged(chapter, again)
+    other_text = make_reference(
+        title="Mammalian bites", volume="", pages="", doi=None, abstract="Dog bites in children."
+    )
+    assert not _merged(chapter, other_text)
