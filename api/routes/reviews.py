@@ -9,7 +9,14 @@ from fastapi import APIRouter, Path, status
 from api.deps import CurrentUserDep, LeadAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.permissions import Role
-from api.schemas.reviews import MemberPut, MemberRead, ReviewCreate, ReviewRead, ReviewUpdate
+from api.schemas.reviews import (
+    MemberInvite,
+    MemberPut,
+    MemberRead,
+    ReviewCreate,
+    ReviewRead,
+    ReviewUpdate,
+)
 from api.services import reviews
 
 router = APIRouter(prefix="/reviews", tags=["reviews"], responses=ERROR_RESPONSES)
@@ -46,6 +53,15 @@ def update_review(data: ReviewUpdate, access: LeadAccess, session: SessionDep) -
 def list_members(access: ReadAccess, session: SessionDep) -> list[MemberRead]:
     """Everyone in the review and their role."""
     return reviews.list_members(session, access.review)
+
+
+@router.post("/{rid}/members", response_model=MemberRead)
+def add_member(data: MemberInvite, access: LeadAccess, session: SessionDep) -> MemberRead:
+    """Add the person who signs in with `email` (or change their role); 404 when no active
+    account has that email (an administrator creates accounts)."""
+    return reviews.add_member_by_email(
+        session, access.review, access.user, email=data.email, role=data.role
+    )
 
 
 @router.put("/{rid}/members/{user_id}", response_model=MemberRead)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from api.permissions import Role
 from api.tables import SourceKind
@@ -106,6 +106,13 @@ class ReviewRead(BaseModel):
 
 
 class MemberPut(_Strict):
+    role: Role
+
+
+class MemberInvite(_Strict):
+    """A lead adds people by the email they sign in with (leads cannot list accounts)."""
+
+    email: EmailStr
     role: Role
 
 

@@ -147,6 +147,16 @@ def set_member(
     return MemberRead(user_id=user_id, email=user.email, name=user.name, role=role)
 
 
+def add_member_by_email(
+    session: Session, review: Review, actor: User, *, email: str, role: Role
+) -> MemberRead:
+    """set_member for the active account that signs in with *email*."""
+    user = UserRepository(session).by_email(email)
+    if user is None or not user.is_active or user.id is None:
+        raise NotFound("active account with email", email)
+    return set_member(session, review, actor, user_id=user.id, role=role)
+
+
 def remove_member(session: Session, review: Review, actor: User, *, user_id: int) -> None:
     """Remove a member; their votes and other work stay in the log."""
     assert review.id is not None

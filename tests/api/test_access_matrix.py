@@ -27,6 +27,7 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("GET", "/reviews/{rid}"): P.READ,
     ("PATCH", "/reviews/{rid}"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/members"): P.READ,
+    ("POST", "/reviews/{rid}/members"): P.MANAGE_REVIEW,
     ("PUT", "/reviews/{rid}/members/{user_id}"): P.MANAGE_REVIEW,
     ("DELETE", "/reviews/{rid}/members/{user_id}"): P.MANAGE_REVIEW,
     ("POST", "/reviews/{rid}/sources"): P.MANAGE_SOURCES,
@@ -101,6 +102,14 @@ def _new_member(world: World) -> dict[str, Any]:
 
 def _new_user(world: World) -> dict[str, Any]:
     return {"rid": world.review_id, "user_id": world.build.user().id}
+
+
+_invited: dict[str, str] = {}
+
+
+def _new_user_to_invite(world: World) -> dict[str, Any]:
+    _invited["email"] = world.build.user().email
+    return {"rid": world.review_id}
 
 
 def _source(world: World) -> dict[str, Any]:
@@ -225,6 +234,10 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ("GET", "/reviews/{rid}"): (_plain, lambda: None),
     ("PATCH", "/reviews/{rid}"): (_plain, lambda: {"title": f"Renamed {next(_names)}"}),
     ("GET", "/reviews/{rid}/members"): (_plain, lambda: None),
+    ("POST", "/reviews/{rid}/members"): (
+        _new_user_to_invite,
+        lambda: {"email": _invited["email"], "role": "reviewer"},
+    ),
     ("PUT", "/reviews/{rid}/members/{user_id}"): (_new_user, lambda: {"role": "reviewer"}),
     ("DELETE", "/reviews/{rid}/members/{user_id}"): (_new_member, lambda: None),
     ("POST", "/reviews/{rid}/sources"): (_plain, lambda: {"name": f"Source {next(_names)}"}),

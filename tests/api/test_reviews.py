@@ -116,6 +116,33 @@ def test_unknown_role_and_unknown_user_are_refused(client: TestClient, build: Bu
     assert ghost.json()["detail"] == "user 99999 not found"
 
 
+def test_a_lead_adds_a_member_by_the_email_they_sign_in_with(
+    client: TestClient, build: Builder
+) -> None:
+    lead, someone = build.user(), build.user(name="Sam Someone")
+    rid = build.review(lead)["id"]
+    url = f"/api/v1/reviews/{rid}/members"
+    added = client.post(
+        url, json={"email": someone.email.upper(), "role": "librarian"}, headers=lead.headers
+    )
+    assert added.status_code == 200, added.text
+    assert (added.json()["user_id"], added.json()["role"]) == (someone.id, "librarian")
+    members = client.get(url, headers=someone.headers).json()
+    assert (someone.id, "librarian") in {(m["user_id"], m["role"]) for m in members}
+    nobody = client.post(
+        url, json={"email": "nobody@example.org", "role": "viewer"}, headers=lead.headers
+    )
+    assert nobody.status_code == 404
+    assert nobody.json()["detail"] == "active account with email nobody@example.org not found"
+    not_an_email = client.post(url, json={"email": "sam", "role": "viewer"}, headers=lead.headers)
+    assert not_an_email.status_code == 422
+    assert "body.email" in not_an_email.json()["detail"]
+    by_member = client.post(
+        url, json={"email": lead.email, "role": "viewer"}, headers=someone.headers
+    )
+    assert by_member.status_code == 403
+
+
 def test_the_last_lead_cannot_leave_or_be_demoted(client: TestClient, build: Builder) -> None:
     lead = build.user()
     rid = build.review(lead)["id"]

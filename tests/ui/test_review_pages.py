@@ -76,3 +76,22 @@ def test_lead_changes_settings_and_screens_a_full_text_with_a_reason(
             assert download.value.suggested_filename == f"review-{rid}-all.ris"
             exported = Path(download.value.path()).read_text(encoding="utf-8")
             assert exported.count("TY  - ") == 5
+
+
+def test_lead_adds_a_member_by_email(page: Page, live_server: LiveServer) -> None:
+    build = live_server.build
+    lead = build.user(name="Lena Lead")
+    colleague = build.user(name="Cora Colleague")
+    rid = build.review(lead)["id"]
+
+    sign_in(page, live_server, lead, then=f"/reviews/{rid}/settings")
+    form = page.get_by_role("form", name="Add a member")
+    form.get_by_label("Email").fill("nobody@example.org")
+    form.get_by_label("Email").press("Enter")
+    expect(form).to_contain_text("active account with email nobody@example.org not found")
+    form.get_by_label("Email").fill(colleague.email)
+    form.get_by_label("Role").select_option("librarian")
+    form.get_by_role("button", name="Add member").click()
+    expect(page.get_by_role("combobox", name="Role of Cora Colleague")).to_have_value("librarian")
+    members = build.client.get(f"/api/v1/reviews/{rid}/members", headers=lead.headers).json()
+    assert (colleague.id, "librarian") in {(m["user_id"], m["role"]) for m in members}

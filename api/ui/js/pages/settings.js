@@ -111,17 +111,17 @@ async function membersCard(ctx) {
   const card = h("section", { class: "card", "aria-labelledby": "members-h" });
   async function draw() {
     const members = await api(`/reviews/${rid}/members`);
-    const userId = h("input", { type: "number", name: "user_id", min: "1", inputmode: "numeric" });
+    const email = h("input", { type: "email", name: "email", autocomplete: "off" });
     const role = select(ROLES, "reviewer", { name: "role" });
     async function add(event) {
       event.preventDefault();
       try {
-        await api(`/reviews/${rid}/members/${Number(userId.value)}`, { method: "PUT", json: { role: role.value } });
-        notify("Member added.");
+        const member = await api(`/reviews/${rid}/members`, { method: "POST", json: { email: email.value.trim(), role: role.value } });
+        notify(`${member.name || member.email} added as ${member.role}.`);
         await draw();
       } catch (error) {
-        setFieldError(userId, errorText(error));
-        userId.focus();
+        setFieldError(email, errorText(error));
+        email.focus();
       }
     }
     const roleColumn = (m) => {
@@ -143,7 +143,7 @@ async function membersCard(ctx) {
         "form",
         { class: "inline-form", onsubmit: add, "aria-label": "Add a member" },
         h("h3", {}, "Add a member"),
-        h("div", { class: "form-row" }, field("User ID", userId, { required: true, hint: "Your administrator can tell you a colleague’s user ID." }), field("Role", role)),
+        h("div", { class: "form-row" }, field("Email", email, { required: true, hint: "The address your colleague signs in with; an administrator creates accounts." }), field("Role", role)),
         h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Add member")),
       ),
     );
