@@ -70,9 +70,14 @@ def journal_similarity(left: str, right: str) -> float | None:
     if _abbreviates(left, right) or _abbreviates(right, left):
         return 100.0
     score = fuzz.token_set_ratio(left, right)
-    if score < _JOURNAL_ALIKE and (_has_acronym_of(left, right) or _has_acronym_of(right, left)):
+    if score < _JOURNAL_ALIKE and journal_acronym(left, right):
         return 100.0  # "AMCIS 2017 Proceedings" and "Americas Conference on Information Systems"
     return score
+
+
+def journal_acronym(left: str, right: str) -> bool:
+    """Whether one folded name holds an acronym of the other (``amcis`` and ``americas ...``)."""
+    return bool(left and right) and (_has_acronym_of(left, right) or _has_acronym_of(right, left))
 
 
 _JOURNAL_ALIKE = 85.0
@@ -149,9 +154,14 @@ def prefix_score(left: str, right: str) -> float:
     return 0.0
 
 
+def token_sort_authors(left: MatchKeys, right: MatchKeys) -> float | None:
+    """Surnames compared in any order, as each record's authors were read."""
+    return _optional_ratio(left.authors, right.authors, token_sort=True)
+
+
 def author_similarity(left: MatchKeys, right: MatchKeys) -> float | None:
     """Surnames compared in any order; a list of full names may be given name first."""
-    score = _optional_ratio(left.authors, right.authors, token_sort=True)
+    score = token_sort_authors(left, right)
     if score is None or score == 100 or not (left.authors_given_first or right.authors_given_first):
         return score
     swapped = max(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rapidfuzz import fuzz
-
 from importers.dedup.compare import Agreement, FieldScores, journal_similarity, page_agreement
 from importers.dedup.config import DedupConfig
+from importers.dedup.evidence import merge_notes, one_number_mistyped, same_text, title_extends
 from importers.dedup.keys import Kind, MatchKeys
 
 
@@ -43,45 +42,13 @@ def conflict(left: MatchKeys, right: MatchKeys) -> str | None:
         return "years differ"
     pages_differ = page_agreement(left, right) is Agreement.DIFFERENT
     volumes_differ = bool(left.volume and right.volume and left.volume != right.volume)
-    if _one_number_mistyped(left, right, pages_differ, volumes_differ) and same_text(left, right):
+    if one_number_mistyped(left, right, pages_differ, volumes_differ) and same_text(left, right):
         return None
     if pages_differ:
         return "pages differ"
     if volumes_differ:
         return "volumes differ"
     return None
-
-
-def _one_number_mistyped(
-    left: MatchKeys, right: MatchKeys, pages_differ: bool, volumes_differ: bool
-) -> bool:
-    """Only the volume differs, or only the first page of two printed page ranges.
-
-    Two single pages in two volumes are two meeting supplements, not a typing error.
-    """
-    if volumes_differ:
-        return not pages_differ
-    return pages_differ and bool(left.last_page and right.last_page)
-
-
-def same_text(left: MatchKeys, right: MatchKeys) -> bool:
-    """Same year, journal, title and first author, and the same long abstract text."""
-    if not (left.year and left.year == right.year and left.title == right.title):
-        return False
-    if not fuzz.ratio(left.first_author, right.first_author, score_cutoff=_SAME_FIRST_AUTHOR):
-        return False  # "Najafi" and "Najaf" are one person; another first author is another text
-    if min(len(left.abstract), len(right.abstract)) < _LONG_ABSTRACT:
-        return False
-    journal = journal_similarity(left.journal, right.journal)
-    if journal is None or journal < _JOURNAL_MATCH:
-        return False
-    return bool(fuzz.ratio(left.abstract, right.abstract, score_cutoff=_SAME_ABSTRACT))
-
-
-_LONG_ABSTRACT = 200
-_SAME_FIRST_AUTHOR = 85.0
-_SAME_ABSTRACT = 98.0
-_JOURNAL_MATCH = 85.0
 
 
 def _digits_differ(left: MatchKeys, right: MatchKeys) -> bool:
@@ -203,15 +170,6 @@ def _reworded_title(left: MatchKeys, right: MatchKeys, scores: FieldScores, name
     return Verdict(Decision.MAYBE, f"same {name} but titles differ ({describe(scores)})")
 
 
-_TITLE_START_WORDS = 3
-
-
-def title_extends(left: MatchKeys, right: MatchKeys) -> bool:
-    """One title is the other plus a subtitle ("Toxoplasmosis in Germany: epidemiology ...")."""
-    short, long = sorted((left.title, right.title), key=len)
-    return len(short.split()) >= _TITLE_START_WORDS and long.startswith(short + " ")
-
-
 def _same_identifier(
     left: MatchKeys, right: MatchKeys, scores: FieldScores, config: DedupConfig
 ) -> Verdict:
@@ -289,7 +247,8 @@ def decide(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: Dedup
     if blocker is None and Agreement.SAME in (scores.doi, scores.pmid):
         return _same_identifier(left, right, scores, config)
     if blocker is None and _certain(left, right, scores, config):
-        return Verdict(Decision.DUPLICATE, describe(scores))
+        notes = merge_notes(left, right, scores)
+        return Verdict(Decision.DUPLICATE, "; ".join([describe(scores), *notes]))
     if blocker in _IDENTIFIER_CONFLICTS:
         # Two registered identifiers: worth a person's look only if all else says "same".
         worth_a_look = _certain(left, right, scores, config)

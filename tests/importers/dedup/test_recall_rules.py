@@ -5,7 +5,7 @@ All records are hand-made; field forms copy what bibliographic exports write.
 
 from __future__ import annotations
 
-from importers.dedup import DedupResult, deduplicate
+from importers.dedup import Decision, DedupResult, deduplicate
 from importers.dedup.keys import match_keys, normalize_title
 from importers.model import Reference
 from tests.importers.dedup.builders import make_reference
@@ -14,6 +14,13 @@ from tests.importers.dedup.builders import make_reference
 def _merged(*refs: Reference) -> bool:
     result = deduplicate(list(refs))
     return len(result.clusters) == 1
+
+
+def _merge_reason(*refs: Reference) -> str:
+    """The reason of the one automatic merge among ``refs``."""
+    result = deduplicate(list(refs))
+    assert len(result.clusters) == 1
+    return next(p.reason for p in result.pairs if p.decision is Decision.DUPLICATE)
 
 
 def _reasons(result: DedupResult) -> list[str]:
@@ -56,7 +63,8 @@ def test_language_of_the_original_noted_after_the_title_is_ignored() -> None:
     )
     assert normalize_title("Attitudes of Russian") == "attitudes of russian"
     assert match_keys(_ancient_dna("Ancient DNA. Russian")).translated
-    assert _merged(_ancient_dna("Ancient DNA. Russian"), _ancient_dna("Ancient DNA"))
+    reason = _merge_reason(_ancient_dna("Ancient DNA. Russian"), _ancient_dna("Ancient DNA"))
+    assert "a translated title" in reason
     assert not _merged(_ancient_dna("Ancient DNA. Russian"), _ancient_dna("Ancient DNA", "12-30"))
 
 
@@ -89,7 +97,10 @@ def test_same_doi_title_and_abstract_outweigh_a_supplement_citation() -> None:
 
 
 def test_one_mistyped_page_number_in_an_identical_record_merges() -> None:
-    assert _merged(make_reference(doi=None, pages="648-55"), make_reference(pages="640-647"))
+    reason = _merge_reason(
+        make_reference(doi=None, pages="648-55"), make_reference(pages="640-647")
+    )
+    assert "one volume or page number mistyped" in reason
     misspelt = make_reference(pages="640-647", authors=("Hausenlo, D. J.", "Candilio, L."))
     assert _merged(make_reference(doi=None, pages="648-55"), misspelt)
     other_first_author = make_reference(
@@ -100,7 +111,8 @@ def test_one_mistyped_page_number_in_an_identical_record_merges() -> None:
 
 def test_page_ranges_ending_on_the_same_page_agree() -> None:
     article = make_reference(doi=None, abstract="", pages="2141-2147")
-    assert _merged(article, make_reference(doi=None, abstract="", pages="2142-2147"))
+    reason = _merge_reason(article, make_reference(doi=None, abstract="", pages="2142-2147"))
+    assert "same last page" in reason
     assert not _merged(article, make_reference(doi=None, abstract="", pages="2147"))
 
 
@@ -133,12 +145,13 @@ def test_two_notices_of_one_erratum_merge_but_never_with_the_article() -> None:
     )
     result = deduplicate([embase, wos, article])
     assert {c.members for c in result.clusters} == {(0, 1), (2,)}
+    assert "both are erratum records" in _merge_reason(embase, wos)
 
 
 def test_full_names_written_given_name_first_match_initials() -> None:
     given_first = make_reference(authors=("Agata Mulak",), volume="21", pages="23", doi=None)
     initials = make_reference(authors=("Mulak A.",), volume="", pages="23", doi=None)
-    assert _merged(given_first, initials)
+    assert "names read given name first" in _merge_reason(given_first, initials)
     other_person = make_reference(authors=("Agata Nowak",), volume="21", pages="23", doi=None)
     assert not _merged(other_person, initials)
 
@@ -155,7 +168,7 @@ def _book(**overrides: object) -> Reference:
 
 
 def test_missing_journal_does_not_disagree_when_the_volume_agrees() -> None:
-    assert _merged(_book(), _book(journal=""))
+    assert "a journal missing, the volume agrees" in _merge_reason(_book(), _book(journal=""))
     assert not _merged(_book(), _book(journal="", volume=""))
 
 
@@ -172,7 +185,7 @@ def _koskinen(**overrides: object) -> Reference:
 def test_abstract_printed_in_the_meetings_own_journal_is_the_same_abstract() -> None:
     meeting = _koskinen()
     supplement = _koskinen(journal="Scand J Immunol", volume="71", issue="S2", pages="499-711")
-    assert _merged(meeting, supplement)
+    assert "the journal record is the meeting abstract itself" in _merge_reason(meeting, supplement)
     article = _koskinen(journal="Scandinavian Journal of Immunology", volume="72", pages="31-39")
     assert not _merged(meeting, article)
     article_number = _koskinen(journal="Scandinavian Journal of Immunology", pages="e12345")
@@ -192,7 +205,8 @@ def _short_title(**overrides: object) -> Reference:
 
 
 def test_short_title_at_the_same_place_merges_across_online_and_print_years() -> None:
-    assert _merged(_short_title(), _short_title(year=2011, journal="Nephron", pages="c37-c42"))
+    later = _short_title(year=2011, journal="Nephron", pages="c37-c42")
+    assert "years one apart (online and print)" in _merge_reason(_short_title(), later)
     assert not _merged(_short_title(), _short_title(year=2011, journal="Thorax"))
 
 
@@ -203,7 +217,7 @@ def test_conference_acronym_matches_its_full_name() -> None:
     acronym = make_reference(
         journal="AMCIS 2017 Proceedings", volume="", pages="", doi=None, abstract=""
     )
-    assert _merged(full, acronym)
+    assert "journal named by its acronym" in _merge_reason(full, acronym)
     assert not _merged(full, make_reference(journal="ICIS 2017 Proceedings", **_BARE))
 
 
@@ -248,7 +262,7 @@ def test_same_citation_and_a_dropped_subtitle_merge() -> None:
 def test_page_list_in_another_order_is_the_same_pages() -> None:
     printed = make_reference(doi=None, abstract="", pages="233-238+230-235+246-251")
     reordered = make_reference(doi=None, abstract="", pages="230-5, 246-51, 233-8")
-    assert _merged(printed, reordered)
+    assert "same page list in another order" in _merge_reason(printed, reordered)
     assert not _merged(printed, make_reference(doi=None, abstract="", pages="230-5, 250-1"))
 
 
@@ -286,7 +300,7 @@ def test_same_doi_and_citation_outweigh_author_and_title_forms() -> None:
 def test_short_title_with_the_same_long_abstract_merges() -> None:
     chapter = make_reference(title="Mammalian bites", volume="", pages="", doi=None)
     again = make_reference(title="Mammalian bites", volume="", pages="", doi=None, issue="")
-    assert _merged(chapter, again)
+    assert "same long abstract" in _merge_reason(chapter, again)
     other_text = make_reference(
         title="Mammalian bites", volume="", pages="", doi=None, abstract="Dog bites in children."
     )
