@@ -229,21 +229,21 @@ def surname(author: str) -> str:
 
 def _given_first_surname(author: str) -> str:
     """``Agata Mulak`` may be given name first: its last word, when no word is an initial."""
-    if "," in author or "." in author:
+    parts = author.split()
+    if len(parts) != 2 or "," in author or "." in author:
         return ""
-    tokens = fold(fix_mojibake(author)).split()
-    if len(tokens) != 2 or min(len(t) for t in tokens) < 2 or tokens[0] in _PARTICLES:
-        return ""
-    return tokens[1]
+    given, family = parts
+    if family.isupper() or min(len(given), len(family)) < 2 or given.lower() in _PARTICLES:
+        return ""  # "Westropp JL" is surname and initials; "van Impel" is one surname
+    return fold(fix_mojibake(family))
 
 
 def given_first_surnames(authors: tuple[str, ...]) -> str:
     """The surnames read as ``Given Surname``; empty when that reading changes nothing."""
-    real = [a for a in authors if not is_placeholder(a) and a.strip() != "et al"]
-    alternatives = [_given_first_surname(a) for a in real]
-    if not any(alternatives):
+    if not any(_given_first_surname(a) for a in authors):
         return ""
-    names = [alt or surname(a) for a, alt in zip(real, alternatives, strict=True)]
+    real = [a for a in authors if not is_placeholder(a) and a.strip() != "et al"]
+    names = [_given_first_surname(a) or surname(a) for a in real]
     return " ".join(n for n in names if n)
 
 

@@ -9,6 +9,7 @@ from importers.dedup.keys import (
     Kind,
     author_surnames,
     fold,
+    given_first_surnames,
     match_keys,
     normalize_doi,
     normalize_title,
@@ -148,3 +149,9 @@ def test_record_kind(title: str, journal: str, kind: Kind) -> None:
 def test_placeholders_count_as_missing() -> None:
     keys = match_keys(make_reference(title="UNKNOWN", journal="UNKNOWN", abstract="UNKNOWN"))
     assert (keys.title, keys.journal, keys.abstract) == ("", "", "")
+
+
+def test_given_name_first_reading_only_for_full_names() -> None:
+    assert given_first_surnames(("Agata Mulak", "Nowak K.")) == "mulak nowak"
+    assert given_first_surnames(("Westropp JL", "Buffington CAT")) == ""
+    assert given_first_surnames(("van Impel, A.", "et al")) == ""
