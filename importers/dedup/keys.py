@@ -230,7 +230,7 @@ def surname(author: str) -> str:
 def _given_first_surname(author: str) -> str:
     """``Agata Mulak`` may be given name first: its last word, when no word is an initial."""
     parts = author.split()
-    if len(parts) != 2 or "," in author or "." in author:
+    if len(parts) != 2 or "," in author or "." in author or author.strip() == "et al":
         return ""
     given, family = parts
     if family.isupper() or min(len(given), len(family)) < 2 or given.lower() in _PARTICLES:
