@@ -148,6 +148,8 @@ def print_table(figures: dict[str, list[tuple[int, float]]]) -> None:
         print(f"{name:<27}{records:>10,}{seconds:>10.2f}{records / seconds:>12,.0f}{ratio:>10.2f}")
     print("parse_bytes = decode + split + normalise into References + per-record report;")
     print("tags only and rispy = decode + split into tag -> values. Bar: ratio >= 1.00.")
+    print("compiled = the modules release wheels and the Docker image compile with mypyc;")
+    print("pure Python = a source or editable install (the same code, interpreted).")
 
 
 def main() -> int:
