@@ -15,6 +15,7 @@ from screening.model import InvalidDecision, InvalidTransition, ReviewerId, Stag
 
 class Position(StrEnum):
     DUPLICATE = "duplicate"
+    REMOVED = "removed"  # set aside before screening (automation tool or another reason)
     TA_SCREENING = "ta_screening"
     TA_EXCLUDED = "ta_excluded"
     FT_AWAITING_RETRIEVAL = "ft_awaiting_retrieval"  # included at title/abstract, no PDF yet
@@ -34,7 +35,9 @@ P = Position
 
 TRANSITIONS: dict[Position, frozenset[Position]] = {
     P.DUPLICATE: frozenset({P.TA_SCREENING}),  # a merge was undone
-    P.TA_SCREENING: frozenset({P.DUPLICATE, P.TA_EXCLUDED, P.FT_AWAITING_RETRIEVAL}),
+    P.REMOVED: frozenset({P.TA_SCREENING}),  # restored
+    # Removal before screening happens only to records without a vote.
+    P.TA_SCREENING: frozenset({P.DUPLICATE, P.REMOVED, P.TA_EXCLUDED, P.FT_AWAITING_RETRIEVAL}),
     # A revised vote or a resolution can reopen or reverse a title/abstract exclusion.
     P.TA_EXCLUDED: frozenset({P.TA_SCREENING, P.FT_AWAITING_RETRIEVAL}),
     P.FT_AWAITING_RETRIEVAL: frozenset(
@@ -71,10 +74,13 @@ def position_of(
     title_abstract: RecordState,
     retrieval: Retrieval = Retrieval.PENDING,
     full_text: RecordState | None = None,
+    is_removed: bool = False,
 ) -> Position:
     """Where a record is, from its per-stage states: only a retrieved report enters full text."""
     if is_duplicate:
         return P.DUPLICATE
+    if is_removed:
+        return P.REMOVED
     if title_abstract is RecordState.EXCLUDED:
         return P.TA_EXCLUDED
     if title_abstract is not RecordState.INCLUDED:
@@ -100,6 +106,8 @@ def check_vote(
     """Refuse a vote the record's position or the reason rules do not allow."""
     if position is P.DUPLICATE:
         raise InvalidTransition("the record is a duplicate; vote on the record it was merged into")
+    if position is P.REMOVED:
+        raise InvalidTransition("the record was removed before screening; restore it first")
     if position not in VOTING_POSITIONS[stage]:
         raise InvalidTransition(
             f"the record is at {position.value}; it cannot take a {stage.value} vote"

@@ -27,6 +27,7 @@ class RecordFact:
     source_kind: SourceKind
     is_duplicate: bool
     study_id: int | None
+    removed: str | None = None  # set aside before screening: "automation" or "other"
 
 
 class ReportsRepository:
@@ -62,14 +63,15 @@ class ReportsRepository:
                 col(Source.kind),
                 col(Record.duplicate_of_id),
                 col(Record.study_id),
+                col(Record.removed),
             )
             .join(Source, col(Source.id) == col(Record.source_id))
             .where(col(Record.review_id) == review_id)
             .order_by(col(Record.id))
         )
         return [
-            RecordFact(int(i), int(s), SourceKind(kind), dup is not None, study)
-            for i, s, kind, dup, study in self.session.execute(statement).all()
+            RecordFact(int(i), int(s), SourceKind(kind), dup is not None, study, removed)
+            for i, s, kind, dup, study, removed in self.session.execute(statement).all()
         ]
 
     def reason_labels(self, review_id: int) -> dict[int, str]:

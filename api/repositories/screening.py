@@ -96,16 +96,19 @@ class ScreeningRepository:
         )
         return {r.id: r for r in self.session.exec(statement).all() if r.id is not None}
 
-    def record_ids(self, review_id: int) -> tuple[list[int], set[int]]:
-        """Every record id in default order (import order), and the duplicates among them."""
+    def record_ids(self, review_id: int) -> tuple[list[int], set[int], set[int]]:
+        """Every record id in default order (import order), the duplicates among them, and the
+        records removed before screening."""
         statement = (
-            sa_select(col(Record.id), col(Record.duplicate_of_id))
+            sa_select(col(Record.id), col(Record.duplicate_of_id), col(Record.removed))
             .where(col(Record.review_id) == review_id)
             .order_by(col(Record.id))
         )
         rows = self.session.connection().execute(statement).all()
         ids = [int(r[0]) for r in rows if r[0] is not None]
-        return ids, {int(r[0]) for r in rows if r[0] is not None and r[1] is not None}
+        duplicates = {int(r[0]) for r in rows if r[0] is not None and r[1] is not None}
+        removed = {int(r[0]) for r in rows if r[0] is not None and r[2] is not None}
+        return ids, duplicates, removed
 
     def texts(self, review_id: int, record_ids: Sequence[int]) -> list[RecordText]:
         statement = (
@@ -176,13 +179,16 @@ class ScreeningRepository:
         return int(self.session.connection().execute(statement).scalar_one())
 
     def stage_signature(self, review_id: int) -> tuple[object, ...]:
-        """Changes whenever records, merges, resolutions or the screening team change."""
+        """Changes whenever records, merges, removals, resolutions or the screening team change."""
         duplicate_ids = case((col(Record.duplicate_of_id).is_not(None), col(Record.id)))
+        removed_ids = case((col(Record.removed).is_not(None), col(Record.id)))
         records = sa_select(
             func.count(),
             func.max(col(Record.id)),
             func.count(duplicate_ids),
             func.sum(duplicate_ids),
+            func.count(removed_ids),
+            func.sum(removed_ids),
         ).where(col(Record.review_id) == review_id)
         resolutions = sa_select(func.count(), func.max(col(Resolution.id))).where(
             col(Resolution.review_id) == review_id

@@ -6,11 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import ReadAccess, SessionDep
+from api.deps import LibrarianAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.repositories.records import RecordFilter
-from api.schemas.records import RecordDetail, RecordPage
-from api.services import records
+from api.schemas.records import (
+    RecordDetail,
+    RecordPage,
+    RecordRemoval,
+    RecordRestore,
+    RemovalResult,
+)
+from api.services import records, removals
 
 router = APIRouter(prefix="/reviews/{rid}/records", tags=["records"], responses=ERROR_RESPONSES)
 
@@ -37,3 +43,33 @@ def read_record(
 ) -> RecordDetail:
     """One record, with its source text as it was in the imported file."""
     return records.get_record(session, access.review, record_id)
+
+
+@router.post("/remove", response_model=RemovalResult)
+def remove_records(
+    data: RecordRemoval, access: LibrarianAccess, session: SessionDep
+) -> RemovalResult:
+    """Set records aside before screening, `removed` = `automation` (marked ineligible by an
+    automation tool) or `other`, with the tool or the reason. They leave the screening queue
+    and PRISMA counts them in their own boxes. 409 for a duplicate or a record already voted
+    on; 422 for a record found by other methods (websites, organisations, citations)."""
+    count = removals.remove_records(
+        session,
+        access.review,
+        access.user,
+        record_ids=data.record_ids,
+        removed=data.removed,
+        reason=data.reason,
+    )
+    return RemovalResult(records=count)
+
+
+@router.post("/restore", response_model=RemovalResult)
+def restore_records(
+    data: RecordRestore, access: LibrarianAccess, session: SessionDep
+) -> RemovalResult:
+    """Bring removed records back into screening."""
+    count = removals.restore_records(
+        session, access.review, access.user, record_ids=data.record_ids
+    )
+    return RemovalResult(records=count)

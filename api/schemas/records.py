@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.tables import Removal
 
 
 class RecordRead(BaseModel):
@@ -35,6 +37,8 @@ class RecordRead(BaseModel):
     url: str
     duplicate_of_id: int | None
     study_id: int | None
+    removed: Removal | None = None
+    removal_reason: str | None = None
     created_at: datetime
 
 
@@ -47,3 +51,28 @@ class RecordDetail(RecordRead):
 class RecordPage(BaseModel):
     items: list[RecordRead]
     total: int
+
+
+class RecordRemoval(BaseModel):
+    """Records set aside before screening: by an automation tool, or for another reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record_ids: list[int] = Field(min_length=1, max_length=10_000)
+    removed: Removal
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        pattern=r"\S",
+        description="the tool and its setting, or the reason (e.g. 'published before 2000')",
+    )
+
+
+class RecordRestore(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    record_ids: list[int] = Field(min_length=1, max_length=10_000)
+
+
+class RemovalResult(BaseModel):
+    records: int

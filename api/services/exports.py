@@ -71,6 +71,8 @@ class ExportRow:
 
     @property
     def status(self) -> str:
+        if self.record.removed is not None:
+            return "removed"
         if self.outcome.included:
             return "included"
         return "excluded" if self.outcome.excluded else "pending"

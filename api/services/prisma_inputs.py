@@ -13,7 +13,7 @@ from sqlmodel import Session
 from api.repositories.reports import RecordFact, ReportsRepository
 from api.repositories.screening import ScreeningRepository
 from api.services.screening_state import load_stage
-from api.tables import FullTextStatus, Review
+from api.tables import FullTextStatus, Removal, Review
 from screening.decisions import RecordState, RecordStatus
 from screening.model import DecisionEvent, Stage
 from screening.prisma import (
@@ -98,7 +98,9 @@ def prisma_input(session: Session, review: Review) -> PrismaInput:
     """The PRISMA 2020 input, each count taken independently from the stored events."""
     assert review.id is not None
     sources = ReportsRepository(session).source_counts(review.id)
-    outcomes = [o for o in record_outcomes(session, review) if not o.fact.is_duplicate]
+    kept = [o for o in record_outcomes(session, review) if not o.fact.is_duplicate]
+    removed = Counter(o.fact.removed for o in kept if o.fact.removed is not None)
+    outcomes = [o for o in kept if o.fact.removed is None]
     dbr = [o for o in outcomes if SourceKind(o.fact.source_kind) not in OTHER_METHOD_KINDS]
     other = [o for o in outcomes if SourceKind(o.fact.source_kind) in OTHER_METHOD_KINDS]
     has_other = any(SourceKind(s.kind) in OTHER_METHOD_KINDS for s in sources)
@@ -113,6 +115,8 @@ def prisma_input(session: Session, review: Review) -> PrismaInput:
         included=StudiesAndReports(
             studies=len({o.study_key for o in included}), reports=len(included)
         ),
+        excluded_automatic=removed[Removal.AUTOMATION],
+        excluded_other=removed[Removal.OTHER],
     )
 
 

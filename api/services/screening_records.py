@@ -169,7 +169,11 @@ def studies(session: Session, review: Review, status: str) -> list[dict[str, Any
     where = positions(session, review)
     records = session.exec(
         select(Record)
-        .where(Record.review_id == review.id, col(Record.duplicate_of_id).is_(None))
+        .where(
+            Record.review_id == review.id,
+            col(Record.duplicate_of_id).is_(None),
+            col(Record.removed).is_(None),
+        )
         .order_by(col(Record.id))
     ).all()
     grouped: dict[int, list[Record]] = {}
@@ -203,6 +207,7 @@ def _ensure_studies(session: Session, review_id: int) -> None:
         select(Record).where(
             Record.review_id == review_id,
             col(Record.duplicate_of_id).is_(None),
+            col(Record.removed).is_(None),
             col(Record.study_id).is_(None),
         )
     ).all()
@@ -228,6 +233,8 @@ def link_reports(
         record = get_record(session, review, record_id)
         if record.duplicate_of_id is not None:
             raise Conflict(f"record {record_id} is a duplicate; link the record it was merged into")
+        if record.removed is not None:
+            raise Conflict(f"record {record_id} was removed before screening")
         record.study_id = study_id
         session.add(record)
     session.flush()

@@ -58,8 +58,8 @@ def _build(
     assert review.id is not None
     repo = ScreeningRepository(session)
     settings = review_settings(review).for_stage(stage)
-    all_ids, duplicates = repo.record_ids(review.id)
-    record_ids = [r for r in all_ids if r not in duplicates]
+    all_ids, duplicates, removed = repo.record_ids(review.id)
+    record_ids = [r for r in all_ids if r not in duplicates and r not in removed]
     if stage is Stage.FULL_TEXT:
         record_ids = _at_full_text(session, review, record_ids, title_abstract)
     log = repo.log(review.id, stage)
@@ -120,12 +120,12 @@ def positions(session: Session, review: Review) -> dict[int, Position]:
     """Where each record of the review stands across both stages."""
     assert review.id is not None
     repo = ScreeningRepository(session)
-    all_ids, duplicates = repo.record_ids(review.id)
+    all_ids, duplicates, removed = repo.record_ids(review.id)
     title_abstract = load_stage(session, review, Stage.TITLE_ABSTRACT).statuses
     full_text = load_stage(session, review, Stage.FULL_TEXT, title_abstract=title_abstract).statuses
     retrieval = repo.retrieval(review.id)
     return {
-        record_id: _position(record_id, duplicates, title_abstract, full_text, retrieval)
+        record_id: _position(record_id, duplicates, removed, title_abstract, full_text, retrieval)
         for record_id in all_ids
     }
 
@@ -133,6 +133,7 @@ def positions(session: Session, review: Review) -> dict[int, Position]:
 def _position(
     record_id: int,
     duplicates: set[int],
+    removed: set[int],
     title_abstract: dict[int, RecordStatus],
     full_text: dict[int, RecordStatus],
     retrieval: dict[int, FullTextStatus],
@@ -142,6 +143,7 @@ def _position(
     fetched = retrieval.get(record_id)
     return position_of(
         is_duplicate=record_id in duplicates,
+        is_removed=record_id in removed,
         title_abstract=ta.state if ta else RecordState.NEEDS_VOTES,
         retrieval=RETRIEVAL[fetched] if fetched else Retrieval.PENDING,
         full_text=ft.state if ft else None,
@@ -230,6 +232,7 @@ def record_position(session: Session, review: Review, record: Record) -> Positio
         full_text = _one_status(session, review, record.id, Stage.FULL_TEXT, settings).state
     return position_of(
         is_duplicate=record.duplicate_of_id is not None,
+        is_removed=record.removed is not None,
         title_abstract=title_abstract.state,
         retrieval=RETRIEVAL[fetched] if fetched else Retrieval.PENDING,
         full_text=full_text,

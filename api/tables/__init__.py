@@ -4,7 +4,15 @@ from api.tables.accounts import ApiToken, LoginFailure, User
 from api.tables.base import JobStatus, SourceKind, UTCDateTime, str_enum, utc_now
 from api.tables.extraction import Extraction, ExtractionForm, ExtractionKind
 from api.tables.ratelimit import RateSlot
-from api.tables.records import BatchKind, DuplicateLink, DuplicateStatus, ImportBatch, Record, Study
+from api.tables.records import (
+    BatchKind,
+    DuplicateLink,
+    DuplicateStatus,
+    ImportBatch,
+    Record,
+    Removal,
+    Study,
+)
 from api.tables.reviews import AuditEvent, Job, Membership, Review, Source
 from api.tables.screening import (
     Decision,
@@ -38,6 +46,7 @@ __all__ = [
     "RateSlot",
     "Record",
     "RecordNote",
+    "Removal",
     "Resolution",
     "Review",
     "ScreeningClaim",

@@ -25,6 +25,13 @@ class DuplicateStatus(enum.StrEnum):
     UNDONE = "undone"  # a merge that was undone
 
 
+class Removal(enum.StrEnum):
+    """Why a record left before screening (PRISMA 2020's two boxes beside duplicates)."""
+
+    AUTOMATION = "automation"  # marked as ineligible by an automation tool
+    OTHER = "other"  # removed for another reason (e.g. outside the date limits)
+
+
 class ImportBatch(SQLModel, table=True):
     __tablename__ = "import_batch"
     # Re-importing the same file into the same source is a no-op (sha256 is NULL for PubMed runs).
@@ -93,6 +100,9 @@ class Record(SQLModel, table=True):
     study_id: int | None = Field(
         default=None, foreign_key="study.id", index=True, ondelete="SET NULL"
     )
+    # Set aside before screening, with what or why (the audit log has who and when).
+    removed: Removal | None = Field(default=None, sa_type=str_enum(Removal))
+    removal_reason: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utc_now, sa_type=Timestamp)
 
 

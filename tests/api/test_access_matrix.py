@@ -28,6 +28,8 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("PATCH", "/reviews/{rid}"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/members"): P.READ,
     ("POST", "/reviews/{rid}/members"): P.MANAGE_REVIEW,
+    ("POST", "/reviews/{rid}/records/remove"): P.MANAGE_SOURCES,
+    ("POST", "/reviews/{rid}/records/restore"): P.MANAGE_SOURCES,
     ("PUT", "/reviews/{rid}/members/{user_id}"): P.MANAGE_REVIEW,
     ("DELETE", "/reviews/{rid}/members/{user_id}"): P.MANAGE_REVIEW,
     ("POST", "/reviews/{rid}/sources"): P.MANAGE_SOURCES,
@@ -222,6 +224,25 @@ def _imported_record(world: World) -> dict[str, Any]:
     return {"rid": world.review_id, "record_id": records.json()["items"][0]["id"]}
 
 
+_removable: dict[str, int] = {}
+
+
+def _record_to_remove(world: World) -> dict[str, Any]:
+    _removable["id"] = _imported_record(world)["record_id"]
+    return {"rid": world.review_id}
+
+
+def _removed_record(world: World) -> dict[str, Any]:
+    path = _record_to_remove(world)
+    response = world.build.client.post(
+        f"{API_PREFIX}/reviews/{world.review_id}/records/remove",
+        json={"record_ids": [_removable["id"]], "removed": "other", "reason": "out of scope"},
+        headers=world.lead.headers,
+    )
+    assert response.status_code == 200, response.text
+    return path
+
+
 @pytest.fixture
 def settings(settings: Settings) -> Iterator[Settings]:
     """PubMed import jobs started by these tests fetch from a local fake, never from NCBI."""
@@ -239,6 +260,14 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
         lambda: {"email": _invited["email"], "role": "reviewer"},
     ),
     ("PUT", "/reviews/{rid}/members/{user_id}"): (_new_user, lambda: {"role": "reviewer"}),
+    ("POST", "/reviews/{rid}/records/remove"): (
+        _record_to_remove,
+        lambda: {"record_ids": [_removable["id"]], "removed": "automation", "reason": "tool"},
+    ),
+    ("POST", "/reviews/{rid}/records/restore"): (
+        _removed_record,
+        lambda: {"record_ids": [_removable["id"]]},
+    ),
     ("DELETE", "/reviews/{rid}/members/{user_id}"): (_new_member, lambda: None),
     ("POST", "/reviews/{rid}/sources"): (_plain, lambda: {"name": f"Source {next(_names)}"}),
     ("GET", "/reviews/{rid}/sources"): (_plain, lambda: None),

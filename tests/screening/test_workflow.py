@@ -98,6 +98,19 @@ def test_duplicates_take_no_vote():
         check_vote(P.DUPLICATE, TA, Vote.INCLUDE, None, REASONS)
 
 
+def test_records_removed_before_screening_take_no_vote_and_outrank_no_duplicate():
+    with pytest.raises(InvalidTransition, match="removed before screening"):
+        check_vote(P.REMOVED, TA, Vote.INCLUDE, None, REASONS)
+    assert (
+        position_of(is_duplicate=False, is_removed=True, title_abstract=RecordState.NEEDS_VOTES)
+        is P.REMOVED
+    )
+    assert (
+        position_of(is_duplicate=True, is_removed=True, title_abstract=RecordState.NEEDS_VOTES)
+        is P.DUPLICATE
+    )
+
+
 def test_title_abstract_vote_refused_once_full_text_screening_began():
     with pytest.raises(InvalidTransition, match="ft_screening"):
         check_vote(P.FT_SCREENING, TA, Vote.EXCLUDE, None, REASONS)
