@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class ReferenceType(StrEnum):
@@ -48,6 +50,10 @@ class Reference:
     record_number: int = 0
     line: int = 0
 
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        # Pickles by constructor arguments, so the mypyc-compiled class pickles too.
+        return (self.__class__, tuple(getattr(self, name) for name in self.__dataclass_fields__))
+
 
 class Outcome(StrEnum):
     ACCEPTED = "accepted"
@@ -64,6 +70,10 @@ class RecordNote:
     outcome: Outcome
     message: str = ""
 
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        # Pickles by constructor arguments, so the mypyc-compiled class pickles too.
+        return (self.__class__, tuple(getattr(self, name) for name in self.__dataclass_fields__))
+
 
 @dataclass(frozen=True, slots=True)
 class ParseResult:
@@ -73,6 +83,10 @@ class ParseResult:
     references: tuple[Reference, ...] = ()
     notes: tuple[RecordNote, ...] = field(default=())
     encoding: str = "utf-8"
+
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        # Pickles by constructor arguments, so the mypyc-compiled class pickles too.
+        return (self.__class__, tuple(getattr(self, name) for name in self.__dataclass_fields__))
 
     @property
     def rejected(self) -> tuple[RecordNote, ...]:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the suite on SQLite, then the importer tests on the mypyc-compiled modules (what release
-# wheels and the Docker image run; needs a C compiler), then the suite on PostgreSQL:
+# Run the suite on SQLite, then the importer tests (and the API tests that carry references) on
+# the mypyc-compiled modules (what release wheels and the Docker image run; needs a C compiler),
+# then the suite on PostgreSQL:
 #   - WINNOW_TEST_DATABASE_URL set: use that server;
 #   - else start a throwaway cluster with scripts/test-postgres.sh when initdb is installed;
 #   - else skip the PostgreSQL lane with a warning (an error when CI or WINNOW_REQUIRE_POSTGRES is set).
@@ -22,7 +23,12 @@ if [ $# -eq 0 ]; then
     (
       cd "$tree"
       "$root/$BIN/python" -c 'import importers.ris as m, sys; sys.exit(None if m.__file__.endswith(".so") else f"not compiled: {m.__file__}")'
-      env -u WINNOW_TEST_DATABASE_URL "$root/$BIN/pytest" -q -p no:cacheprovider tests/importers
+      # The core's own tests, and the API's that carry parsed references through import, dedup
+      # and export.
+      env -u WINNOW_TEST_DATABASE_URL "$root/$BIN/pytest" -q -p no:cacheprovider tests/importers \
+        tests/api/test_imports.py tests/api/test_imports_pubmed.py tests/api/test_cli_files.py \
+        tests/api/test_dedup.py tests/api/test_cli_dedupe.py tests/api/test_exports.py \
+        tests/api/test_exports_archive.py
     )
     rm -rf "$(dirname "$tree")"
   elif [ -n "${CI:-}" ]; then
