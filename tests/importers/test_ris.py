@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from importers.model import Outcome, ReferenceType
 from importers.registry import parse_bytes
-from importers.ris import parse_ris
+from importers.ris import iter_ris_records, parse_ris
 from tests.importers.files import fixture_bytes
 
 
@@ -132,3 +134,26 @@ def test_sloppy_tag_spacing_and_leading_spaces_in_values() -> None:
         ("Doe, J",),
         2001,
     )
+
+
+@pytest.mark.parametrize("block_chars", [1, 7, 50, 1 << 16])
+def test_reading_in_blocks_changes_nothing(block_chars: int) -> None:
+    # Records, continuation lines, a missing ER and a trailing newline cross block boundaries.
+    text = (
+        "1.\nTY  - JOUR\nTI  - First\n  continued title\nAU  - Doe, J\nER  - \n\n"
+        "TY  - BOOK\nTI  - Second\nKW  - a\nb\nER  -\n2.\nTY  - JOUR\nTI  - Third, no ER\n"
+    )
+    whole = [
+        (r.line, r.fields, r.repairs, r.raw) for r in iter_ris_records(text, block_chars=len(text))
+    ]
+    blocks = [
+        (r.line, r.fields, r.repairs, r.raw)
+        for r in iter_ris_records(text, block_chars=block_chars)
+    ]
+    assert blocks == whole
+    assert [fields["TI"] for _, fields, _, _ in whole] == [
+        ["First continued title"],
+        ["Second"],
+        ["Third, no ER"],
+    ]
+    assert whole[2][3] == "TY  - JOUR\nTI  - Third, no ER\n"
