@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.compiled import build_compiled_tree
@@ -38,21 +39,22 @@ sys.path.insert(0, sys.argv[1])
 from importers import ris
 from importers.decode import decode_bytes
 from importers.registry import parse_bytes
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 data = open(sys.argv[2], "rb").read()
 if sys.argv[3] == "tags":
     records = sum(1 for _ in ris.iter_ris_records(decode_bytes(data).text))
 else:
     records = len(parse_bytes(data, format=sys.argv[3]).notes)
-seconds = time.perf_counter() - start
-print(json.dumps({"records": records, "seconds": seconds, "module": ris.__file__}))
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps({"records": records, "seconds": seconds, "cpu": cpu, "module": ris.__file__}))
 """
 RISPY_SCRIPT = """
 import json, sys, time, rispy
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 with open(sys.argv[1], encoding="utf-8") as handle:
     entries = rispy.load(handle)
-print(json.dumps({"records": len(entries), "seconds": time.perf_counter() - start}))
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps({"records": len(entries), "seconds": seconds, "cpu": cpu}))
 """
 
 
@@ -78,10 +80,17 @@ def _well_delimited(text: str) -> bool:
     return all(not record.repairs for record in iter_ris_records(text))
 
 
-def winnow_timer(root: Path, format: str) -> Callable[[Path], tuple[int, float]]:
+@dataclass(frozen=True, slots=True)
+class Run:
+    records: int
+    seconds: float  # wall time
+    cpu: float  # the process's CPU time: what a busy shared machine disturbs least
+
+
+def winnow_timer(root: Path, format: str) -> Callable[[Path], Run]:
     """Time Winnow's code under *root* (the checkout, or a compiled copy) in a fresh process."""
 
-    def timer(path: Path) -> tuple[int, float]:
+    def timer(path: Path) -> Run:
         completed = subprocess.run(
             [sys.executable, "-c", WINNOW_SCRIPT, str(root), str(path), format],
             capture_output=True,
@@ -93,12 +102,12 @@ def winnow_timer(root: Path, format: str) -> Callable[[Path], tuple[int, float]]
         expect_compiled = root != ROOT
         if figures["module"].endswith((".so", ".pyd")) != expect_compiled:
             raise RuntimeError(f"timed the wrong build: {figures['module']}")
-        return int(figures["records"]), float(figures["seconds"])
+        return Run(int(figures["records"]), float(figures["seconds"]), float(figures["cpu"]))
 
     return timer
 
 
-def time_rispy(path: Path) -> tuple[int, float]:
+def time_rispy(path: Path) -> Run:
     completed = subprocess.run(
         [str(RISPY_PYTHON), "-c", RISPY_SCRIPT, str(path)],
         capture_output=True,
@@ -107,10 +116,10 @@ def time_rispy(path: Path) -> tuple[int, float]:
         timeout=900,
     )
     figures = json.loads(completed.stdout)
-    return int(figures["records"]), float(figures["seconds"])
+    return Run(int(figures["records"]), float(figures["seconds"]), float(figures["cpu"]))
 
 
-Timer = Callable[[Path], tuple[int, float]]
+Timer = Callable[[Path], Run]
 
 
 def timers(compiled: Path) -> tuple[tuple[str, Timer], ...]:
@@ -124,28 +133,39 @@ def timers(compiled: Path) -> tuple[tuple[str, Timer], ...]:
     )
 
 
-def run_rounds(path: Path, rounds: int, compiled: Path) -> dict[str, list[tuple[int, float]]]:
+def run_rounds(path: Path, rounds: int, compiled: Path) -> dict[str, list[Run]]:
     """Time every parser once per round, in turn: the machine is shared and its load drifts,
     so each round's Winnow/rispy ratio compares runs made seconds apart."""
     chosen = timers(compiled)
-    figures: dict[str, list[tuple[int, float]]] = {name: [] for name, _ in chosen}
+    figures: dict[str, list[Run]] = {name: [] for name, _ in chosen}
     for _ in range(rounds):
         for name, timer in chosen:
             figures[name].append(timer(path))
     return figures
 
 
-def print_table(figures: dict[str, list[tuple[int, float]]]) -> None:
+def print_table(figures: dict[str, list[Run]]) -> None:
     rispy = figures["rispy 0.10 load"]
-    print(f"{'parser':<27}{'records':>10}{'median s':>10}{'records/s':>12}{'vs rispy':>10}")
+    print(
+        f"{'parser':<27}{'records':>10}{'median s':>10}{'records/s':>12}"
+        f"{'vs rispy':>10}{'CPU s':>8}{'vs rispy':>10}"
+    )
     for name, runs in figures.items():
-        records = runs[0][0]
-        seconds = statistics.median(s for _, s in runs)
+        records = runs[0].records
+        seconds = statistics.median(run.seconds for run in runs)
+        cpu = statistics.median(run.cpu for run in runs)
         # Ratio of throughputs within each round, then the median of those ratios.
-        ratio = statistics.median(
-            (n / s) / (rn / rs) for (n, s), (rn, rs) in zip(runs, rispy, strict=True)
+        wall_ratio = statistics.median(
+            (r.records / r.seconds) / (p.records / p.seconds)
+            for r, p in zip(runs, rispy, strict=True)
         )
-        print(f"{name:<27}{records:>10,}{seconds:>10.2f}{records / seconds:>12,.0f}{ratio:>10.2f}")
+        cpu_ratio = statistics.median(
+            (r.records / r.cpu) / (p.records / p.cpu) for r, p in zip(runs, rispy, strict=True)
+        )
+        print(
+            f"{name:<27}{records:>10,}{seconds:>10.2f}{records / seconds:>12,.0f}"
+            f"{wall_ratio:>10.2f}{cpu:>8.2f}{cpu_ratio:>10.2f}"
+        )
     print("parse_bytes = decode + split + normalise into References + per-record report;")
     print("tags only and rispy = decode + split into tag -> values. Bar: ratio >= 1.00.")
     print("compiled = the modules release wheels and the Docker image compile with mypyc;")
