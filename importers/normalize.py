@@ -158,8 +158,8 @@ def tidy_author(text: str) -> str:
 def has_plain_spacing(text: str) -> bool:
     """True when *text* has no whitespace but spaces and line breaks.
 
-    A stripped value cut from such text is left unchanged by clean_text unless it holds "<", "&"
-    or a double space: parsers check that much per value and skip the call for most of them."""
+    A stripped value cut from such text is left unchanged by clean_text when left_as_is says
+    so: parsers check that much per value and skip the call for most of them."""
     if text.isascii():
         # Single-character searches run in C at memory speed; a regex would test every character.
         return not (
@@ -175,6 +175,12 @@ def has_plain_spacing(text: str) -> bool:
     # Whitespace but " " is unprintable; so are a few other characters (they only lose the
     # shortcut, never correctness).
     return text.replace("\n", " ").isprintable()
+
+
+def left_as_is(text: str) -> bool:
+    """True when clean_text returns *text* unchanged, given that *text* is stripped and cut from
+    text with plain spacing (has_plain_spacing): nothing for it to unescape, untag or collapse."""
+    return not ("<" in text or "&" in text or "  " in text)
 
 
 def clean_text(raw: str | None) -> str:
@@ -215,7 +221,7 @@ def split_keywords(
     single = separators if len(separators) == 1 else None
     if plain and single is not None:
         joined = single.join(values)
-        if not ("<" in joined or "&" in joined or "  " in joined):
+        if left_as_is(joined):
             # Nothing for clean_text to do but strip: one split and C-level maps do it all.
             kept = dict.fromkeys(map(str.strip, joined.split(single)))
             kept.pop("", None)

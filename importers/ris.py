@@ -14,6 +14,7 @@ from importers.normalize import (
     extract_year,
     format_pages,
     has_plain_spacing,
+    left_as_is,
     normalize_author,
     normalize_isbn,
     normalize_issn,
@@ -175,14 +176,14 @@ def _to_reference(record: TaggedRecord, number: int) -> Reference:
 def _first(fields: dict[str, list[str]], tags: tuple[str, ...], plain: bool = False) -> str:
     """TaggedRecord.first without the *args call: the first value non-empty once cleaned.
 
-    *plain*: the record has plain spacing, so a value without "<", "&" or a double space is
-    already what clean_text would return (the reader stripped it)."""
+    *plain*: the record has plain spacing, so a value left_as_is is already what clean_text
+    would return (the reader stripped it)."""
     for tag in tags:
         values = fields.get(tag)
         if values:
             for value in values:
                 if value:
-                    if plain and not ("<" in value or "&" in value or "  " in value):
+                    if plain and left_as_is(value):
                         return value
                     cleaned = clean_text(value)
                     if cleaned:
@@ -199,7 +200,7 @@ def _authors(fields: dict[str, list[str]], plain: bool) -> tuple[str, ...]:
     tidy: Callable[[str], str] = normalize_author
     if plain:
         joined = "\n".join(values)
-        if not ("<" in joined or "&" in joined or "  " in joined):
+        if left_as_is(joined):
             tidy = tidy_author
     # map and dict.fromkeys run their loops in C; the one empty name, if any, is dropped after.
     names = dict.fromkeys(map(tidy, values))
