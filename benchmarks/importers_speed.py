@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.compiled import build_compiled_tree
+from benchmarks.compiled import build_compiled_tree, is_compiled
 from importers.decode import decode_bytes
 from importers.ris import iter_ris_records
 
@@ -100,7 +100,7 @@ def winnow_timer(root: Path, format: str) -> Callable[[Path], Run]:
         )
         figures = json.loads(completed.stdout)
         expect_compiled = root != ROOT
-        if figures["module"].endswith((".so", ".pyd")) != expect_compiled:
+        if is_compiled(figures["module"]) != expect_compiled:
             raise RuntimeError(f"timed the wrong build: {figures['module']}")
         return Run(int(figures["records"]), float(figures["seconds"]), float(figures["cpu"]))
 

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api.errors import Conflict, InvalidInput, NotFound
+from api.repositories.screening import ScreeningRepository
 from api.services.audit import record_event
 from api.tables import Decision, Record, Removal, Review, Source, User
 from screening.prisma_model import OTHER_METHOD_KINDS, SourceKind
@@ -76,13 +77,9 @@ def restore_records(
 
 
 def _records(session: Session, review: Review, record_ids: Sequence[int]) -> list[Record]:
+    assert review.id is not None
     wanted = list(dict.fromkeys(record_ids))
-    found = {
-        record.id: record
-        for record in session.exec(
-            select(Record).where(Record.review_id == review.id, col(Record.id).in_(wanted))
-        )
-    }
+    found = ScreeningRepository(session).records(review.id, wanted)
     for record_id in wanted:
         if record_id not in found:
             raise NotFound("record", record_id)
