@@ -73,6 +73,18 @@ export async function apiBlob(path, options = {}) {
   return response.blob();
 }
 
+/** Poll a background job (`GET /jobs/{id}`) until it ends: `show(job)` after every poll;
+ * resolves to the succeeded job, rejects with its error (or `failure`) when it failed. */
+export async function followJob(job, show, failure) {
+  for (;;) {
+    show(job);
+    if (job.status === "succeeded") return job;
+    if (job.status === "failed") throw new Error(job.error || failure);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    job = await api(`/jobs/${job.id}`);
+  }
+}
+
 /** Whether a route exists on this server (404 for the route itself vs. for a row). */
 export function routeMissing(error) {
   return error instanceof ApiError && error.status === 404 && error.detail === "Not Found";

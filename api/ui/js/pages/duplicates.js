@@ -1,5 +1,5 @@
 // The duplicate queue: both records side by side, differing fields marked; c confirm, k keep apart, u undo.
-import { api } from "../api.js";
+import { api, followJob } from "../api.js";
 import { can } from "../roles.js";
 import { h, button, pageHeader, emptyState, notify, errorText, typingInto, table, formatDate, progressBar } from "../dom.js";
 
@@ -81,7 +81,7 @@ export async function render(ctx) {
     try {
       let result = await api(`/reviews/${rid}/dedup`, { method: "POST" });
       // A large review answers 202 with a background job: follow it to its result.
-      if (result.kind === "dedup" && result.status !== undefined) result = await followJob(result);
+      if (result.kind === "dedup" && result.status !== undefined) result = (await followJob(result, showJob, "deduplication failed")).result;
       notify(`${result.auto_merged} pairs merged automatically, ${result.pending} to decide.`);
       await load();
     } catch (error) {
@@ -91,17 +91,11 @@ export async function render(ctx) {
     }
   }
 
-  async function followJob(job) {
-    for (;;) {
-      summary.replaceChildren(
-        h("p", { class: "small muted" }, `Finding duplicates: ${job.status}, ${job.done}%`),
-        progressBar(job.done, job.total || 100, "Finding duplicates"),
-      );
-      if (job.status === "succeeded") return job.result;
-      if (job.status === "failed") throw new Error(job.error || "deduplication failed");
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      job = await api(`/jobs/${job.id}`);
-    }
+  function showJob(job) {
+    summary.replaceChildren(
+      h("p", { class: "small muted" }, `Finding duplicates: ${job.status}, ${job.done}%`),
+      progressBar(job.done, job.total || 100, "Finding duplicates"),
+    );
   }
 
   async function load() {

@@ -1,5 +1,5 @@
 // Sources searched for the review, file uploads with their per-record report, PubMed searches.
-import { api, routeMissing } from "../api.js";
+import { api, followJob, routeMissing } from "../api.js";
 import { can } from "../roles.js";
 import { h, field, button, select, table, pageHeader, notify, errorText, formatDate, progressBar, setFieldError } from "../dom.js";
 
@@ -133,7 +133,7 @@ function pubmedForm(rid, sources, onDone) {
     try {
       const job = await api(`/reviews/${rid}/imports/pubmed`, { method: "POST", json: body });
       setFieldError(query, "");
-      onDone(await followJob(job, status));
+      onDone(await followJob(job, showImportJob(status), "the import failed"));
     } catch (error) {
       setFieldError(query, errorText(error));
     }
@@ -150,15 +150,11 @@ function pubmedForm(rid, sources, onDone) {
   );
 }
 
-async function followJob(job, into) {
-  for (;;) {
+function showImportJob(into) {
+  return (job) => {
     const label = job.total ? `${job.done} of ${job.total} records` : `${job.status}…`;
     into.replaceChildren(h("p", { class: "small muted" }, `PubMed import: ${label}`), progressBar(job.done, job.total || 1, "PubMed import"));
-    if (job.status === "succeeded") return job;
-    if (job.status === "failed") throw new Error(job.error || "the import failed");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    job = await api(`/jobs/${job.id}`);
-  }
+  };
 }
 
 async function loadImports(rid) {
