@@ -172,6 +172,17 @@ class ScreeningRepository:
             ) in (rows)
         ]
 
+    def voted_records(self, review_id: int, record_ids: Sequence[int]) -> set[int]:
+        """Those of *record_ids* with a vote at any stage."""
+        statement = (
+            sa_select(col(Decision.record_id))
+            .where(
+                col(Decision.review_id) == review_id, col(Decision.record_id).in_(list(record_ids))
+            )
+            .distinct()
+        )
+        return {int(r[0]) for r in self.session.connection().execute(statement).all()}
+
     def count_decisions(self, review_id: int, stage: Stage) -> int:
         statement = sa_select(func.count()).where(
             col(Decision.review_id) == review_id, col(Decision.stage) == stage

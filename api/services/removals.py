@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from api.errors import Conflict, InvalidInput, NotFound
 from api.repositories.screening import ScreeningRepository
 from api.services.audit import record_event
-from api.tables import Decision, Record, Removal, Review, Source, User
+from api.tables import Record, Removal, Review, Source, User
 from screening.prisma_model import OTHER_METHOD_KINDS, SourceKind
 
 
@@ -25,8 +24,9 @@ def remove_records(
 ) -> int:
     """Set records aside before screening; refused for duplicates, records already voted on,
     and records found by other methods (PRISMA counts removals for databases and registers)."""
+    assert review.id is not None
     records = _records(session, review, record_ids)
-    voted = _voted(session, review, record_ids)
+    voted = ScreeningRepository(session).voted_records(review.id, record_ids)
     for record in records:
         if record.duplicate_of_id is not None:
             raise Conflict(f"record {record.id} is a duplicate; it is already out of screening")
@@ -84,12 +84,3 @@ def _records(session: Session, review: Review, record_ids: Sequence[int]) -> lis
         if record_id not in found:
             raise NotFound("record", record_id)
     return [found[record_id] for record_id in wanted]
-
-
-def _voted(session: Session, review: Review, record_ids: Sequence[int]) -> set[int]:
-    statement = (
-        select(Decision.record_id, func.count())
-        .where(Decision.review_id == review.id, col(Decision.record_id).in_(list(record_ids)))
-        .group_by(col(Decision.record_id))
-    )
-    return {record_id for record_id, _ in session.exec(statement).all()}
