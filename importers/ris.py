@@ -33,7 +33,7 @@ _TAG_LINE = re.compile(r"^ {0,3}([A-Z][A-Z0-9]{1,3})[ \t]{1,4}-[ \t]*(.*?)[ \t]*
 _LIST_TAGS = frozenset(
     {"AU", "A1", "A2", "A3", "A4", "KW", "N1", "UR", "L1", "L2", "L3", "L4", "AD", "SN", "ED"}
 )
-_UNTAGGED: tuple[None, str] = (None, "")
+_UNTAGGED: tuple[None, None] = (None, None)
 _BOOKISH = frozenset({ReferenceType.BOOK, ReferenceType.BOOK_CHAPTER})
 # Nearly every line starts "XX  - " (or is a bare "XX  -") with XX one of these tags: one slice
 # and one dict look-up then replace four checks per line. The tags are interned, so the dict
@@ -47,55 +47,68 @@ _CANONICAL_HEADS = {
 
 def parse_ris(text: str, *, encoding: str = "utf-8") -> ParseResult:
     """Parse RIS *text* (``\\n`` line endings) into references and one note per record."""
-    return collect_records(FORMAT, iter_ris_records(text), _to_reference, encoding)
+    records = iter_ris_records(text, only=_READ_TAGS)
+    return collect_records(FORMAT, records, _to_reference, encoding)
 
 
-def iter_ris_records(text: str, *, block_chars: int = 1 << 16) -> Iterator[TaggedRecord]:
+def iter_ris_records(
+    text: str, *, block_chars: int = 1 << 16, only: frozenset[str] | None = None
+) -> Iterator[TaggedRecord]:
     """Yield records as tag -> values; untagged lines between records (numbers) are skipped.
 
-    The text is split into lines *block_chars* at a time (see _lines)."""
+    *only*: keep just these tags' values (the raw text keeps every line); records still start
+    at any TY and end at any ER. The text is split into lines *block_chars* at a time (see
+    _blocks)."""
     record: TaggedRecord | None = None
     fields: dict[str, list[str]] = {}
     last_tag = ""
     canonical_tag = _CANONICAL_HEADS.get
     # Raw records are cut from the text by offset: cheaper than joining their lines again.
     offset = record_start = 0
-    for index, line in enumerate(_lines(text, block_chars)):
-        line_start = offset
-        offset += len(line) + 1
-        tag = canonical_tag(line[:6])
-        if tag is not None:
-            value = line[6:].strip()
-        else:
-            # Every tag line has a hyphen: the many continuation lines skip the tag checks.
-            found, value = _read_other_line(line) if "-" in line else _UNTAGGED
-            if found is None:
-                if record is not None and last_tag:
-                    _continue_value(record, last_tag, line)
+    index = 0
+    for block in _blocks(text, block_chars):
+        # A plain loop over each block's lines: a generator per line costs a resume per line.
+        for line in block.split("\n"):
+            index += 1
+            line_start = offset
+            offset += len(line) + 1
+            tag = canonical_tag(line[:6])
+            other_value: str | None = None  # the value of a line outside the canonical heads
+            if tag is None:
+                # Every tag line has a hyphen: the many continuation lines skip the tag checks.
+                found, other_value = _read_other_line(line) if "-" in line else _UNTAGGED
+                if found is None:
+                    if record is not None and last_tag:
+                        _continue_value(record, last_tag, line)
+                    continue
+                tag = found
+            if tag == "ER":
+                if record is not None:
+                    record.raw_text = text[record_start : offset - 1]
+                    yield record
+                record, last_tag = None, ""
                 continue
-            tag = found
-        if tag == "ER":
-            if record is not None:
-                record.raw_text = text[record_start : offset - 1]
-                yield record
-            record, last_tag = None, ""
-            continue
-        if record is None or tag == "TY":
-            if record is not None and _NO_TY not in record.repairs:
-                record.repairs.append("missing ER line added")
-                record.raw_text = text[record_start : line_start - 1]
-                yield record
-            record = TaggedRecord(line=index + 1)
-            record_start = line_start
-            fields = record.fields
-            if tag != "TY":
-                record.repairs.append(_NO_TY)
-        values = fields.get(tag)
-        if values is None:
-            fields[tag] = [value]
-        else:
-            values.append(value)
-        last_tag = tag
+            if record is None or tag == "TY":
+                if record is not None and _NO_TY not in record.repairs:
+                    record.repairs.append("missing ER line added")
+                    record.raw_text = text[record_start : line_start - 1]
+                    yield record
+                record = TaggedRecord(line=index)
+                record_start = line_start
+                fields = record.fields
+                if tag != "TY":
+                    record.repairs.append(_NO_TY)
+            if only is not None and tag not in only:
+                # Its value (and continuation lines) stay in the raw text only.
+                last_tag = ""
+                continue
+            value = line[6:].strip() if other_value is None else other_value
+            values = fields.get(tag)
+            if values is None:
+                fields[tag] = [value]
+            else:
+                values.append(value)
+            last_tag = tag
     # Tags after an ER and before the next TY (Ovid's trailing "NL  -") are the previous
     # record's leftovers, not a record; only an ER closes a TY-less record.
     if record is not None and _NO_TY not in record.repairs:
@@ -104,17 +117,18 @@ def iter_ris_records(text: str, *, block_chars: int = 1 << 16) -> Iterator[Tagge
         yield record
 
 
-def _lines(text: str, block_chars: int) -> Iterator[str]:
-    """``text.split("\n")``, a block at a time: a 200 MB file never has its three million
-    lines alive at once, and each block's lines are cut from a block in the narrowest string
-    kind its characters allow."""
+def _blocks(text: str, block_chars: int) -> Iterator[str]:
+    """*text* in blocks of about *block_chars* that end at a line break (dropped), so that
+    ``block.split("\\n")`` over the blocks gives ``text.split("\\n")``: a 200 MB file never has
+    its three million lines alive at once, and each block's lines are cut from a block in the
+    narrowest string kind its characters allow."""
     start, size = 0, len(text)
     while True:
         end = text.find("\n", start + block_chars) if start + block_chars < size else -1
         if end < 0:
-            yield from text[start:].split("\n")
+            yield text[start:] if start else text
             return
-        yield from text[start:end].split("\n")
+        yield text[start:end]
         start = end + 1
 
 
@@ -138,6 +152,18 @@ def _split_tag_line(line: str) -> tuple[str | None, str]:
     if match is None:
         return None, ""
     return match.group(1), (match.group(2) or "").strip()
+
+
+# Every tag _to_reference reads; parse_ris keeps no other tag's values (a third of AD, ID, ST,
+# L1 and other lines in real exports), which the raw text keeps anyway.
+_READ_TAGS = frozenset(
+    {
+        *("TY", "TI", "T1", "CT", "BT", "T2", "T3", "AB", "N2", "AU", "A1"),
+        *("PY", "Y1", "DA", "Y2", "JF", "JO", "JA", "J1", "J2", "VL", "VO", "IS", "CP", "M1"),
+        *("SP", "EP", "DO", "DI", "UR", "L3", "M3", "L2", "N1", "AN", "PMID", "PM", "C3", "C2"),
+        *("SN", "KW", "LA", "DB", "DP"),
+    }
+)
 
 
 def _to_reference(record: TaggedRecord, number: int) -> Reference:

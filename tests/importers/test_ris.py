@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from string import ascii_uppercase, digits
+
 import pytest
 
-from importers.model import Outcome, ReferenceType
+from importers import ris
+from importers.decode import decode_bytes
+from importers.detect import detect_format
+from importers.model import Outcome, ParseResult, ReferenceType
 from importers.registry import parse_bytes
 from importers.ris import iter_ris_records, parse_ris
-from tests.importers.files import fixture_bytes
+from importers.tagged import TaggedRecord, collect_records
+from tests.importers.files import fixture_bytes, fixture_names
 
 
 def test_full_example_matches_rispys_expected_fields() -> None:
@@ -157,3 +163,46 @@ def test_reading_in_blocks_changes_nothing(block_chars: int) -> None:
         ["Third, no ER"],
     ]
     assert whole[2][3] == "TY  - JOUR\nTI  - Third, no ER\n"
+
+
+def _parse_reading_every_tag(text: str) -> ParseResult:
+    records = iter_ris_records(text)  # no *only*: every tag's values are kept
+    return collect_records("ris", records, ris._to_reference, "utf-8")
+
+
+@pytest.mark.parametrize("name", [n for n in fixture_names() if n.endswith((".ris", ".txt"))])
+def test_reading_only_the_tags_references_use_changes_no_reference(name: str) -> None:
+    text = decode_bytes(fixture_bytes(name)).text
+    if detect_format(text) != "ris":
+        pytest.skip("not a RIS file")
+    assert parse_ris(text) == _parse_reading_every_tag(text)
+
+
+class _AskedFields(dict[str, list[str]]):
+    """A record's tag -> values that notes which tags were asked for."""
+
+    asked: set[str]
+
+    def get(self, tag: str, default: object = None) -> object:  # type: ignore[override]
+        self.asked.add(tag)
+        return super().get(tag, default)
+
+    def __contains__(self, tag: object) -> bool:
+        self.asked.add(str(tag))
+        return super().__contains__(tag)
+
+    def __getitem__(self, tag: str) -> list[str]:
+        self.asked.add(tag)
+        return super().__getitem__(tag)
+
+
+@pytest.mark.skipif(ris.__file__.endswith(".so"), reason="compiled dict look-ups skip overrides")
+def test_parse_ris_keeps_every_tag_references_are_built_from() -> None:
+    asked: set[str] = set()
+    every_tag = [a + b for a in ascii_uppercase for b in ascii_uppercase + digits] + ["PMID"]
+    for kind in ("JOUR", "BOOK", "CHAP"):
+        for value in ("", "x 10.1000/x 12345 pubmed"):  # empty values make each fallback read
+            fields = _AskedFields({tag: [value] for tag in every_tag} | {"TY": [kind]})
+            fields.asked = asked
+            ris._to_reference(TaggedRecord(line=1, fields=fields), 1)
+    assert asked == ris._READ_TAGS
