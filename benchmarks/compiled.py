@@ -33,7 +33,9 @@ def build_compiled_tree(target: Path, *, with_tests: bool = False) -> Path:
     for folder in ("importers", "screening", "api", "migrations", "tests"):
         if folder in ("importers", "screening") or with_tests:
             _copy(ROOT / folder, target / folder)
-    # setuptools, which mypyc drives, would read a pyproject.toml in the folder: copied after.
+    # setuptools, which mypyc drives, would read a pyproject.toml in the folder: copied after
+    # (and removed first, when *target* is built again).
+    (target / "pyproject.toml").unlink(missing_ok=True)
     subprocess.run(
         [sys.executable, "-m", "mypyc", *compiled_modules()],
         cwd=target,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from importers.assemble import ResultCollector
 from importers.model import ParseResult, Reference
 from importers.normalize import clean_text, normalize_doi, normalize_pmid
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class TaggedRecord:
     """One record as read: tag -> values in file order, first line (1-based), raw text, repairs.
 
@@ -18,10 +18,18 @@ class TaggedRecord:
     (``raw_text``)."""
 
     line: int
-    fields: dict[str, list[str]] = field(default_factory=dict)
-    raw_lines: list[str] = field(default_factory=list)
-    repairs: list[str] = field(default_factory=list)
-    raw_text: str = ""
+    fields: dict[str, list[str]]
+    raw_lines: list[str]
+    repairs: list[str]
+    raw_text: str
+
+    # Written out so that it compiles: a generated dataclass __init__ stays interpreted.
+    def __init__(self, line: int, fields: dict[str, list[str]] | None = None) -> None:
+        self.line = line
+        self.fields = {} if fields is None else fields
+        self.raw_lines = []
+        self.repairs = []
+        self.raw_text = ""
 
     def add(self, tag: str, value: str) -> None:
         values = self.fields.get(tag)

@@ -47,3 +47,30 @@ def test_references_are_immutable_hashable_values() -> None:
         "A trial",
     )
     assert [f.name for f in dataclasses.fields(reference)][:3] == ["title", "abstract", "authors"]
+
+
+_DISTINCT_VALUES: dict[type, tuple[object, ...]] = {
+    Reference: (
+        *("title", "abstract", ("author",), 1999, "journal", "volume", "issue", "pages"),
+        *("doi", "pmid", "pmcid", "isbn", "issn", ("keyword",), ReferenceType.BOOK),
+        *("language", "url", "raw", 5, 6),
+    ),
+    RecordNote: (1, 2, Outcome.REPAIRED, "message"),
+}
+
+
+@pytest.mark.parametrize("kind", [Reference, RecordNote])
+def test_written_out_constructors_take_the_fields_in_declared_order(kind: type) -> None:
+    # Reference and RecordNote write their __init__ out (it compiles); positions, names and
+    # defaults must match the declared fields, which pickling and replace() rely on.
+    names = [f.name for f in dataclasses.fields(kind)]
+    values = _DISTINCT_VALUES[kind]
+    by_position, by_name = kind(*values), kind(**dict(zip(names, values, strict=True)))
+    assert tuple(getattr(by_position, n) for n in names) == values
+    assert by_name == by_position
+    if kind is Reference:
+        empty = Reference()
+        assert (empty.title, empty.authors, empty.year, empty.doi) == ("", (), None, None)
+        assert (empty.type, empty.record_number, empty.line) == (ReferenceType.OTHER, 0, 0)
+    else:
+        assert RecordNote(1, 2, Outcome.ACCEPTED).message == ""
