@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -39,6 +40,38 @@ def decode_bytes(data: bytes) -> DecodedText:
             continue
     # latin-1 maps every byte, so it always succeeds; it is the last resort.
     return DecodedText(normalize_newlines(data.decode("latin-1")), "latin-1")
+
+
+def utf8_blocks(data: bytes, block_bytes: int = 1 << 16) -> tuple[str, Iterator[str]] | None:
+    """The text decode_bytes reads from UTF-8 *data*, as blocks of whole lines decoded one at a
+    time: ``"\\n".join(blocks)`` equals ``decode_bytes(data).text``. Returns the encoding
+    label and the blocks, or None when decode_bytes would not read *data* as UTF-8 (UTF-16/32).
+
+    The blocks raise UnicodeDecodeError, as ``data.decode("utf-8")`` would, when a block is not
+    UTF-8 (a cp1252 file): the caller then reads the file with decode_bytes. No copy of a large
+    file's text exists at once, and each block is as narrow as its own characters allow."""
+    if data.startswith(codecs.BOM_UTF8):
+        # decode_bytes replaces bad bytes after a BOM; a "\n" byte never sits inside a UTF-8
+        # sequence, so cutting there decodes (and replaces) exactly as the whole would.
+        return "utf-8-sig", _decoded_blocks(data, len(codecs.BOM_UTF8), block_bytes, "replace")
+    if any(data.startswith(bom) for bom, _, _ in _BOMS) or _guess_utf16_without_bom(data):
+        return None
+    return "utf-8", _decoded_blocks(data, 0, block_bytes, "strict")
+
+
+def _decoded_blocks(data: bytes, start: int, block_bytes: int, errors: str) -> Iterator[str]:
+    view, size = memoryview(data), len(data)
+    while True:
+        end = data.find(b"\n", start + block_bytes) if start + block_bytes < size else -1
+        block = str(view[start : size if end < 0 else end], "utf-8", errors)
+        if "\r" in block:
+            # A CR before the cut is half of a CRLF whose LF the cut drops.
+            trimmed = block[:-1] if end >= 0 and block.endswith("\r") else block
+            block = normalize_newlines(trimmed)
+        yield block
+        if end < 0:
+            return
+        start = end + 1
 
 
 def normalize_newlines(text: str) -> str:

@@ -43,6 +43,7 @@ _OVID_LABELS = re.compile(
 )
 _BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 _TABLE_WORDS = ("title", "abstract", "doi", "author", "pmid")
+DETECTED_CHARS = 200_000
 FORMATS = (
     "ris",
     "medline",
@@ -67,8 +68,10 @@ def refuse_binary(data: bytes) -> None:
 
 
 def detect_format(text: str) -> str:
-    """Return a name from ``FORMATS`` for *text*, or raise ImportFormatError saying what it is."""
-    head = text[:200_000].lstrip("\ufeff \t\n")
+    """Return a name from ``FORMATS`` for *text*, or raise ImportFormatError saying what it is.
+
+    Only the first DETECTED_CHARS characters are read."""
+    head = text[:DETECTED_CHARS].lstrip("\ufeff \t\n")
     if not head.strip():
         raise ImportFormatError(f"the file is empty; {_EXPORT_HINT}", detected="empty")
     _refuse_control_characters(head)

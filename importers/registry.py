@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
 
 from importers.bibtex import parse_bibtex
-from importers.decode import decode_bytes
-from importers.detect import FORMATS, detect_format, refuse_binary
+from importers.decode import decode_bytes, utf8_blocks
+from importers.detect import DETECTED_CHARS, FORMATS, detect_format, refuse_binary
 from importers.endnote_xml import parse_endnote_xml
 from importers.errors import ImportFormatError
 from importers.gc_pause import collector_paused
@@ -15,7 +16,7 @@ from importers.model import ParseResult
 from importers.ovid import parse_ovid
 from importers.pubmed_xml import parse_pubmed_xml
 from importers.refer import parse_refer
-from importers.ris import parse_ris
+from importers.ris import parse_ris, parse_ris_blocks
 from importers.tabular import parse_tabular
 from importers.wos import parse_wos
 
@@ -56,6 +57,10 @@ def parse_bytes(data: bytes, *, format: str = "auto") -> ParseResult:
             detected=None,
         )
     refuse_binary(data)
+    if format in ("auto", "ris"):
+        streamed = _parse_utf8_ris(data, format)
+        if streamed is not None:
+            return streamed
     decoded = decode_bytes(data)
     detected = detect_format(decoded.text) if format == "auto" else format
     try:
@@ -73,6 +78,32 @@ def parse_bytes(data: bytes, *, format: str = "auto") -> ParseResult:
     if not result.notes and detected != "pubmed-xml":
         raise ImportFormatError(_no_records_message(decoded.text, detected), detected=detected)
     return result
+
+
+def _parse_utf8_ris(data: bytes, format: str) -> ParseResult | None:
+    """Parse UTF-8 RIS a block at a time, decoding each block as it is read: the same result
+    as the general path below without a copy of the whole text (a 200 MB export decodes to up
+    to 800 MB). None when the general path must read the file: it is not UTF-8, not RIS, or
+    yields no records (the general path words those errors)."""
+    found = utf8_blocks(data)
+    if found is None:
+        return None
+    encoding, blocks = found
+    try:
+        head: list[str] = []
+        head_chars = 0
+        for block in blocks:  # enough blocks for what detect_format reads
+            head.append(block)
+            head_chars += len(block) + 1
+            if head_chars > DETECTED_CHARS:
+                break
+        if format == "auto" and detect_format("\n".join(head)) != "ris":
+            return None
+        with collector_paused():
+            result = parse_ris_blocks(chain(head, blocks), encoding=encoding)
+    except (UnicodeDecodeError, ImportFormatError):
+        return None
+    return result if result.notes else None
 
 
 def _no_records_message(text: str, chosen: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from string import ascii_uppercase, digits
 
 from importers.assemble import reference_type
@@ -47,7 +47,12 @@ _CANONICAL_HEADS = {
 
 def parse_ris(text: str, *, encoding: str = "utf-8") -> ParseResult:
     """Parse RIS *text* (``\\n`` line endings) into references and one note per record."""
-    records = iter_ris_records(text, only=_READ_TAGS)
+    return parse_ris_blocks(_blocks(text, 1 << 16), encoding=encoding)
+
+
+def parse_ris_blocks(blocks: Iterable[str], *, encoding: str = "utf-8") -> ParseResult:
+    """parse_ris for a text given as consecutive blocks of whole lines (see read_ris_blocks)."""
+    records = read_ris_blocks(blocks, only=_READ_TAGS)
     return collect_records(FORMAT, records, _to_reference, encoding)
 
 
@@ -59,14 +64,24 @@ def iter_ris_records(
     *only*: keep just these tags' values (the raw text keeps every line); records still start
     at any TY and end at any ER. The text is split into lines *block_chars* at a time (see
     _blocks)."""
+    return read_ris_blocks(_blocks(text, block_chars), only=only)
+
+
+def read_ris_blocks(
+    blocks: Iterable[str], *, only: frozenset[str] | None = None
+) -> Iterator[TaggedRecord]:
+    """iter_ris_records for a text given as blocks: the text is ``"\\n".join(blocks)``, each
+    block holding whole lines, so a large file is decoded and split a block at a time."""
     record: TaggedRecord | None = None
     fields: dict[str, list[str]] = {}
     last_tag = ""
     canonical_tag = _CANONICAL_HEADS.get
-    # Raw records are cut from the text by offset: cheaper than joining their lines again.
-    offset = record_start = 0
     index = 0
-    for block in _blocks(text, block_chars):
+    # Raw records are cut from their block by offset, cheaper than joining their lines again;
+    # *earlier* holds the open record's text from the blocks before this one.
+    earlier: list[str] = []
+    for block in blocks:
+        offset = record_start = 0
         # A plain loop over each block's lines: a generator per line costs a resume per line.
         for line in block.split("\n"):
             index += 1
@@ -84,15 +99,16 @@ def iter_ris_records(
                 tag = found
             if tag == "ER":
                 if record is not None:
-                    record.raw_text = text[record_start : offset - 1]
+                    record.raw_text = _cut(earlier, block, record_start, offset - 1)
                     yield record
                 record, last_tag = None, ""
                 continue
             if record is None or tag == "TY":
                 if record is not None and _NO_TY not in record.repairs:
                     record.repairs.append("missing ER line added")
-                    record.raw_text = text[record_start : line_start - 1]
+                    record.raw_text = _cut(earlier, block, record_start, line_start - 1)
                     yield record
+                earlier.clear()
                 record = TaggedRecord(line=index)
                 record_start = line_start
                 fields = record.fields
@@ -109,12 +125,25 @@ def iter_ris_records(
             else:
                 values.append(value)
             last_tag = tag
+        if record is not None:
+            earlier.append(block[record_start:] if record_start else block)
     # Tags after an ER and before the next TY (Ovid's trailing "NL  -") are the previous
     # record's leftovers, not a record; only an ER closes a TY-less record.
     if record is not None and _NO_TY not in record.repairs:
         record.repairs.append("missing ER line added")
-        record.raw_text = text[record_start:]
+        record.raw_text = "\n".join(earlier)
         yield record
+
+
+def _cut(earlier: list[str], block: str, start: int, end: int) -> str:
+    """The record's raw text: *block*[start:end], after the parts in *earlier* blocks, if any
+    (then *start* is 0 and *end* -1 means the record ended with the block before)."""
+    if not earlier:
+        return block[start:end]
+    parts = earlier if end < 0 else [*earlier, block[:end]]
+    raw = "\n".join(parts)
+    earlier.clear()
+    return raw
 
 
 def _blocks(text: str, block_chars: int) -> Iterator[str]:

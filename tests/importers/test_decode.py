@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from importers.decode import decode_bytes
+from importers.decode import decode_bytes, utf8_blocks
 from importers.registry import parse_bytes
 from tests.importers.files import fixture_bytes
 
@@ -61,3 +63,36 @@ def test_parsed_record_is_identical_across_the_matrix(codec: str, ending: str) -
     assert reference.authors == ("Shannon, Claude E.",)
     assert reference.pages == "379-423"
     assert result.notes[0].line == 1
+
+
+_PIECES = st.sampled_from(
+    [b"a", b" ", b"\n", b"\r", b"\r\n", "é".encode(), "€".encode(), "𝄞".encode(), b"\xff"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    pieces=st.lists(_PIECES, max_size=60),
+    bom=st.booleans(),
+    block_bytes=st.sampled_from([1, 2, 3, 7, 1 << 16]),
+)
+def test_utf8_blocks_join_to_the_text_decode_bytes_reads(
+    pieces: list[bytes], bom: bool, block_bytes: int
+) -> None:
+    # Blocks cut anywhere near CRs, CRLFs, multi-byte characters and bad bytes.
+    data = (b"\xef\xbb\xbf" if bom else b"") + b"".join(pieces)
+    decoded = decode_bytes(data)
+    found = utf8_blocks(data, block_bytes)
+    assert found is not None
+    encoding, blocks = found
+    try:
+        text = "\n".join(blocks)
+    except UnicodeDecodeError:
+        assert decoded.encoding not in ("utf-8", "utf-8-sig")  # read as cp1252 instead
+    else:
+        assert (encoding, text) == (decoded.encoding, decoded.text)
+
+
+@pytest.mark.parametrize("data", [SOURCE.encode("utf-16"), SOURCE.encode("utf-16-le")])
+def test_utf8_blocks_leave_utf16_to_decode_bytes(data: bytes) -> None:
+    assert utf8_blocks(data) is None
