@@ -42,7 +42,7 @@ def decode_bytes(data: bytes) -> DecodedText:
     return DecodedText(normalize_newlines(data.decode("latin-1")), "latin-1")
 
 
-def utf8_blocks(data: bytes, block_bytes: int = 1 << 16) -> tuple[str, Iterator[str]] | None:
+def utf8_blocks(data: bytes, block_bytes: int) -> tuple[str, Iterator[str]] | None:
     """The text decode_bytes reads from UTF-8 *data*, as blocks of whole lines decoded one at a
     time: ``"\\n".join(blocks)`` equals ``decode_bytes(data).text``. Returns the encoding
     label and the blocks, or None when decode_bytes would not read *data* as UTF-8 (UTF-16/32).

@@ -28,8 +28,6 @@ _MARKUP_NAMES = (
 _TAG = re.compile(
     rf"</?(?:[a-z][a-z0-9]*:)?(?:{_MARKUP_NAMES})(?:\s[^<>]{{0,200}})?\s*/?>", re.IGNORECASE
 )
-# Whitespace other than " " (tabs, no-break and thin spaces); runs of " " are collapsed after.
-_ODD_SPACE = re.compile(r"[^\S ]+")
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 _DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
 
@@ -197,13 +195,11 @@ def clean_text(raw: str | None) -> str:
         printable = not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
     else:
         printable = text.isprintable()
-    if not printable:
-        # Only the odd whitespace is replaced: "\s+" would rewrite every single space too, at
-        # ten times the cost on an abstract; the loop below collapses the runs of spaces left.
-        text = _ODD_SPACE.sub(" ", text)
-    while "  " in text:
-        text = text.replace("  ", " ")
-    return text.strip()
+    if printable and "  " not in text:
+        return text.strip()
+    # Every run of whitespace becomes one space: str.split() cuts at the same characters as
+    # "\s", in one pass, where a regex substitution tests each character (3x slower).
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=16)

@@ -16,7 +16,7 @@ from importers.model import ParseResult
 from importers.ovid import parse_ovid
 from importers.pubmed_xml import parse_pubmed_xml
 from importers.refer import parse_refer
-from importers.ris import parse_ris, parse_ris_blocks
+from importers.ris import BLOCK_SIZE, parse_ris, parse_ris_blocks
 from importers.tabular import parse_tabular
 from importers.wos import parse_wos
 
@@ -85,7 +85,7 @@ def _parse_utf8_ris(data: bytes, format: str) -> ParseResult | None:
     as the general path below without a copy of the whole text (a 200 MB export decodes to up
     to 800 MB). None when the general path must read the file: it is not UTF-8, not RIS, or
     yields no records (the general path words those errors)."""
-    found = utf8_blocks(data)
+    found = utf8_blocks(data, BLOCK_SIZE)
     if found is None:
         return None
     encoding, blocks = found

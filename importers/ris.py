@@ -45,9 +45,15 @@ _CANONICAL_HEADS = {
 }
 
 
+# Lines are split a block of about this many characters (or UTF-8 bytes) at a time. Blocks this
+# small are mostly all-Latin-1 even in files with some wider characters, so their lines need no
+# narrowing copy (measured on the corpus: 4 KiB ran 4% fewer instructions than 64 KiB).
+BLOCK_SIZE = 1 << 12
+
+
 def parse_ris(text: str, *, encoding: str = "utf-8") -> ParseResult:
     """Parse RIS *text* (``\\n`` line endings) into references and one note per record."""
-    return parse_ris_blocks(_blocks(text, 1 << 16), encoding=encoding)
+    return parse_ris_blocks(_blocks(text, BLOCK_SIZE), encoding=encoding)
 
 
 def parse_ris_blocks(blocks: Iterable[str], *, encoding: str = "utf-8") -> ParseResult:
@@ -57,7 +63,7 @@ def parse_ris_blocks(blocks: Iterable[str], *, encoding: str = "utf-8") -> Parse
 
 
 def iter_ris_records(
-    text: str, *, block_chars: int = 1 << 16, only: frozenset[str] | None = None
+    text: str, *, block_chars: int = BLOCK_SIZE, only: frozenset[str] | None = None
 ) -> Iterator[TaggedRecord]:
     """Yield records as tag -> values; untagged lines between records (numbers) are skipped.
 

@@ -95,4 +95,4 @@ def test_utf8_blocks_join_to_the_text_decode_bytes_reads(
 
 @pytest.mark.parametrize("data", [SOURCE.encode("utf-16"), SOURCE.encode("utf-16-le")])
 def test_utf8_blocks_leave_utf16_to_decode_bytes(data: bytes) -> None:
-    assert utf8_blocks(data) is None
+    assert utf8_blocks(data, 1 << 12) is None

@@ -3,6 +3,8 @@ give the same answers as the general paths they skip."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -98,3 +100,18 @@ def test_plain_spacing_shortcuts_match_the_general_paths(raw_values: list[str]) 
 )
 def test_plain_spacing_means_spaces_and_line_breaks_only(text: str, plain: bool) -> None:
     assert has_plain_spacing(text) is plain
+
+
+# Any whitespace Python knows (ASCII, no-break, thin, ideographic, line separators), control
+# and format characters that are not whitespace, and text long enough for the bytewise check.
+_SPACED_TEXT = st.text(
+    alphabet=st.sampled_from("ab é\u4e2d \t\n\r\x0b\x1f\x85\u00a0\u2009\u2028\u3000\x00\u200b\xad"),
+    max_size=150,
+)
+
+
+@given(_SPACED_TEXT)
+def test_clean_text_turns_every_whitespace_run_into_one_space(text: str) -> None:
+    # The definition the shortcuts must keep: "\s+" runs become one space, ends are stripped,
+    # other characters (zero-width space, soft hyphen, NUL) stay.
+    assert clean_text(text) == re.sub(r"\s+", " ", text).strip()
