@@ -62,3 +62,30 @@ def test_a_collector_disabled_by_the_application_stays_disabled() -> None:
     with collector_paused():
         pass
     assert not gc.isenabled()
+
+
+def test_objects_made_during_the_pause_cost_no_collection_when_it_ends() -> None:
+    gc.enable()
+    gc.collect()
+    collections: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        with collector_paused():
+            made = [[index] for index in range(50_000)]  # far past the young threshold
+        more = [[index] for index in range(500)]  # allocations that would start a collection
+    finally:
+        gc.callbacks.remove(note)
+    assert collections == []
+    assert gc.get_count()[0] < 1_000
+    # A cycle made during the pause is still collected, by a full collection.
+    with collector_paused():
+        cycle: list[object] = []
+        cycle.append(cycle)
+    del cycle
+    assert gc.collect() >= 1
+    assert len(made) + len(more) == 50_500
