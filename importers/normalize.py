@@ -36,7 +36,9 @@ def normalize_doi(raw: str | None) -> str | None:
     """Return a bare lower-case DOI from a DOI, ``doi:`` form or DOI URL; None if none is there."""
     if not raw:
         return None
-    text = unquote(raw.strip())
+    text = raw.strip()
+    if "%" in text:  # unquote is interpreted Python: called only when it has work
+        text = unquote(text)
     match = _DOI_FIND.search(text)
     if match is None:
         return None
@@ -218,8 +220,10 @@ def split_keywords(
     if plain and single is not None:
         joined = single.join(values)
         if left_as_is(joined):
-            # Nothing for clean_text to do but strip: one split and C-level maps do it all.
-            kept = dict.fromkeys(map(str.strip, joined.split(single)))
+            # Nothing for clean_text to do but strip: one split and C-level maps do it all, and
+            # values without a separator of their own (most) are kept as they are.
+            whole = joined.count(single) == len(values) - 1
+            kept = dict.fromkeys(values if whole else map(str.strip, joined.split(single)))
             kept.pop("", None)
             return tuple(kept)
     splitter = None if single else _splitter(separators)
