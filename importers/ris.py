@@ -99,8 +99,17 @@ def read_ris_blocks(
                 # Every tag line has a hyphen: the many continuation lines skip the tag checks.
                 found, other_value = _read_other_line(line) if "-" in line else _UNTAGGED
                 if found is None:
-                    if record is not None and last_tag:
-                        _continue_value(record, last_tag, line)
+                    # A continuation line: a further value of a list tag (one keyword per
+                    # line), otherwise more text of the last value. Inline: one in four lines.
+                    stripped = line.strip() if record is not None and last_tag else ""
+                    if stripped:
+                        continued = fields[last_tag]
+                        if last_tag in _LIST_TAGS:
+                            continued.append(stripped)
+                        elif continued[-1]:
+                            continued[-1] = f"{continued[-1]} {stripped}"
+                        else:
+                            continued[-1] = stripped
                     continue
                 tag = found
             if tag == "ER":
@@ -165,12 +174,6 @@ def _blocks(text: str, block_chars: int) -> Iterator[str]:
             return
         yield text[start:end]
         start = end + 1
-
-
-def _continue_value(record: TaggedRecord, tag: str, line: str) -> None:
-    stripped = line.strip()
-    if stripped:
-        record.extend_last(tag, stripped, as_new_value=tag in _LIST_TAGS)
 
 
 def _read_other_line(line: str) -> tuple[str | None, str]:
