@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from string import ascii_uppercase, digits
 
 from importers.assemble import reference_type
@@ -34,6 +35,7 @@ _LIST_TAGS = frozenset(
     {"AU", "A1", "A2", "A3", "A4", "KW", "N1", "UR", "L1", "L2", "L3", "L4", "AD", "SN", "ED"}
 )
 _UNTAGGED: tuple[None, None] = (None, None)
+_BOUNDS = frozenset({"TY", "ER"})  # always read: they start and end records
 _BOOKISH = frozenset({ReferenceType.BOOK, ReferenceType.BOOK_CHAPTER})
 # Nearly every line starts "XX  - " (or is a bare "XX  -") with XX one of these tags: one slice
 # and one dict look-up then replace four checks per line. The tags are interned, so the dict
@@ -67,9 +69,9 @@ def iter_ris_records(
 ) -> Iterator[TaggedRecord]:
     """Yield records as tag -> values; untagged lines between records (numbers) are skipped.
 
-    *only*: keep just these tags' values (the raw text keeps every line); records still start
-    at any TY and end at any ER. The text is split into lines *block_chars* at a time (see
-    _blocks)."""
+    *only*: keep just these tags' values, and TY's (the raw text keeps every line); records
+    still start at any tag line and end at any ER. The text is split into lines *block_chars*
+    at a time (see _blocks)."""
     return read_ris_blocks(_blocks(text, block_chars), only=only)
 
 
@@ -81,7 +83,8 @@ def read_ris_blocks(
     record: TaggedRecord | None = None
     fields: dict[str, list[str]] = {}
     last_tag = ""
-    canonical_tag = _CANONICAL_HEADS.get
+    # Canonical heads of tags *only* leaves out read as "": one look-up both finds and filters.
+    canonical_tag = (_CANONICAL_HEADS if only is None else _heads_keeping(only)).get
     index = 0
     # Raw records are cut from their block by offset, cheaper than joining their lines again;
     # *earlier* holds the open record's text from the blocks before this one.
@@ -111,7 +114,7 @@ def read_ris_blocks(
                         else:
                             continued[-1] = stripped
                     continue
-                tag = found
+                tag = found if only is None or found in only or found in _BOUNDS else ""
             if tag == "ER":
                 if record is not None:
                     record.raw_text = _cut(earlier, block, record_start, offset - 1)
@@ -129,8 +132,9 @@ def read_ris_blocks(
                 fields = record.fields
                 if tag != "TY":
                     record.repairs.append(_NO_TY)
-            if only is not None and tag not in only:
-                # Its value (and continuation lines) stay in the raw text only.
+            if not tag:
+                # A tag *only* leaves out: its value (and continuation lines) stay in the raw
+                # text only. Any tag line still starts a record, as in a TY-less record.
                 last_tag = ""
                 continue
             value = line[6:].strip() if other_value is None else other_value
@@ -159,6 +163,14 @@ def _cut(earlier: list[str], block: str, start: int, end: int) -> str:
     raw = "\n".join(parts)
     earlier.clear()
     return raw
+
+
+@lru_cache(maxsize=8)
+def _heads_keeping(only: frozenset[str]) -> dict[str, str]:
+    """_CANONICAL_HEADS with the tags outside *only* (but TY and ER) read as ""."""
+    return {
+        head: tag if tag in only or tag in _BOUNDS else "" for head, tag in _CANONICAL_HEADS.items()
+    }
 
 
 def _blocks(text: str, block_chars: int) -> Iterator[str]:
