@@ -9,6 +9,7 @@ import pytest
 from importers import ris
 from importers.decode import decode_bytes
 from importers.detect import detect_format
+from importers.errors import ImportFormatError
 from importers.model import Outcome, ParseResult, ReferenceType
 from importers.registry import parse_bytes
 from importers.ris import iter_ris_records, parse_ris
@@ -170,12 +171,29 @@ def _parse_reading_every_tag(text: str) -> ParseResult:
     return collect_records("ris", records, ris._to_reference, "utf-8")
 
 
-@pytest.mark.parametrize("name", [n for n in fixture_names() if n.endswith((".ris", ".txt"))])
+def _ris_fixture_texts() -> dict[str, str]:
+    texts = {name: decode_bytes(fixture_bytes(name)).text for name in fixture_names()}
+    return {name: text for name, text in texts.items() if _is_ris(text)}
+
+
+def _is_ris(text: str) -> bool:
+    try:
+        return detect_format(text) == "ris"
+    except ImportFormatError:
+        return False
+
+
+RIS_FIXTURES = _ris_fixture_texts()
+
+
+@pytest.mark.parametrize("name", sorted(RIS_FIXTURES))
 def test_reading_only_the_tags_references_use_changes_no_reference(name: str) -> None:
-    text = decode_bytes(fixture_bytes(name)).text
-    if detect_format(text) != "ris":
-        pytest.skip("not a RIS file")
+    text = RIS_FIXTURES[name]
     assert parse_ris(text) == _parse_reading_every_tag(text)
+
+
+def test_the_fixtures_hold_ris_files() -> None:
+    assert len(RIS_FIXTURES) >= 10
 
 
 class _AskedFields(dict[str, list[str]]):
