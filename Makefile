@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint bench install clean
+.PHONY: serve test lint bench wheel install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ bench: $(VENV)/.installed-dev
 	@for b in benchmarks/[a-z]*.py; do \
 		m=$$(basename $$b .py); echo "== benchmarks.$$m"; $(BIN)/python -m benchmarks.$$m || exit 1; \
 	done
+
+## make wheel: a release wheel in dist/, with the import core compiled by mypyc (needs a C compiler)
+wheel: $(VENV)/.installed-dev
+	HATCH_BUILD_HOOK_ENABLE_MYPYC=1 $(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
+	@# hatch-mypyc leaves the compiled modules beside the sources, where they would shadow the
+	@# .py files an editable install runs: they are in the wheel, so remove them here.
+	rm -f ./*__mypyc.*.so importers/*.so
 
 clean:
 	scripts/test-postgres.sh stop || true
