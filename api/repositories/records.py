@@ -26,6 +26,7 @@ class RecordFilter:
     batch_id: int | None = None
     title_contains: str | None = None
     year: int | None = None
+    removed: bool | None = None  # True: only records removed before screening; False: none
 
 
 class ImportBatchRepository:
@@ -70,6 +71,9 @@ class RecordRepository:
             conditions.append(col(Record.batch_id) == where.batch_id)
         if where.year is not None:
             conditions.append(col(Record.year) == where.year)
+        if where.removed is not None:
+            removed = col(Record.removed)
+            conditions.append(removed.is_not(None) if where.removed else removed.is_(None))
         if where.title_contains:
             conditions.append(col(Record.title).icontains(where.title_contains, autoescape=True))
         total = self.session.exec(select(func.count()).select_from(Record).where(*conditions)).one()

@@ -29,11 +29,17 @@ def list_records(
     batch_id: Annotated[int | None, Query(ge=1)] = None,
     q: Annotated[str | None, Query(max_length=500, description="title contains")] = None,
     year: Annotated[int | None, Query(ge=0, le=9999)] = None,
+    removed: Annotated[
+        bool | None, Query(description="only records removed before screening, or none")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> RecordPage:
-    """The review's records in import order, filtered by source, batch, title words or year."""
-    where = RecordFilter(source_id=source_id, batch_id=batch_id, title_contains=q, year=year)
+    """The review's records in import order, filtered by source, batch, title words, year or
+    removal before screening."""
+    where = RecordFilter(
+        source_id=source_id, batch_id=batch_id, title_contains=q, year=year, removed=removed
+    )
     return records.list_records(session, access.review, where=where, limit=limit, offset=offset)
 
 

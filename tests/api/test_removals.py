@@ -134,3 +134,19 @@ def test_a_restored_record_is_screened_again(client: TestClient, build: Builder)
     assert _next_titles(api, reviewer, ids) == {"Beta", "Delta", "Zeta"}
     counts = api.call("GET", "/prisma", lead)["counts"]
     assert (counts["excluded_other"], counts["records_screened"]) == (3, 2)
+
+
+def test_the_record_list_filters_removed_records(client: TestClient, build: Builder) -> None:
+    api, _, librarian, reviewer, ids = _setup(client, build)
+    body = {"record_ids": [ids["Alpha"], ids["Gamma"]], "removed": "other", "reason": "animals"}
+    api.call("POST", "/records/remove", librarian, json=body)
+
+    def titles(query: str) -> list[str]:
+        page = api.call("GET", f"/records?{query}", reviewer)
+        assert page["total"] == len(page["items"])
+        return [record["title"] for record in page["items"]]
+
+    assert titles("removed=true") == ["Alpha", "Gamma"]
+    assert titles("removed=false") == ["Beta", "Delta", "Epsilon", "Zeta"]
+    assert titles("removed=false&q=ta") == ["Beta", "Delta", "Zeta"]
+    assert len(titles("limit=50")) == 6

@@ -6,6 +6,7 @@ export const AVAILABLE_PAGES = new Set([
   "settings",
   "sources",
   "duplicates",
+  "records",
   "screen",
   "conflicts",
   "agreement",
