@@ -126,7 +126,7 @@ def read_ris_blocks(
                     record.repairs.append("missing ER line added")
                     record.raw_text = _cut(earlier, block, record_start, line_start - 1)
                     yield record
-                earlier.clear()
+                earlier.clear()  # the text of leftover tags that were not a record (see below)
                 record = TaggedRecord(line=index)
                 record_start = line_start
                 fields = record.fields
@@ -156,7 +156,8 @@ def read_ris_blocks(
 
 def _cut(earlier: list[str], block: str, start: int, end: int) -> str:
     """The record's raw text: *block*[start:end], after the parts in *earlier* blocks, if any
-    (then *start* is 0 and *end* -1 means the record ended with the block before)."""
+    (then *start* is 0 and *end* -1 means the record ended with the block before). Empties
+    *earlier* for the next record."""
     if not earlier:
         return block[start:end]
     parts = earlier if end < 0 else [*earlier, block[:end]]
@@ -204,8 +205,8 @@ def _split_tag_line(line: str) -> tuple[str | None, str]:
     return match.group(1), (match.group(2) or "").strip()
 
 
-# Every tag _to_reference reads; parse_ris keeps no other tag's values (a third of AD, ID, ST,
-# L1 and other lines in real exports), which the raw text keeps anyway.
+# Every tag _to_reference reads. parse_ris keeps no other tag's values (AD, ID, ST, L1 and the
+# like: a tenth of the values in the corpus); the raw text keeps them anyway.
 _READ_TAGS = frozenset(
     {
         *("TY", "TI", "T1", "CT", "BT", "T2", "T3", "AB", "N2", "AU", "A1"),

@@ -224,3 +224,16 @@ def test_parse_ris_keeps_every_tag_references_are_built_from() -> None:
             fields.asked = asked
             ris._to_reference(TaggedRecord(line=1, fields=fields), 1)
     assert asked == ris._READ_TAGS
+
+
+@pytest.mark.parametrize("block_chars", [1, 5, 12, 1 << 12])
+def test_leftover_tags_between_records_stay_out_of_the_next_raw_record(block_chars: int) -> None:
+    # Ovid ends records with "ER  -" and then a stray "NL  -" line before the next TY; blocks
+    # cut anywhere through those leftovers must not glue them onto the next record.
+    text = "TY  - JOUR\nTI  - One\nER  - \nNL  - leftover\nnote\nTY  - JOUR\nTI  - Two\nER  - \n"
+    records = list(iter_ris_records(text, block_chars=block_chars))
+    assert [r.raw for r in records] == [
+        "TY  - JOUR\nTI  - One\nER  - ",
+        "TY  - JOUR\nTI  - Two\nER  - ",
+    ]
+    assert [r.line for r in records] == [1, 6]
