@@ -5,6 +5,8 @@ All records are hand-made; field forms copy what bibliographic exports write.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from importers.dedup import Decision, DedupResult, deduplicate
 from importers.dedup.keys import match_keys, normalize_title
 from importers.model import Reference
@@ -27,22 +29,20 @@ def _reasons(result: DedupResult) -> list[str]:
     return [p.reason for p in result.pairs]
 
 
-def _preface(**overrides: object) -> Reference:
-    fields: dict[str, object] = {
-        "title": "Preface",
-        "authors": ("du Plessis, A. J.",),
-        "year": 2009,
-        "journal": "Clinics in Perinatology",
-        "volume": "36",
-        "issue": "3",
-        "pages": "xiii-xv",
-    }
-    return Reference(**{**fields, **overrides})  # type: ignore[arg-type]
+PREFACE = Reference(
+    title="Preface",
+    authors=("du Plessis, A. J.",),
+    year=2009,
+    journal="Clinics in Perinatology",
+    volume="36",
+    issue="3",
+    pages="xiii-xv",
+)
 
 
 def test_prefaces_on_the_same_roman_pages_merge() -> None:
-    assert _merged(_preface(doi="10.1016/j.clp.2009.07.006"), _preface())
-    assert not _merged(_preface(), _preface(volume="37"))
+    assert _merged(replace(PREFACE, doi="10.1016/j.clp.2009.07.006"), PREFACE)
+    assert not _merged(PREFACE, replace(PREFACE, volume="37"))
 
 
 def _ancient_dna(title: str, pages: str = "293-309") -> Reference:
@@ -156,58 +156,56 @@ def test_full_names_written_given_name_first_match_initials() -> None:
     assert not _merged(other_person, initials)
 
 
-def _book(**overrides: object) -> Reference:
-    fields: dict[str, object] = {
-        "title": "Behavioral neurobiology of bipolar disorder and its treatment",
-        "authors": ("Manji H. K.", "Zarate C. A."),
-        "year": 2011,
-        "journal": "Behavioral Neurobiology of Bipolar Disorder and its Treatment",
-        "volume": "5",
-    }
-    return Reference(**{**fields, **overrides})  # type: ignore[arg-type]
+BOOK = Reference(
+    title="Behavioral neurobiology of bipolar disorder and its treatment",
+    authors=("Manji H. K.", "Zarate C. A."),
+    year=2011,
+    journal="Behavioral Neurobiology of Bipolar Disorder and its Treatment",
+    volume="5",
+)
 
 
 def test_missing_journal_does_not_disagree_when_the_volume_agrees() -> None:
-    assert "a journal missing, the volume agrees" in _merge_reason(_book(), _book(journal=""))
-    assert not _merged(_book(), _book(journal="", volume=""))
+    assert "a journal missing, the volume agrees" in _merge_reason(BOOK, replace(BOOK, journal=""))
+    assert not _merged(BOOK, replace(BOOK, journal="", volume=""))
 
 
-def _koskinen(**overrides: object) -> Reference:
-    fields: dict[str, object] = {
-        "title": "Activation of complement during liver transplantation",
-        "authors": ("Koskinen, A.", "Tukiainen, E.", "Nordin, A."),
-        "year": 2010,
-        "journal": "Scandinavian Journal of Immunology.Conference: 39th Meeting",
-    }
-    return Reference(**{**fields, **overrides})  # type: ignore[arg-type]
+KOSKINEN = Reference(
+    title="Activation of complement during liver transplantation",
+    authors=("Koskinen, A.", "Tukiainen, E.", "Nordin, A."),
+    year=2010,
+    journal="Scandinavian Journal of Immunology.Conference: 39th Meeting",
+)
 
 
 def test_abstract_printed_in_the_meetings_own_journal_is_the_same_abstract() -> None:
-    meeting = _koskinen()
-    supplement = _koskinen(journal="Scand J Immunol", volume="71", issue="S2", pages="499-711")
+    meeting = KOSKINEN
+    supplement = replace(
+        KOSKINEN, journal="Scand J Immunol", volume="71", issue="S2", pages="499-711"
+    )
     assert "the journal record is the meeting abstract itself" in _merge_reason(meeting, supplement)
-    article = _koskinen(journal="Scandinavian Journal of Immunology", volume="72", pages="31-39")
+    article = replace(
+        KOSKINEN, journal="Scandinavian Journal of Immunology", volume="72", pages="31-39"
+    )
     assert not _merged(meeting, article)
-    article_number = _koskinen(journal="Scandinavian Journal of Immunology", pages="e12345")
+    article_number = replace(KOSKINEN, journal="Scandinavian Journal of Immunology", pages="e12345")
     assert not _merged(meeting, article_number)
 
 
-def _short_title(**overrides: object) -> Reference:
-    fields: dict[str, object] = {
-        "title": "Haemolytic uraemic syndrome",
-        "authors": ("Kavanagh, D.", "Goodship, T."),
-        "year": 2010,
-        "journal": "Nephron - Clinical Practice",
-        "volume": "118",
-        "pages": "37-42",
-    }
-    return Reference(**{**fields, **overrides})  # type: ignore[arg-type]
+SHORT_TITLE = Reference(
+    title="Haemolytic uraemic syndrome",
+    authors=("Kavanagh, D.", "Goodship, T."),
+    year=2010,
+    journal="Nephron - Clinical Practice",
+    volume="118",
+    pages="37-42",
+)
 
 
 def test_short_title_at_the_same_place_merges_across_online_and_print_years() -> None:
-    later = _short_title(year=2011, journal="Nephron", pages="c37-c42")
-    assert "years one apart (online and print)" in _merge_reason(_short_title(), later)
-    assert not _merged(_short_title(), _short_title(year=2011, journal="Thorax"))
+    later = replace(SHORT_TITLE, year=2011, journal="Nephron", pages="c37-c42")
+    assert "years one apart (online and print)" in _merge_reason(SHORT_TITLE, later)
+    assert not _merged(SHORT_TITLE, replace(SHORT_TITLE, year=2011, journal="Thorax"))
 
 
 def test_conference_acronym_matches_its_full_name() -> None:
@@ -224,26 +222,27 @@ def test_conference_acronym_matches_its_full_name() -> None:
 _BARE: dict[str, object] = {"volume": "", "pages": "", "doi": None, "abstract": ""}
 
 
-def _toxoplasmosis(title: str, **overrides: object) -> Reference:
-    fields: dict[str, object] = {
-        "title": title,
-        "authors": ("Pleyer, U.", "Gross, U.", "Schluter, D."),
-        "year": 2019,
-        "journal": "Dtsch Arztebl Int",
-        "volume": "116",
-        "pages": "435-444",
-        "doi": "10.3238/arztebl.2019.0435",
-    }
-    return Reference(**{**fields, **overrides})  # type: ignore[arg-type]
+TOXOPLASMOSIS = Reference(
+    authors=("Pleyer, U.", "Gross, U.", "Schluter, D."),
+    year=2019,
+    journal="Dtsch Arztebl Int",
+    volume="116",
+    pages="435-444",
+    doi="10.3238/arztebl.2019.0435",
+)
 
 
 def test_same_doi_and_a_dropped_subtitle_merge() -> None:
-    short = _toxoplasmosis("Toxoplasmosis in Germany", volume="", pages="")
-    full = _toxoplasmosis("Toxoplasmosis in Germany: epidemiology, diagnosis, risk factors")
+    short = replace(TOXOPLASMOSIS, title="Toxoplasmosis in Germany", volume="", pages="")
+    full = replace(
+        TOXOPLASMOSIS, title="Toxoplasmosis in Germany: epidemiology, diagnosis, risk factors"
+    )
     result = deduplicate([short, full])
     assert len(result.clusters) == 1
     assert "one title extends the other" in result.pairs[0].reason
-    other = _toxoplasmosis("Toxocariasis in Germany: epidemiology, diagnosis, risk factors")
+    other = replace(
+        TOXOPLASMOSIS, title="Toxocariasis in Germany: epidemiology, diagnosis, risk factors"
+    )
     assert not _merged(short, other)
 
 
