@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import AnyStr
 
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
@@ -61,16 +62,28 @@ def utf8_blocks(data: bytes, block_bytes: int) -> tuple[str, Iterator[str]] | No
 
 def _decoded_blocks(data: bytes, start: int, block_bytes: int, errors: str) -> Iterator[str]:
     view, size = memoryview(data), len(data)
-    while True:
-        end = data.find(b"\n", start + block_bytes) if start + block_bytes < size else -1
-        block = str(view[start : size if end < 0 else end], "utf-8", errors)
+    for block_start, end in line_blocks(data, block_bytes, b"\n", start=start):
+        block = str(view[block_start:end], "utf-8", errors)
         if "\r" in block:
             # A CR before the cut is half of a CRLF whose LF the cut drops.
-            trimmed = block[:-1] if end >= 0 and block.endswith("\r") else block
+            trimmed = block[:-1] if end < size and block.endswith("\r") else block
             block = normalize_newlines(trimmed)
         yield block
+
+
+def line_blocks(
+    data: AnyStr, size: int, newline: AnyStr, *, start: int = 0
+) -> Iterator[tuple[int, int]]:
+    """Start and end of consecutive blocks of *data* (from *start*) of about *size*, each
+    ending just before a *newline* (which no block holds) or at the end of *data*: joined with
+    *newline*, the blocks give *data* back, and each holds whole lines."""
+    length = len(data)
+    while True:
+        end = data.find(newline, start + size) if start + size < length else -1
         if end < 0:
+            yield start, length
             return
+        yield start, end
         start = end + 1
 
 

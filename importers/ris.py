@@ -9,6 +9,7 @@ from functools import lru_cache
 from string import ascii_uppercase, digits
 
 from importers.assemble import reference_type
+from importers.decode import line_blocks
 from importers.model import ParseResult, Reference, ReferenceType
 from importers.normalize import (
     clean_text,
@@ -179,14 +180,7 @@ def _blocks(text: str, block_chars: int) -> Iterator[str]:
     ``block.split("\\n")`` over the blocks gives ``text.split("\\n")``: a 200 MB file never has
     its three million lines alive at once, and each block's lines are cut from a block in the
     narrowest string kind its characters allow."""
-    start, size = 0, len(text)
-    while True:
-        end = text.find("\n", start + block_chars) if start + block_chars < size else -1
-        if end < 0:
-            yield text[start:] if start else text
-            return
-        yield text[start:end]
-        start = end + 1
+    return (text[start:end] for start, end in line_blocks(text, block_chars, "\n"))
 
 
 def _read_other_line(line: str) -> tuple[str | None, str]:
