@@ -23,6 +23,7 @@ from api.routes import (
     jobs,
     records,
     reports,
+    retrieval,
     reviews,
     screening,
     sources,
@@ -48,6 +49,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     extraction.router,
     screening.router,
     full_text.router,
+    retrieval.router,
     studies.router,
 )
 

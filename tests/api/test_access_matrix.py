@@ -58,7 +58,10 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("POST", "/reviews/{rid}/exclusion-reasons"): P.MANAGE_REVIEW,
     ("POST", "/reviews/{rid}/records/{record_id}/notes"): P.SCREEN,
     ("GET", "/reviews/{rid}/records/{record_id}/notes"): P.READ,
-    ("PUT", "/reviews/{rid}/records/{record_id}/full-text"): P.SCREEN,
+    ("PUT", "/reviews/{rid}/records/{record_id}/full-text"): P.RETRIEVE,
+    ("DELETE", "/reviews/{rid}/records/{record_id}/full-text/not-retrieved"): P.RETRIEVE,
+    ("GET", "/reviews/{rid}/retrieval"): P.READ,
+    ("POST", "/reviews/{rid}/retrieval/match"): P.RETRIEVE,
     ("GET", "/reviews/{rid}/records/{record_id}/full-text"): P.READ,
     ("GET", "/reviews/{rid}/studies"): P.READ,
     ("POST", "/reviews/{rid}/studies/{sid}/reports"): P.MANAGE_REVIEW,
@@ -156,6 +159,17 @@ def _stored_pdf(world: World) -> dict[str, Any]:
     response = world.build.client.put(
         f"{API_PREFIX}/reviews/{world.review_id}/records/{params['record_id']}/full-text",
         files={"file": ("paper.pdf", b"%PDF-1.4 matrix", "application/pdf")},
+        headers=world.lead.headers,
+    )
+    assert response.status_code == 200, response.text
+    return params
+
+
+def _not_retrieved(world: World) -> dict[str, Any]:
+    params = _screen_record(world)
+    response = world.build.client.put(
+        f"{API_PREFIX}/reviews/{world.review_id}/records/{params['record_id']}/full-text",
+        json={"status": "not_retrieved"},
         headers=world.lead.headers,
     )
     assert response.status_code == 200, response.text
@@ -312,6 +326,12 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
         lambda: {"status": "not_retrieved"},
     ),
     ("GET", "/reviews/{rid}/records/{record_id}/full-text"): (_stored_pdf, lambda: None),
+    ("DELETE", "/reviews/{rid}/records/{record_id}/full-text/not-retrieved"): (
+        _not_retrieved,
+        lambda: None,
+    ),
+    ("GET", "/reviews/{rid}/retrieval"): (_plain, lambda: None),
+    ("POST", "/reviews/{rid}/retrieval/match"): (_plain, lambda: {"filenames": ["a.pdf"]}),
     ("GET", "/reviews/{rid}/studies"): (_plain, lambda: None),
     ("POST", "/reviews/{rid}/studies/{sid}/reports"): (
         _study,
@@ -367,8 +387,8 @@ def test_every_review_route_declares_exactly_the_expected_permission() -> None:
 
 def test_role_table_matches_the_documented_roles() -> None:
     assert ROLE_PERMISSIONS[Role.LEAD] == frozenset(Permission)
-    assert ROLE_PERMISSIONS[Role.REVIEWER] == {P.READ, P.SCREEN, P.EXTRACT}
-    assert ROLE_PERMISSIONS[Role.LIBRARIAN] == {P.READ, P.MANAGE_SOURCES}
+    assert ROLE_PERMISSIONS[Role.REVIEWER] == {P.READ, P.SCREEN, P.EXTRACT, P.RETRIEVE}
+    assert ROLE_PERMISSIONS[Role.LIBRARIAN] == {P.READ, P.MANAGE_SOURCES, P.RETRIEVE}
     assert ROLE_PERMISSIONS[Role.VIEWER] == {P.READ}
 
 
