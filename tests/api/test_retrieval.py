@@ -70,7 +70,7 @@ def world(client: TestClient, build: Builder, engine: Any) -> World:
 def test_the_list_holds_every_record_that_passed_title_abstract_with_its_state(
     world: World,
 ) -> None:
-    first, second, third, excluded, doi_record = world.records
+    first, second, third, _excluded, doi_record = world.records
     body = world.retrieval(world.viewer)
     assert [item["record_id"] for item in body["items"]] == [first, second, third, doi_record]
     assert {item["state"] for item in body["items"]} == {"missing"}
@@ -140,7 +140,7 @@ def test_not_retrieved_can_be_taken_back_to_missing_or_to_the_earlier_pdf(world:
 
 
 def test_file_names_are_matched_to_sought_records_and_unsure_ones_ask(world: World) -> None:
-    first, _, third, excluded, doi_record = world.records
+    first, _, _third, excluded, doi_record = world.records
     response = world.client.post(
         world.url("/retrieval/match"),
         json={

@@ -8,6 +8,7 @@ import { AVAILABLE_PAGES } from "./pages.js";
 export const REVIEW_SECTIONS = [
   { path: "", page: "overview", label: "Overview", needs: "read" },
   { path: "screen/title_abstract", page: "screen", label: "Screen", needs: "screen", match: "screen" },
+  { path: "retrieval", page: "retrieval", label: "Retrieval", needs: "read" },
   { path: "conflicts", page: "conflicts", label: "Conflicts", needs: "manage_review" },
   { path: "agreement", page: "agreement", label: "Agreement", needs: "read" },
   { path: "sources", page: "sources", label: "Sources", needs: "read" },
@@ -32,6 +33,7 @@ const ROUTES = [
   { pattern: /^\/reviews\/(\d+)\/exports$/, page: "exports" },
   { pattern: /^\/reviews\/(\d+)\/duplicates$/, page: "duplicates" },
   { pattern: /^\/reviews\/(\d+)\/records$/, page: "records" },
+  { pattern: /^\/reviews\/(\d+)\/retrieval$/, page: "retrieval" },
   { pattern: /^\/reviews\/(\d+)\/extraction$/, page: "extraction" },
   { pattern: /^\/reviews\/(\d+)\/extraction\/form$/, page: "extraction-form" },
   { pattern: /^\/reviews\/(\d+)\/studies\/(\d+)\/extraction$/, page: "extract" },

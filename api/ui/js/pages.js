@@ -7,6 +7,7 @@ export const AVAILABLE_PAGES = new Set([
   "sources",
   "duplicates",
   "records",
+  "retrieval",
   "screen",
   "conflicts",
   "agreement",

@@ -117,7 +117,8 @@ export async function render(ctx) {
       button(["Keys", h("kbd", {}, "?")], () => keys.showModal(), { kind: "ghost", "aria-keyshortcuts": "?" }),
     ),
   );
-  const recordColumn = h("div", { class: "screen-record" }, previousBanner, recordSlot, reasonList ? h("section", { class: "card reasons-card", "aria-labelledby": "reasons-h" }, h("h2", { id: "reasons-h" }, "Reason for exclusion"), reasonList) : null);
+  const reasonsCard = reasonList ? h("section", { class: "card reasons-card", "aria-labelledby": "reasons-h" }, h("h2", { id: "reasons-h" }, "Reason for exclusion"), reasonList) : null;
+  const recordColumn = h("div", { class: "screen-record" }, previousBanner, recordSlot, reasonsCard);
   ctx.main.append(
     h(
       "div",
@@ -183,16 +184,39 @@ export async function render(ctx) {
     state.current = null;
     previousBanner.hidden = true;
     for (const b of voteButtons) b.disabled = true;
-    recordSlot.replaceChildren(
-      h(
-        "div",
-        { class: "empty" },
-        h("h2", {}, "Nothing left for you at this stage"),
-        h("p", {}, "Every record here has your vote. Records come back when a conflict needs a third opinion."),
-        h("a", { class: "btn btn-primary", href: `/reviews/${rid}` }, "Back to the review"),
-      ),
+    const empty = h(
+      "div",
+      { class: "empty" },
+      h("h2", {}, "Nothing left for you at this stage"),
+      h("p", {}, "Every record here has your vote. Records come back when a conflict needs a third opinion."),
+      h("a", { class: "btn btn-primary", href: `/reviews/${rid}` }, "Back to the review"),
     );
+    recordSlot.replaceChildren(empty);
     if (pdfSlot) pdfSlot.replaceChildren();
+    if (fullText) {
+      // Nothing to read beside: the message takes the whole width.
+      pdfSlot.hidden = true;
+      reasonsCard.hidden = true;
+      explainMissingFullTexts(empty);
+    }
+  }
+
+  // At full text, say truthfully why there may be nothing to screen: PDFs not attached yet.
+  async function explainMissingFullTexts(empty) {
+    let counts;
+    try {
+      counts = (await api(`/reviews/${rid}/retrieval`)).counts;
+    } catch {
+      return;
+    }
+    if (!counts.missing && counts.total) return;
+    const missing = counts.missing === 1 ? "1 record included at title/abstract has no full text yet" : `${counts.missing} records included at title/abstract have no full text yet`;
+    const text = counts.total ? `${missing}. Only records with a PDF reach full-text screening.` : "No record has been included at title/abstract yet, so there is nothing to screen here.";
+    empty.replaceChildren(
+      h("h2", {}, counts.total ? "Full texts are missing" : "Nothing to screen yet"),
+      h("p", {}, text),
+      counts.missing ? h("a", { class: "btn btn-primary", href: `/reviews/${rid}/retrieval?show=missing` }, "Attach full texts") : h("a", { class: "btn btn-primary", href: `/reviews/${rid}` }, "Back to the review"),
+    );
   }
 
   async function loadNext() {
@@ -203,6 +227,7 @@ export async function render(ctx) {
   function showNext(next) {
     if (!next) return showDone();
     for (const b of voteButtons) b.disabled = false;
+    if (pdfSlot) pdfSlot.hidden = reasonsCard.hidden = false;
     show(next.record);
     prefetchAfter(next.record);
   }
