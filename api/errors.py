@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -134,15 +134,28 @@ async def _core_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(status, type(exc).__name__, str(exc))
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _browser_page(request: Request) -> Response | None:
+    """The web app's not-found page, for a browser asking for a page that is not there (the
+    app installs it in ``app.state``); API clients always get the JSON error."""
+    page: Callable[[Request], Response | None] | None = getattr(
+        request.app.state, "browser_not_found", None
+    )
+    return page(request) if page is not None else None
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and (page := _browser_page(request)) is not None:
+        return page
     kind = _KIND_BY_STATUS.get(exc.status_code, HTTPStatus(exc.status_code).phrase)
     detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
     return error_response(exc.status_code, kind, detail, dict(exc.headers or {}))
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if (page := _browser_page(request)) is not None:  # e.g. /reviews/abc: no such page
+        return page
     errors = exc.errors()
     malformed = [e for e in errors if e.get("type") == "json_invalid"]
     if malformed:

@@ -78,6 +78,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.engine = app_engine
     app.state.session_slots = asyncio.Semaphore(request_session_slots(app_engine))
     app.state.settings = settings
+    app.state.browser_not_found = ui.browser_not_found
     install_error_handlers(app)
     app.add_middleware(
         BodySizeLimit,

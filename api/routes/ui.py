@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
@@ -52,14 +52,23 @@ def _shell_html() -> str:
     return template.replace("{{ASSETS}}", f"/ui/{assets_version()}")
 
 
-def _shell() -> HTMLResponse:
+def _shell(status_code: int = 200) -> HTMLResponse:
     headers = {
         "Cache-Control": _REVALIDATE,
         "Content-Security-Policy": _CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
     }
-    return HTMLResponse(_shell_html(), headers=headers)
+    return HTMLResponse(_shell_html(), status_code=status_code, headers=headers)
+
+
+def browser_not_found(request: Request) -> Response | None:
+    """A browser asking for a page that does not exist gets the app, which says "Not found",
+    with status 404; the API and static files keep their JSON errors."""
+    path = request.url.path
+    if path.startswith(("/api/", "/ui/")) or "text/html" not in request.headers.get("accept", ""):
+        return None
+    return _shell(status_code=404)
 
 
 @router.get("/")

@@ -17,8 +17,15 @@ export const REVIEW_SECTIONS = [
   { path: "extraction", page: "extraction", label: "Extraction", needs: "extract", match: "extraction" },
   { path: "prisma", page: "prisma", label: "PRISMA", needs: "read" },
   { path: "exports", page: "exports", label: "Exports", needs: "manage_review" },
-  { path: "settings", page: "settings", label: "Settings", needs: "manage_review" },
+  { path: "settings", page: "settings", label: "Settings", needs: "read" },
 ];
+
+// What a role needs to use each page; a page it cannot use says so instead of failing later.
+const PAGE_NEEDS = {
+  ...Object.fromEntries(REVIEW_SECTIONS.map((section) => [section.page, section.needs])),
+  "extraction-form": "manage_review",
+  extract: "extract",
+};
 
 const ROUTES = [
   { pattern: /^\/login\/?$/, page: "login", public: true },
@@ -95,8 +102,24 @@ async function signOut() {
   location.assign("/login");
 }
 
+function showNotForRole(main, review) {
+  document.title = "Not available · Winnow";
+  main.replaceChildren(
+    h(
+      "div",
+      { class: "container" },
+      emptyState(
+        "Not available for your role",
+        `You are ${review.role === "viewer" ? "a viewer" : `a ${review.role}`} in this review; this page is for members who may change what it shows. Ask a lead of the review if you need it.`,
+        h("a", { class: "btn btn-primary", href: `/reviews/${review.id}` }, "Back to the review"),
+      ),
+    ),
+  );
+}
+
 function showError(main, error) {
   const notFound = error instanceof ApiError && error.status === 404;
+  document.title = `${notFound ? "Not found" : "Something went wrong"} · Winnow`;
   main.replaceChildren(
     h(
       "div",
@@ -130,6 +153,10 @@ async function start() {
     }
     drawTopbar(ctx.me, ctx.review);
     drawSections(ctx.review, location.pathname);
+    if (ctx.review && !can(ctx.review.role, PAGE_NEEDS[route.page] || "read")) {
+      showNotForRole(main, ctx.review);
+      return;
+    }
     const module = await import(`./pages/${route.page}.js`);
     // Pages draw into a detached view that replaces "Loading…" once it has its data: no flash.
     ctx.main = document.createElement("div");

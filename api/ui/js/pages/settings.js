@@ -1,5 +1,6 @@
 // Lead's settings: title, stages (mode, blinding, maybe), keywords, exclusion reasons, members.
 import { api, routeMissing } from "../api.js";
+import { can } from "../roles.js";
 import { h, field, button, select, table, pageHeader, notify, errorText, setFieldError, nextId } from "../dom.js";
 import { STAGE_LABELS } from "../progress.js";
 
@@ -50,7 +51,7 @@ function lines(text) {
   return text.split("\n").map((line) => line.trim()).filter(Boolean);
 }
 
-function settingsForm(ctx) {
+function settingsForm(ctx, manage) {
   const review = ctx.review;
   const title = h("input", { type: "text", name: "title", value: review.title, maxlength: "500" });
   const description = h("textarea", { name: "description", rows: "3" });
@@ -82,10 +83,11 @@ function settingsForm(ctx) {
     }
   }
 
-  return h(
-    "form",
-    { class: "card", onsubmit: submit, "aria-labelledby": "settings-h" },
-    h("h2", { id: "settings-h" }, "Review"),
+  // Those who may not change the settings read them: the same form, disabled, without Save.
+  const body = h(
+    "fieldset",
+    { class: "plain", disabled: !manage },
+    h("legend", { class: "sr-only" }, manage ? "Review settings" : "Review settings (read only)"),
     field("Title", title, { required: true }),
     field("Description", description),
     stages.map(([, fs]) => fs.el),
@@ -101,12 +103,19 @@ function settingsForm(ctx) {
       ),
     ),
     h("fieldset", {}, h("legend", {}, "Data extraction"), field("Extraction mode", extractionMode)),
+  );
+  return h(
+    "form",
+    { class: "card", onsubmit: submit, "aria-labelledby": "settings-h" },
+    h("h2", { id: "settings-h" }, "Review"),
+    manage ? null : h("p", { class: "form-message" }, "Only a lead of this review can change its settings."),
+    body,
     message,
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save settings")),
+    manage ? h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save settings")) : null,
   );
 }
 
-async function membersCard(ctx) {
+async function membersCard(ctx, manage) {
   const rid = ctx.review.id;
   const card = h("section", { class: "card", "aria-labelledby": "members-h" });
   async function draw() {
@@ -125,6 +134,7 @@ async function membersCard(ctx) {
       }
     }
     const roleColumn = (m) => {
+      if (!manage) return ROLES.find(([value]) => value === m.role)?.[1] || m.role;
       const control = select(ROLES, m.role, { "aria-label": `Role of ${m.name}` });
       control.addEventListener("change", () => change(m, control.value));
       return control;
@@ -135,11 +145,11 @@ async function membersCard(ctx) {
         [
           { label: "Name", render: (m) => h("div", {}, m.name, h("div", { class: "muted small" }, m.email)) },
           { label: "Role", render: roleColumn },
-          { label: "", render: (m) => button("Remove", () => remove(m), { kind: "ghost", "aria-label": `Remove ${m.name}` }) },
-        ],
+          manage ? { label: h("span", { class: "sr-only" }, "Actions"), render: (m) => button("Remove", () => remove(m), { kind: "ghost", "aria-label": `Remove ${m.name}` }) } : null,
+        ].filter(Boolean),
         members,
       ),
-      h(
+      !manage ? "" : h(
         "form",
         { class: "inline-form", onsubmit: add, "aria-label": "Add a member" },
         h("h3", {}, "Add a member"),
@@ -170,7 +180,7 @@ async function membersCard(ctx) {
   return card;
 }
 
-async function reasonsCard(rid) {
+async function reasonsCard(rid, manage) {
   let reasons;
   try {
     reasons = await api(`/reviews/${rid}/exclusion-reasons`);
@@ -201,7 +211,7 @@ async function reasonsCard(rid) {
         items,
         { empty: "No reasons yet." },
       ),
-      h(
+      !manage ? "" : h(
         "form",
         { class: "inline-form", onsubmit: add, "aria-label": "Add an exclusion reason" },
         h("div", { class: "form-row" }, field("New reason", label, { required: true }), field("Stage", stage)),
@@ -215,13 +225,14 @@ async function reasonsCard(rid) {
 
 export async function render(ctx) {
   ctx.title = "Settings";
-  const [members, reasons] = await Promise.all([membersCard(ctx), reasonsCard(ctx.review.id)]);
+  const manage = can(ctx.review.role, "manage_review");
+  const [members, reasons] = await Promise.all([membersCard(ctx, manage), reasonsCard(ctx.review.id, manage)]);
   ctx.main.append(
     h(
       "div",
       { class: "container" },
-      pageHeader("Settings", "How the review is screened, and who works on it."),
-      h("div", { class: "grid settings-grid" }, settingsForm(ctx), h("div", {}, members, reasons)),
+      pageHeader("Settings", manage ? "How the review is screened, and who works on it." : "How the review is screened, and who works on it (read only for your role)."),
+      h("div", { class: "grid settings-grid" }, settingsForm(ctx, manage), h("div", {}, members, reasons)),
     ),
   );
 }
