@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 from api.errors import Forbidden, NotFound, Unauthorized
 from api.permissions import Permission, Role, allows
 from api.repositories.reviews import ReviewRepository
+from api.security import CSRF_HEADER, SESSION_COOKIE, csrf_matches
 from api.services.accounts import resolve_token
 from api.settings import Settings
 from api.tables import ApiToken, Membership, Review, User, utc_now
@@ -72,12 +73,30 @@ class Caller:
     token: ApiToken
 
 
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _session_token(request: Request) -> str | None:
+    """The web app's session token from its cookie; unsafe requests must echo the CSRF value."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    if request.method not in _SAFE_METHODS and not csrf_matches(
+        token, request.headers.get(CSRF_HEADER)
+    ):
+        raise Forbidden(f"missing or wrong {CSRF_HEADER} header for a cookie-signed request")
+    return token
+
+
 def get_caller(
+    request: Request,
     session: SessionDep,
     engine: EngineDep,
     background: BackgroundTasks,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
+    bearer: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Caller:
+    """The caller, by bearer token (the API) or, without one, by the web app's session cookie."""
+    token = bearer or _session_token(request)
     if not token:
         raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
     user, stored = resolve_token(session, token)

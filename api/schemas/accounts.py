@@ -42,6 +42,13 @@ class TokenRead(BaseModel):
     expires_at: datetime
 
 
+class SessionRead(BaseModel):
+    """A web app session: the token itself is only in the HttpOnly cookie."""
+
+    expires_at: datetime
+    csrf_token: str
+
+
 class ApiTokenRead(BaseModel):
     """A token's metadata; the token itself is only ever shown when it is issued."""
 

@@ -141,7 +141,7 @@ async function start() {
     showError(main, new ApiError(404, "NotFound", "Not Found"));
     return;
   }
-  if (!route.public && !session.token) {
+  if (!route.public && !session.signedIn) {
     location.replace(loginUrl());
     return;
   }
