@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from api.deps import CallerDep, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES, Unauthorized, error_response
-from api.schemas.accounts import SessionRead, TokenRead
+from api.schemas.accounts import LinkCheck, LinkRead, PasswordSet, SessionRead, TokenRead
 from api.security import CSRF_COOKIE, SESSION_COOKIE, csrf_for
 from api.services import accounts
 from api.settings import Settings
@@ -100,3 +100,18 @@ def logout(caller: CallerDep, session: SessionDep) -> None:
     """Revoke the token this request was made with."""
     assert caller.token.id is not None
     accounts.revoke_token(session, caller.user, caller.token.id)
+
+
+@router.post("/password-link", response_model=LinkRead)
+def check_password_link(data: LinkCheck, session: SessionDep, settings: SettingsDep) -> LinkRead:
+    """Whose password a link sets, while it is valid (400 when altered, expired or used)."""
+    user, claims = accounts.user_for_link(session, settings, data.token)
+    return LinkRead(
+        email=user.email, name=user.name, purpose=claims.purpose, expires_at=claims.expires_at
+    )
+
+
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
+def set_password(data: PasswordSet, session: SessionDep, settings: SettingsDep) -> None:
+    """Set a password with a one-time link (an invitation or a reset); the link is then spent."""
+    accounts.set_password_with_link(session, settings, data.token, data.password)

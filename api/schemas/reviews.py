@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from api.permissions import Role
+from api.schemas.accounts import PasswordLinkRead
 from api.tables import SourceKind
 from screening.extraction_compare import ExtractionMode
 
@@ -114,6 +115,8 @@ class MemberInvite(_Strict):
 
     email: EmailStr
     role: Role
+    # For an address without an account: the name of the invitation's new account.
+    name: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class MemberRead(BaseModel):
@@ -121,6 +124,8 @@ class MemberRead(BaseModel):
     email: str
     name: str
     role: Role
+    # Only when the address had no account: a one-time link to hand over (shown only once).
+    invitation: PasswordLinkRead | None = None
 
 
 class SourceCreate(_Strict):
