@@ -84,6 +84,16 @@ def login_page() -> HTMLResponse:
     return _shell()
 
 
+@router.get("/set-password")
+def set_password_page() -> HTMLResponse:
+    return _shell()
+
+
+@router.get("/admin/users")
+def accounts_page() -> HTMLResponse:
+    return _shell()
+
+
 @router.get("/reviews/{rid}")
 def review_page(rid: ReviewIdPath) -> HTMLResponse:
     return _shell()

@@ -29,6 +29,8 @@ const PAGE_NEEDS = {
 
 const ROUTES = [
   { pattern: /^\/login\/?$/, page: "login", public: true },
+  { pattern: /^\/set-password\/?$/, page: "set-password", public: true },
+  { pattern: /^\/admin\/users\/?$/, page: "accounts", admin: true },
   { pattern: /^\/$/, page: "home" },
   { pattern: /^\/reviews\/(\d+)\/?$/, page: "overview" },
   { pattern: /^\/reviews\/(\d+)\/screen\/(title_abstract|full_text)$/, page: "screen" },
@@ -65,6 +67,7 @@ function drawTopbar(me, review) {
         ? h("span", { class: "crumb" }, h("span", { class: "crumb-sep", "aria-hidden": "true" }, "/"), h("a", { href: `/reviews/${review.id}` }, review.title))
         : null,
       h("span", { class: "spacer" }),
+      me?.is_admin ? h("a", { class: "topbar-link", href: "/admin/users", "aria-current": location.pathname.startsWith("/admin/") ? "page" : null }, "Accounts") : null,
       me
         ? h(
             "div",
@@ -153,6 +156,10 @@ async function start() {
     }
     drawTopbar(ctx.me, ctx.review);
     drawSections(ctx.review, location.pathname);
+    if (route.admin && !ctx.me.is_admin) {
+      showError(main, new ApiError(404, "NotFound", "Not Found"));
+      return;
+    }
     if (ctx.review && !can(ctx.review.role, PAGE_NEEDS[route.page] || "read")) {
       showNotForRole(main, ctx.review);
       return;

@@ -1,6 +1,8 @@
 // The pages this build ships; sections and links for any other page stay out of sight.
 export const AVAILABLE_PAGES = new Set([
   "login",
+  "set-password",
+  "accounts",
   "home",
   "overview",
   "settings",

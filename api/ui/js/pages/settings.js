@@ -3,6 +3,7 @@ import { api, routeMissing } from "../api.js";
 import { can } from "../roles.js";
 import { h, field, button, select, table, pageHeader, notify, errorText, setFieldError, nextId } from "../dom.js";
 import { STAGE_LABELS } from "../progress.js";
+import { linkBox } from "../links.js";
 
 const MODES = [
   ["dual", "Dual: two reviewers per record"],
@@ -39,7 +40,8 @@ function stageFieldset(stage, settings) {
     "fieldset",
     {},
     h("legend", {}, STAGE_LABELS[stage]),
-    h("div", { class: "form-row" }, field("Screening mode", mode), field("A “maybe” vote", maybe)),
+    field("Screening mode", mode),
+    field("A “maybe” vote", maybe),
     blinding.el,
     mismatch.el,
   );
@@ -121,13 +123,21 @@ async function membersCard(ctx, manage) {
   async function draw() {
     const members = await api(`/reviews/${rid}/members`);
     const email = h("input", { type: "email", name: "email", autocomplete: "off" });
-    const role = select(ROLES, "reviewer", { name: "role" });
+    const name = h("input", { type: "text", name: "name", autocomplete: "off", maxlength: "200" });
+    const role = select(ROLES, "reviewer", { name: "role", class: "role-select" });
     async function add(event) {
       event.preventDefault();
       try {
-        const member = await api(`/reviews/${rid}/members`, { method: "POST", json: { email: email.value.trim(), role: role.value } });
+        const body = { email: email.value.trim(), role: role.value };
+        if (name.value.trim()) body.name = name.value.trim();
+        const member = await api(`/reviews/${rid}/members`, { method: "POST", json: body });
         notify(`${member.name || member.email} added as ${member.role}.`);
         await draw();
+        if (member.invitation) {
+          const box = linkBox(`${member.email} has no account yet: an invitation was made.`, `Hand ${member.name} this link to choose a password; they join as ${member.role}.`, member.invitation);
+          card.append(box);
+          box.focus();
+        }
       } catch (error) {
         setFieldError(email, errorText(error));
         email.focus();
@@ -135,7 +145,7 @@ async function membersCard(ctx, manage) {
     }
     const roleColumn = (m) => {
       if (!manage) return ROLES.find(([value]) => value === m.role)?.[1] || m.role;
-      const control = select(ROLES, m.role, { "aria-label": `Role of ${m.name}` });
+      const control = select(ROLES, m.role, { "aria-label": `Role of ${m.name}`, class: "role-select" });
       control.addEventListener("change", () => change(m, control.value));
       return control;
     };
@@ -145,7 +155,7 @@ async function membersCard(ctx, manage) {
         [
           { label: "Name", render: (m) => h("div", {}, m.name, h("div", { class: "muted small" }, m.email)) },
           { label: "Role", render: roleColumn },
-          manage ? { label: h("span", { class: "sr-only" }, "Actions"), render: (m) => button("Remove", () => remove(m), { kind: "ghost", "aria-label": `Remove ${m.name}` }) } : null,
+          manage ? { label: h("span", { class: "sr-only" }, "Actions"), render: (m) => button("Remove", () => remove(m), { kind: "ghost", class: "btn btn-ghost btn-small", "aria-label": `Remove ${m.name}` }) } : null,
         ].filter(Boolean),
         members,
       ),
@@ -153,7 +163,8 @@ async function membersCard(ctx, manage) {
         "form",
         { class: "inline-form", onsubmit: add, "aria-label": "Add a member" },
         h("h3", {}, "Add a member"),
-        h("div", { class: "form-row" }, field("Email", email, { required: true, hint: "The address your colleague signs in with; an administrator creates accounts." }), field("Role", role)),
+        h("div", { class: "form-row" }, field("Email", email, { required: true, hint: "The address your colleague signs in with. Without an account yet, they get an invitation link." }), field("Role", role)),
+        field("Name (for an invitation)", name, { hint: "Used only when the address has no account yet." }),
         h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Add member")),
       ),
     );
