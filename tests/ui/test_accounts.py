@@ -109,7 +109,8 @@ def test_a_lead_invites_an_address_without_an_account(page: Page, live_server: L
             """el => {
                 const ctx = document.createElement("canvas").getContext("2d");
                 ctx.font = getComputedStyle(el).font;
-                const widest = Math.max(...[...el.options].map((o) => ctx.measureText(o.text).width));
+                const widths = [...el.options].map((o) => ctx.measureText(o.text).width);
+                const widest = Math.max(...widths);
                 return el.clientWidth - widest;
             }"""
         )
