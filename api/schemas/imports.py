@@ -66,3 +66,7 @@ class PubmedImportCreate(BaseModel):
         if value is not None:
             parse_pubmed_date(value)  # ValueError says which forms are accepted
         return value
+
+
+class ImportRemoved(BaseModel):
+    records_removed: int

@@ -36,6 +36,8 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("GET", "/reviews/{rid}/sources"): P.READ,
     ("GET", "/reviews/{rid}/sources/{source_id}"): P.READ,
     ("PATCH", "/reviews/{rid}/sources/{source_id}"): P.MANAGE_SOURCES,
+    ("DELETE", "/reviews/{rid}/sources/{source_id}"): P.MANAGE_SOURCES,
+    ("DELETE", "/reviews/{rid}/imports/{batch_id}"): P.MANAGE_SOURCES,
     ("POST", "/reviews/{rid}/imports"): P.MANAGE_SOURCES,
     ("GET", "/reviews/{rid}/imports"): P.READ,
     ("POST", "/reviews/{rid}/imports/pubmed"): P.MANAGE_SOURCES,
@@ -238,6 +240,17 @@ def _imported_record(world: World) -> dict[str, Any]:
     return {"rid": world.review_id, "record_id": records.json()["items"][0]["id"]}
 
 
+def _import_batch(world: World) -> dict[str, Any]:
+    _import_source(world)
+    response = world.build.client.post(
+        f"{API_PREFIX}/reviews/{world.review_id}/imports",
+        **_body(Upload(_RIS, "source_id")),
+        headers=world.lead.headers,
+    )
+    assert response.status_code == 201, response.text
+    return {"rid": world.review_id, "batch_id": response.json()["id"]}
+
+
 _removable: dict[str, int] = {}
 
 
@@ -287,6 +300,8 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ("GET", "/reviews/{rid}/sources"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/sources/{source_id}"): (_source, lambda: None),
     ("PATCH", "/reviews/{rid}/sources/{source_id}"): (_source, lambda: {"notes": "checked"}),
+    ("DELETE", "/reviews/{rid}/sources/{source_id}"): (_source, lambda: None),
+    ("DELETE", "/reviews/{rid}/imports/{batch_id}"): (_import_batch, lambda: None),
     ("POST", "/reviews/{rid}/imports"): (_import_source, lambda: Upload(_RIS, "source_id")),
     ("GET", "/reviews/{rid}/imports"): (_plain, lambda: None),
     ("POST", "/reviews/{rid}/imports/pubmed"): (
