@@ -44,10 +44,10 @@ def _serve(args: argparse.Namespace) -> int:
         failed = fail_interrupted_jobs(engine)
         if failed:
             print(f"marked {failed} interrupted job(s) failed", file=sys.stderr)
-        if args.demo:
-            _print_demo(load_demo(engine), args.host, args.port)
+        credentials = load_demo(engine) if args.demo else []
     finally:
         engine.dispose()
+    _print_addresses(credentials, args.host, args.port)
     uvicorn.run(
         "api.main:create_app",
         factory=True,
@@ -59,11 +59,14 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_demo(credentials: Sequence[DemoCredential], host: str, port: int) -> None:
+def _print_addresses(credentials: Sequence[DemoCredential], host: str, port: int) -> None:
+    """The web app's address first (where people start), demo accounts, then the API's docs."""
     shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host
-    print("\nDemo accounts (passwords are new each start):", flush=True)
-    for credential in credentials:
-        print(f"  {credential.role:<10} {credential.email:<26} {credential.password}")
+    print(f"\nWeb app: http://{shown}:{port}/  (open it in your browser)", flush=True)
+    if credentials:
+        print("\nDemo accounts (passwords are new each start):", flush=True)
+        for credential in credentials:
+            print(f"  {credential.role:<10} {credential.email:<26} {credential.password}")
     print(f"\nAPI docs: http://{shown}:{port}/docs\n", flush=True)
 
 

@@ -105,6 +105,16 @@ def list_conflicts(access: LeadAccess, session: SessionDep) -> list[ConflictRead
     ]
 
 
+@router.get("/studies/{sid}/extraction/entries", response_model=list[EntryRead])
+def read_study_entries(
+    sid: StudyIdPath, access: LeadAccess, session: SessionDep
+) -> list[EntryRead]:
+    """Each extractor's current values for the study, oldest first: the lead compares them and
+    records the consensus (extractors never see each other's)."""
+    rows = extraction.current_extractions(session, access.review, sid)
+    return [_entry(session, row) for row in rows]
+
+
 @router.post("/studies/{sid}/extraction/consensus", response_model=EntryRead)
 def record_consensus(
     sid: StudyIdPath, data: ValuesPut, access: LeadAccess, session: SessionDep

@@ -79,6 +79,7 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("POST", "/reviews/{rid}/studies/{sid}/extraction/verification"): P.EXTRACT,
     ("GET", "/reviews/{rid}/extraction/conflicts"): P.MANAGE_REVIEW,
     ("POST", "/reviews/{rid}/studies/{sid}/extraction/consensus"): P.MANAGE_REVIEW,
+    ("GET", "/reviews/{rid}/studies/{sid}/extraction/entries"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/extraction/export"): P.MANAGE_REVIEW,
 }
 
@@ -369,6 +370,10 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ("POST", "/reviews/{rid}/studies/{sid}/extraction/consensus"): (
         xf.study_with_two_extractions,
         lambda: {"values": {}},
+    ),
+    ("GET", "/reviews/{rid}/studies/{sid}/extraction/entries"): (
+        xf.study_with_two_extractions,
+        lambda: None,
     ),
     ("GET", "/reviews/{rid}/extraction/export"): (xf.with_form, lambda: None),
 }

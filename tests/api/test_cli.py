@@ -105,6 +105,9 @@ def test_serve_demo_migrates_prints_working_credentials_and_answers(
         printed = _wait_for_credentials(process, time.monotonic() + 60)
         password = re.search(r"lead\s+lead@example.org\s+(\S+)", printed)
         assert password, printed
+        # The web app's address comes first, the API docs last.
+        web = printed.index(f"Web app: http://localhost:{port}/")
+        assert web < printed.index("Demo accounts") < printed.index("API docs:")
         base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, timeout=5) as http:
             for _ in range(100):
