@@ -48,8 +48,7 @@ def world(client: TestClient, build: Builder, engine: Any) -> World:
         "Yoga for chronic low back pain",
         "Excluded at title and abstract",
     )
-    rows.records(source, "Doi record", doi="10.1000/xyz.42")
-    [doi_record] = [r + 1 for r in records[-1:]]
+    [doi_record] = rows.records(source, "Doi record", doi="10.1000/xyz.42")
     records.append(doi_record)
     world = World(
         client,

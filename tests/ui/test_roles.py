@@ -44,6 +44,7 @@ def test_a_viewer_reads_settings_and_is_told_what_is_not_for_them(
     page.goto(f"{live_server.url}/reviews/{rid}/conflicts")
     expect(page.get_by_role("heading", name="Not available for your role")).to_be_visible()
     expect(page.get_by_text("You are a viewer in this review")).to_be_visible()
+    assert_accessible(page)
 
     response = page.goto(f"{live_server.url}/no/such/page")
     assert response is not None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.api.builders import ReviewRows
+from tests.ui.accessibility import assert_accessible
 from tests.ui.conftest import LiveServer, import_ris, screenshot, sign_in
 from tests.ui.test_extraction import FORM, SINGLE
 from tests.ui.test_extraction import _include as include_through_both_stages
@@ -41,6 +42,7 @@ def test_the_stopping_estimate_says_how_many_may_remain(
     )
     expect(estimate).to_have_text(expected)
     screenshot(page, "agreement-stopping")
+    assert_accessible(page)
 
 
 def test_a_number_field_takes_a_decimal_comma(page: Page, live_server: LiveServer) -> None:
