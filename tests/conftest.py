@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 import api.security
 from api.db import make_engine
 from api.migrate import upgrade_to_head
+from api.services import prioritization
 
 TEST_DATABASE_URL = os.environ.get("WINNOW_TEST_DATABASE_URL") or None
 
@@ -84,6 +85,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
+    # A ranking started by `next` runs in the background with this engine: let it finish first,
+    # or it reopens a connection on the disposed engine that a later test's GC reports as leaked.
+    prioritization.wait_idle()
     engine.dispose()
 
 
