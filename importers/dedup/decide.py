@@ -79,7 +79,7 @@ def conflict(left: MatchKeys, right: MatchKeys, config: DedupConfig) -> str | No
 
 
 def _citation_conflict(left: MatchKeys, right: MatchKeys, config: DedupConfig) -> str | None:
-    if left.year and right.year and abs(left.year - right.year) > 1:
+    if left.year and right.year and abs(left.year - right.year) > _year_slack(left, right):
         return "years differ"
     pages_differ = page_agreement(left, right) is Agreement.DIFFERENT
     volumes_differ = bool(left.volume and right.volume and left.volume != right.volume)
@@ -95,6 +95,12 @@ def _citation_conflict(left: MatchKeys, right: MatchKeys, config: DedupConfig) -
     if generic and issues_differ and page_agreement(left, right) is not Agreement.SAME:
         return "issues differ"
     return None
+
+
+def _year_slack(left: MatchKeys, right: MatchKeys) -> int:
+    """A journal article may carry its online year, one before print; a meeting's records
+    carry the meeting's year, so two of them a year apart are two meetings."""
+    return 0 if left.kind is right.kind is Kind.ABSTRACT else 1
 
 
 def citations_disagreeing(scores: FieldScores) -> int:
@@ -146,7 +152,7 @@ def _printed_as_abstract(article: MatchKeys, meeting: MatchKeys) -> bool:
     have letters and do not count)."""
     if journal_similarity(article.journal, meeting.journal) != 100:
         return False
-    return article.supplement or article.page_single
+    return article.supplement or (article.page_single and not article.page_weak)
 
 
 def _fmt(score: float | None) -> str:
@@ -355,9 +361,10 @@ def _worth_a_look(
             )
         return _full_citation(scores) and _high(scores.authors, config.author_same)
     if blocker in _CITATION_CONFLICTS:
-        # Two citation fields that disagree, or another citation and a different title:
-        # another item, not a typo.
-        if citations_disagreeing(scores) > 1:
+        # Two citation fields that disagree, another citation and a different title, or
+        # another place for a generic title (each issue's "Editor's comments"): another
+        # item, not a typo.
+        if generic or citations_disagreeing(scores) > 1:
             return False
         return _high(scores.title, config.title_conflict_maybe) and _possible(scores, config)
     if Agreement.SAME in (scores.doi, scores.pmid):
