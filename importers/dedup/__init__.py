@@ -6,9 +6,12 @@ from importers.dedup.config import DEFAULT, DedupConfig
 from importers.dedup.decide import Decision
 from importers.dedup.keys import MatchKeys, match_keys
 from importers.dedup.pipeline import (
+    Compared,
     DedupResult,
     ProgressCallback,
     ScoredPair,
+    compare_records,
+    decide_pairs,
     deduplicate,
     record_keys,
 )
@@ -17,6 +20,7 @@ __all__ = [
     "DEFAULT",
     "Agreement",
     "Cluster",
+    "Compared",
     "Decision",
     "DedupConfig",
     "DedupResult",
@@ -26,6 +30,8 @@ __all__ = [
     "RefusedMerge",
     "ScoredPair",
     "cluster",
+    "compare_records",
+    "decide_pairs",
     "deduplicate",
     "match_keys",
     "merge_order",

@@ -147,17 +147,17 @@ def title_scores(
 def title_similarity(left: str, right: str, config: DedupConfig) -> float:
     """Ratio of two folded titles, raised when one contains the other (see contained_score)."""
     score = fuzz.ratio(left, right)
-    if score < config.title_duplicate:
+    if score < config.title_contained_score:
         score = max(score, contained_score(left, right, config))
     return score
 
 
 def contained_score(left: str, right: str, config: DedupConfig) -> float:
-    """``title_duplicate`` when the longer title contains the shorter one of
+    """``title_contained_score`` when the longer title contains the shorter one of
     ``title_contained_words`` words or more: a dropped subtitle, series name or note."""
     short, long = sorted((left, right), key=len)
     if len(short.split()) >= config.title_contained_words and short in long:
-        return config.title_duplicate
+        return config.title_contained_score
     return 0.0
 
 

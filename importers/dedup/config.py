@@ -13,7 +13,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class DedupConfig:
     # Titles agree this well (with enough other fields behind them) for a certain pair.
-    title_duplicate: float = 95.0
+    title_duplicate: float = 97.0
     # Below this, titles disagree: no agreement of other fields merges the pair automatically.
     title_veto: float = 80.0
     # Below this title score a pair is not worth a person's look unless an identifier agrees.
@@ -26,8 +26,10 @@ class DedupConfig:
     title_same_identifier: float = 90.0
     # Titles this alike are the same wording (case, punctuation and a typo aside).
     title_same: float = 98.0
-    # A shorter title contained in a longer one of at least this many words: a dropped subtitle.
+    # A shorter title contained in a longer one of at least this many words: a dropped subtitle,
+    # scored as this (a score, fixed while the decision thresholds are chosen).
     title_contained_words: int = 8
+    title_contained_score: float = 95.0
     author_duplicate: float = 80.0
     # Author lists this alike are the same people, even when other evidence is thin.
     author_same: float = 90.0

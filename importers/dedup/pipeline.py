@@ -80,35 +80,44 @@ def record_keys(
     return keys
 
 
-def _score_pairs(
-    keys: Sequence[MatchKeys], config: DedupConfig, on_progress: ProgressCallback | None
-) -> list[ScoredPair]:
+@dataclass(frozen=True, slots=True)
+class Compared:
+    """Every record's keys and every candidate pair's field scores: what deciding needs."""
+
+    keys: tuple[MatchKeys, ...]
+    pairs: tuple[tuple[int, int], ...]
+    scores: tuple[FieldScores, ...]
+
+
+def compare_records(
+    refs: Sequence[Reference],
+    config: DedupConfig = DEFAULT,
+    on_progress: ProgressCallback | None = None,
+) -> Compared:
+    """Normalise, block and score every candidate pair (no decision yet)."""
+    keys = record_keys(refs, config, on_progress)
     pairs = candidate_pairs(keys, config)
     titles = title_scores(keys, pairs, config)
-    scored = []
+    scores = []
     for done, (left, right) in enumerate(pairs):
-        scores = compare(keys[left], keys[right], title=titles.get((left, right)))
-        verdict = decide(keys[left], keys[right], scores, config)
-        scored.append(ScoredPair(left, right, verdict.decision, verdict.reason, scores))
+        scores.append(compare(keys[left], keys[right], title=titles.get((left, right))))
         if done % _PROGRESS_EVERY == 0:
             _notify(on_progress, "pairs", done, len(pairs))
     _notify(on_progress, "pairs", len(pairs), len(pairs))
-    return scored
+    return Compared(tuple(keys), tuple(pairs), tuple(scores))
 
 
 def _order(pair: ScoredPair) -> tuple[float, float, int, int]:
     return merge_order(pair.scores.title, pair.scores.authors, pair.left, pair.right)
 
 
-def deduplicate(
-    refs: Sequence[Reference],
-    *,
-    config: DedupConfig = DEFAULT,
-    on_progress: ProgressCallback | None = None,
-) -> DedupResult:
-    """Find duplicate references; only certain pairs are merged, uncertain ones are queued."""
-    keys = record_keys(refs, config, on_progress)
-    scored = _score_pairs(keys, config, on_progress)
+def decide_pairs(compared: Compared, config: DedupConfig = DEFAULT) -> DedupResult:
+    """Decide every compared pair, merge the certain ones and queue the uncertain ones."""
+    keys = compared.keys
+    scored = []
+    for (left, right), scores in zip(compared.pairs, compared.scores, strict=True):
+        verdict = decide(keys[left], keys[right], scores, config)
+        scored.append(ScoredPair(left, right, verdict.decision, verdict.reason, scores))
     certain = sorted((p for p in scored if p.decision is Decision.DUPLICATE), key=_order)
     clusters, refused = cluster(keys, [(p.left, p.right) for p in certain], config)
     refused_reason = {(r.left, r.right): r.reason for r in refused}
@@ -118,13 +127,24 @@ def deduplicate(
         if reason is not None:
             pair = replace(pair, decision=Decision.MAYBE, reason=f"{reason}; {pair.reason}")
         final.append(pair)
-    _notify(on_progress, "clusters", len(refs), len(refs))
     return DedupResult(
         clusters=tuple(clusters),
         pairs=tuple(final),
         maybe_pairs=one_per_cluster_pair(final, clusters),
-        keys=tuple(keys),
+        keys=keys,
     )
+
+
+def deduplicate(
+    refs: Sequence[Reference],
+    *,
+    config: DedupConfig = DEFAULT,
+    on_progress: ProgressCallback | None = None,
+) -> DedupResult:
+    """Find duplicate references; only certain pairs are merged, uncertain ones are queued."""
+    result = decide_pairs(compare_records(refs, config, on_progress), config)
+    _notify(on_progress, "clusters", len(refs), len(refs))
+    return result
 
 
 def one_per_cluster_pair(
