@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, insert, or_, update
+from sqlalchemy import Row, delete, func, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -157,6 +157,13 @@ class DedupRepository:
         page = base.order_by(col(DuplicateLink.score).desc(), col(DuplicateLink.id))
         rows = self.session.exec(page.limit(limit).offset(offset)).all()
         return int(total), [(link, a, b) for link, a, b in rows]
+
+    def delete_links(self, link_ids: Sequence[int]) -> None:
+        """Delete links by id (machine proposals the core no longer makes)."""
+        if link_ids:
+            self.session.flush()
+        for chunk in _chunks(sorted(link_ids)):
+            self.session.execute(delete(DuplicateLink).where(col(DuplicateLink.id).in_(chunk)))
 
     def insert_links(self, links: Sequence[dict[str, Any]]) -> None:
         """Insert many links at once (plain rows: building ORM objects costs more than SQL)."""

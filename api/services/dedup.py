@@ -155,7 +155,8 @@ def _scores_json(scores: FieldScores) -> dict[str, Any]:
 def _store_proposals(
     repo: DedupRepository, review_id: int, ids: Sequence[int], result: DedupResult
 ) -> int:
-    """Write the core's certain and maybe pairs; links people decided are left as they are.
+    """Write the core's certain and maybe pairs; links people decided are left as they are,
+    and machine links the core no longer proposes (a record's identifiers were corrected) go.
 
     Every maybe pair between two clusters is kept (the queue shows one per two clusters, and
     another becomes the question when people change the clusters)."""
@@ -186,6 +187,13 @@ def _store_proposals(
             for name, value in fields.items():
                 if getattr(link, name) != value:
                     setattr(link, name, value)
+    proposed = {(ids[pair.left], ids[pair.right]) for pair in proposals}
+    stale = [
+        link.id
+        for key, link in existing.items()
+        if link.status not in BY_PEOPLE and key not in proposed and link.id is not None
+    ]
+    repo.delete_links(stale)
     repo.insert_links(new_links)
     return len(new_links)
 

@@ -387,3 +387,55 @@ def test_a_large_review_is_deduplicated_in_a_background_job(world: World) -> Non
     assert (job["done"], job["total"]) == (100, 100)
     assert world.kept()["remote_copy"] == "remote"
     assert _audit_actions(world.engine, world.review_id) == ["dedup.start", "dedup.run"]
+
+
+def test_a_corrected_doi_is_audited_and_read_by_the_next_run(world: World) -> None:
+    world.run()
+    record_id = world.ids["statins_other_doi"]
+    url = world.url(f"/records/{record_id}")
+    response = world.client.patch(
+        url,
+        json={"doi": "https://doi.org/10.5555/HEART-2017-312345"},
+        headers=world.librarian.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["doi"], response.json()["pmid"]) == ("10.5555/heart-2017-312345", None)
+    with Session(world.engine) as session:
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "record.identifiers")
+        ).one()
+    assert event.target == f"record:{record_id}"
+    assert event.details == {"doi": ["10.5555/heart-2017-999999", "10.5555/heart-2017-312345"]}
+    # The queued question about the two DOIs is gone: the next run merges the pair itself.
+    summary = world.run()
+    assert world.kept()["statins_other_doi"] == "statins"
+    assert summary["pending"] == 2
+    assert world.queue("auto")["total"] == 2
+
+
+def test_identifier_corrections_are_checked(world: World) -> None:
+    record_id = world.ids["remote"]
+    url = world.url(f"/records/{record_id}")
+    cases = [
+        ({"doi": "not a doi"}, "body.doi: Value error, 'not a doi' is not a DOI"),
+        ({"pmid": "PMC123"}, "body.pmid: Value error, 'PMC123' is not a PubMed id"),
+        ({}, "body: Value error, give doi, pmid or both"),
+        ({"title": "x"}, "body.title: Extra inputs are not permitted"),
+    ]
+    for body, message in cases:
+        response = world.client.patch(url, json=body, headers=world.lead.headers)
+        assert response.status_code == 422, body
+        assert response.json()["detail"].startswith(message), response.json()
+    cleared = world.client.patch(
+        url, json={"doi": "", "pmid": "PMID: 123"}, headers=world.lead.headers
+    )
+    assert (cleared.json()["doi"], cleared.json()["pmid"]) == (None, "123")
+    other_review = world.build.review(world.lead)["id"]
+    response = world.client.patch(
+        f"/api/v1/reviews/{other_review}/records/{record_id}",
+        json={"pmid": "1"},
+        headers=world.lead.headers,
+    )
+    assert response.status_code == 404
+    response = world.client.patch(url, json={"pmid": "1"}, headers=world.viewer.headers)
+    assert response.status_code == 403
