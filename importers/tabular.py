@@ -207,6 +207,9 @@ _NAME_RUN = re.compile(
 )
 
 
+_ANY_SEAM = re.compile("|".join(p.pattern for p in (_AFTER_INITIAL, _INITIALS_RUN, _NAME_RUN)))
+
+
 def split_glued_names(name: str) -> list[str]:
     """Names that EndNote-style exports wrote without a separator, split where they meet.
 
@@ -217,6 +220,8 @@ def split_glued_names(name: str) -> list[str]:
     that keep a capital inside a surname (Mc, Mac, Le, De, Di, Van, Fitz, O') have at most
     four letters, so a capital after five or more lower-case letters starts a new name
     (``XiangPeters``). Nothing is split in ``McIntosh``, ``LeRouge`` or ``FitzGerald``."""
+    if not _ANY_SEAM.search(name):
+        return [name.strip()] if name.strip() else []  # most names: one regex search
     parts = _AFTER_INITIAL.split(name)
     parts = [piece for part in parts for piece in _INITIALS_RUN.sub(r"\1\0", part).split("\0")]
     parts = [piece for part in parts for piece in _NAME_RUN.split(part)]

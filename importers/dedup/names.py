@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from importers.dedup.text import fix_mojibake, fold, is_placeholder
 
 _PARTICLES = frozenset(
@@ -13,6 +15,7 @@ def _real(author: str) -> bool:
     return not is_placeholder(author) and author.strip() != "et al"
 
 
+@lru_cache(maxsize=65536)
 def surname(author: str) -> str:
     """The folded surname of ``Surname, Given``, ``Surname I. J.`` or ``Surname Given``."""
     author = fix_mojibake(author).strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from importers.normalize import strip_markup
 
@@ -82,9 +83,12 @@ def fold(text: str) -> str:
     Markup goes by tag name (the importers' stripper): text between ``<`` and ``>`` that is not
     a tag ("P < 0.05 and age > 65") stays.
     """
-    text = strip_markup(html.unescape(fix_mojibake(text)))
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    if not text.isascii():
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = strip_markup(text)
+    if not text.isascii():  # ASCII text has no mojibake, ligature or accent to undo
+        text = unicodedata.normalize("NFKD", fix_mojibake(text).translate(_LIGATURES))
         text = _NOT_WORD.sub(" ", text).encode("ascii", "ignore").decode("ascii")
     return _NON_ALNUM.sub(" ", text.lower()).strip()
 
@@ -104,10 +108,16 @@ def normalize_title(title: str) -> str:
     text = ERRATUM_CITATION.sub("", LANGUAGE_NOTE.sub("", text))
     if text.startswith("[") and text.rstrip(". ").endswith("]"):
         text = text.strip("[]. ")  # a translated title, bracketed as a whole
-    words = fold(text)
+    return " ".join(map(_american, fold(text).split()))
+
+
+@lru_cache(maxsize=65536)
+def _american(word: str) -> str:
+    """One folded word in American spelling; every rewrite stays inside the word, and words
+    recur from title to title."""
     for pattern, replacement in _SPELLING:
-        words = pattern.sub(replacement, words)
-    return words
+        word = pattern.sub(replacement, word)
+    return word
 
 
 def is_translated(title: str) -> bool:
