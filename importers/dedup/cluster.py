@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from importers.dedup.config import DEFAULT, DedupConfig
-from importers.dedup.decide import conflict
+from importers.dedup.conflict import conflict
 from importers.dedup.keys import MatchKeys
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importers.dedup import DEFAULT, deduplicate
-from importers.dedup.decide import titles_disagree
+from importers.dedup.conflict import titles_disagree
 from importers.dedup.identifiers import doi_key
 from importers.model import Reference
 
