@@ -198,16 +198,14 @@ _LOWER = "a-z\u00df-\u00ff"
 # A capital starting a name: "Kloner", "LeRouge", "O'Brien", "D'Amico".
 _NAME_START = rf"[{_UPPER}](?:'[{_UPPER}])?[{_LOWER}']"
 # An initial's full stop with the next surname right after it: "Przyklenk K.|Kloner R. A.".
-_AFTER_INITIAL = re.compile(rf"(?<=\b[{_UPPER}]\.)(?={_NAME_START})")
+_AFTER_INITIAL = rf"(?<=\b[{_UPPER}]\.)(?={_NAME_START})"
 # Capitals of initials run into the next surname: "Hedeler C|Paton NW|Behnke JM".
-_INITIALS_RUN = re.compile(rf"(?<=\s)([{_UPPER}]{{1,3}})(?={_NAME_START})")
+_INITIALS_RUN = "|".join(rf"(?<=\s[{_UPPER}]{{{n}}})(?={_NAME_START})" for n in (1, 2, 3))
 # A name of five or more letters run into the next capitalised name: "Xiang|Peters".
-_NAME_RUN = re.compile(
+_NAME_RUN = (
     rf"(?<=[{_UPPER}][{_LOWER}]{{4}})(?={_NAME_START})|(?<=[{_LOWER}]{{5}})(?={_NAME_START})"
 )
-
-
-_ANY_SEAM = re.compile("|".join(p.pattern for p in (_AFTER_INITIAL, _INITIALS_RUN, _NAME_RUN)))
+_SEAM = re.compile("|".join((_AFTER_INITIAL, _INITIALS_RUN, _NAME_RUN)))
 
 
 def split_glued_names(name: str) -> list[str]:
@@ -220,9 +218,4 @@ def split_glued_names(name: str) -> list[str]:
     that keep a capital inside a surname (Mc, Mac, Le, De, Di, Van, Fitz, O') have at most
     four letters, so a capital after five or more lower-case letters starts a new name
     (``XiangPeters``). Nothing is split in ``McIntosh``, ``LeRouge`` or ``FitzGerald``."""
-    if not _ANY_SEAM.search(name):
-        return [name.strip()] if name.strip() else []  # most names: one regex search
-    parts = _AFTER_INITIAL.split(name)
-    parts = [piece for part in parts for piece in _INITIALS_RUN.sub(r"\1\0", part).split("\0")]
-    parts = [piece for part in parts for piece in _NAME_RUN.split(part)]
-    return [part.strip() for part in parts if part.strip()]
+    return [part.strip() for part in _SEAM.split(name) if part.strip()]

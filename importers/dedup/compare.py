@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -64,8 +65,10 @@ def agreement(left: str | int | None, right: str | int | None) -> Agreement:
     return Agreement.SAME if left == right else Agreement.DIFFERENT
 
 
+@lru_cache(maxsize=65536)
 def journal_similarity(left: str, right: str) -> float | None:
-    """Ratio of two folded journal names; 100 when one abbreviates the other."""
+    """Ratio of two folded journal names; 100 when one abbreviates the other (cached: a set
+    names few journals, in few forms)."""
     if not left or not right:
         return None
     if _abbreviates(left, right) or _abbreviates(right, left):

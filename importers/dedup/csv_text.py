@@ -45,7 +45,7 @@ def _row_ids(text: str) -> list[str]:
     ids: list[str] = []
     seen: set[str] = set()
     for row in reader:
-        if not any(cell.strip() for cell in row):
+        if not "".join(row).strip():
             continue  # the importer skips blank rows too
         record_id = row[column].strip() if column < len(row) else ""
         if not record_id or record_id in seen:

@@ -16,6 +16,12 @@ def _real(author: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def _real_surname(author: str) -> str:
+    """The surname of a real author; empty for a placeholder or ``et al``."""
+    return surname(author) if _real(author) else ""
+
+
+@lru_cache(maxsize=65536)
 def surname(author: str) -> str:
     """The folded surname of ``Surname, Given``, ``Surname I. J.`` or ``Surname Given``."""
     author = fix_mojibake(author).strip()
@@ -31,10 +37,10 @@ def surname(author: str) -> str:
 
 def author_surnames(authors: tuple[str, ...]) -> list[str]:
     """Surnames of the real authors (placeholders and ``et al`` dropped)."""
-    names = (surname(a) for a in authors if _real(a))
-    return [n for n in names if n]
+    return [name for name in map(_real_surname, authors) if name]
 
 
+@lru_cache(maxsize=65536)
 def _given_first_surname(author: str) -> str:
     """``Agata Nowicka`` may be given name first: its last word, when no word is an initial."""
     parts = author.split()
@@ -50,5 +56,5 @@ def given_first_surnames(authors: tuple[str, ...]) -> str:
     """The surnames read as ``Given Surname``; empty when that reading changes nothing."""
     if not any(_given_first_surname(a) for a in authors):
         return ""
-    names = [_given_first_surname(a) or surname(a) for a in authors if _real(a)]
+    names = (_given_first_surname(a) or _real_surname(a) for a in authors)
     return " ".join(n for n in names if n)
