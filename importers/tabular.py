@@ -195,13 +195,13 @@ def _looks_comma_separated(text: str) -> bool:
 
 _UPPER = "A-Z\u00c0-\u00de"
 _LOWER = "a-z\u00df-\u00ff"
-# A capital starting a name: "Kloner", "LeRouge", "O'Brien", "D'Amico".
+# A capital starting a name: "Frogner", "LeRouge", "O'Hara", "D'Souza".
 _NAME_START = rf"[{_UPPER}](?:'[{_UPPER}])?[{_LOWER}']"
-# An initial's full stop with the next surname right after it: "Przyklenk K.|Kloner R. A.".
+# An initial's full stop with the next surname right after it: "Ide N.|Frogner B. K.".
 _AFTER_INITIAL = rf"(?<=\b[{_UPPER}]\.)(?={_NAME_START})"
-# Capitals of initials run into the next surname: "Hedeler C|Paton NW|Behnke JM".
+# Capitals of initials run into the next surname: "Brandt C|Moreau NW|Kelly JM".
 _INITIALS_RUN = "|".join(rf"(?<=\s[{_UPPER}]{{{n}}})(?={_NAME_START})" for n in (1, 2, 3))
-# A name of five or more letters run into the next capitalised name: "Xiang|Peters".
+# A name of five or more letters run into the next capitalised name: "Zheng|Okafor".
 _NAME_RUN = (
     rf"(?<=[{_UPPER}][{_LOWER}]{{4}})(?={_NAME_START})|(?<=[{_LOWER}]{{5}})(?={_NAME_START})"
 )
@@ -213,9 +213,9 @@ def split_glued_names(name: str) -> list[str]:
 
     Three general properties of personal names mark the seam: an initial's full stop is
     followed by a space or another initial, never by a surname's lower-case letters
-    (``K.Kloner``); a word never starts with up to three capitals followed by a capitalised
-    name, so those capitals are the previous name's initials (``CPaton``); and the prefixes
+    (``N.Frogner``); a word never starts with up to three capitals followed by a capitalised
+    name, so those capitals are the previous name's initials (``CMoreau``); and the prefixes
     that keep a capital inside a surname (Mc, Mac, Le, De, Di, Van, Fitz, O') have at most
     four letters, so a capital after five or more lower-case letters starts a new name
-    (``XiangPeters``). Nothing is split in ``McIntosh``, ``LeRouge`` or ``FitzGerald``."""
+    (``ZhengOkafor``). Nothing is split in ``McIntyre``, ``LeRouge`` or ``FitzGerald``."""
     return [part.strip() for part in _SEAM.split(name) if part.strip()]

@@ -26,7 +26,7 @@ _SECTION_PAGES = re.compile(r"([a-z]+\d*)\s*-\s*(\d+)\s*-\s*\1\s*-\s*\d+")
 _PLACEHOLDERS = frozenset({"unknown", "n/a", "na", "none", "null"})
 # "(5 Supplement)" cut to "2)" or "10S)": the tail of a supplement note, not a volume.
 _CUT_TAIL = re.compile(r"[^(]*\)")
-# A supplement series ("Kidney Int Suppl") numbers its supplements in the volume field.
+# A supplement series ("Renal Studies Suppl") numbers its supplements in the volume field.
 _SUPPLEMENT_SERIES = re.compile(r"\bsuppl(?:ement)?\b")
 _SUPPLEMENT_ISSUE = re.compile(r"suppl|^s\d*$")
 _PAGE_LIST = re.compile(r"\s*[+,;]\s*")
@@ -167,8 +167,8 @@ def volume_key(volume: str, *, year: int | None, journal: str) -> str:
     """The volume number, or empty when the field holds something else.
 
     Empty for the tail of a cut supplement note (``2)``), for a supplement series' number
-    (``Kidney Int Suppl`` 75 is a supplement, not volume 75), for a month or a year, and for
-    numbers too long to be a volume. A journal name left before the number (``Korsakova / ...
+    (``Renal Studies Suppl`` 75 is a supplement, not volume 75), for a month or a year, and for
+    numbers too long to be a volume. A journal name left before the number (``Abramova / ...
     114``) is skipped: the number at the end is the volume.
     """
     text = volume.strip()

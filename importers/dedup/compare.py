@@ -75,12 +75,12 @@ def journal_similarity(left: str, right: str) -> float | None:
         return 100.0
     score = fuzz.token_set_ratio(left, right)
     if score < 100 and journal_acronym(left, right):
-        return 100.0  # "AMCIS 2017 Proceedings" and "Americas Conference on Information Systems"
+        return 100.0  # "NCSS 2017 Proceedings" and "Nordic Conference on Sport Science"
     return score
 
 
 def journal_acronym(left: str, right: str) -> bool:
-    """Whether one folded name holds an acronym of the other (``amcis`` and ``americas ...``)."""
+    """Whether one folded name holds an acronym of the other (``ncss``, ``nordic conf...``)."""
     return bool(left and right) and (_has_acronym_of(left, right) or _has_acronym_of(right, left))
 
 

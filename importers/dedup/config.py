@@ -46,7 +46,7 @@ class DedupConfig:
     journal_match: float = 85.0
     # Two journal names this different outweigh everything but the same first page.
     journal_mismatch: float = 85.0
-    # First authors this alike are one person ("Najafi" and "Najaf").
+    # First authors this alike are one person ("Okonkwo" and "Okonkow").
     first_author_same: float = 85.0
     # Titles with fewer words ("Editorial", "Reply") identify nothing by themselves.
     generic_title_words: int = 4

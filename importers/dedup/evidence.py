@@ -33,7 +33,7 @@ def same_text(left: MatchKeys, right: MatchKeys, config: DedupConfig) -> bool:
     if not (left.year and left.year == right.year and left.title == right.title):
         return False
     if not fuzz.ratio(left.first_author, right.first_author, score_cutoff=config.first_author_same):
-        return False  # "Najafi" and "Najaf" are one person; another first author is another text
+        return False  # "Okonkwo" and "Okonkow" are one person; another first author is another text
     if min(len(left.abstract), len(right.abstract)) < config.abstract_long:
         return False
     journal = journal_similarity(left.journal, right.journal)
