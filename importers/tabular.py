@@ -169,7 +169,8 @@ def _to_reference(
 
 
 def split_authors(value: str) -> tuple[str, ...]:
-    """Split an author cell on ";" (Scopus, WoS), " and " (Rayyan) or "," ("Smith J, Doe A")."""
+    """Split an author cell on ";" (Scopus, WoS), " and " (Rayyan) or "," ("Smith J, Doe A"),
+    then every name that an export glued to the next one (see split_glued_names)."""
     text = clean_text(value).rstrip(".")
     if not text:
         return ()
@@ -181,10 +182,40 @@ def split_authors(value: str) -> tuple[str, ...]:
         parts = text.split(",")
     else:
         parts = [text]
-    return tuple(normalize_author(p) for p in parts if p.strip())
+    return tuple(
+        normalize_author(name) for part in parts if part.strip() for name in split_glued_names(part)
+    )
 
 
 def _looks_comma_separated(text: str) -> bool:
     # "Smith J, Doe A" lists several names; "Smith, John" is one inverted name.
     parts = [p.strip() for p in text.split(",")]
     return len(parts) > 2 or all(" " in p for p in parts)
+
+
+_UPPER = "A-Z\u00c0-\u00de"
+_LOWER = "a-z\u00df-\u00ff"
+# A capital starting a name: "Frogner", "LeRouge", "O'Hara", "D'Souza".
+_NAME_START = rf"[{_UPPER}](?:'[{_UPPER}])?[{_LOWER}']"
+# An initial's full stop with the next surname right after it: "Ide N.|Frogner B. K.".
+_AFTER_INITIAL = rf"(?<=\b[{_UPPER}]\.)(?={_NAME_START})"
+# Capitals of initials run into the next surname: "Brandt C|Moreau NW|Kelly JM".
+_INITIALS_RUN = "|".join(rf"(?<=\s[{_UPPER}]{{{n}}})(?={_NAME_START})" for n in (1, 2, 3))
+# A name of five or more letters run into the next capitalised name: "Zheng|Okafor".
+_NAME_RUN = (
+    rf"(?<=[{_UPPER}][{_LOWER}]{{4}})(?={_NAME_START})|(?<=[{_LOWER}]{{5}})(?={_NAME_START})"
+)
+_SEAM = re.compile("|".join((_AFTER_INITIAL, _INITIALS_RUN, _NAME_RUN)))
+
+
+def split_glued_names(name: str) -> list[str]:
+    """Names that EndNote-style exports wrote without a separator, split where they meet.
+
+    Three general properties of personal names mark the seam: an initial's full stop is
+    followed by a space or another initial, never by a surname's lower-case letters
+    (``N.Frogner``); a word never starts with up to three capitals followed by a capitalised
+    name, so those capitals are the previous name's initials (``CMoreau``); and the prefixes
+    that keep a capital inside a surname (Mc, Mac, Le, De, Di, Van, Fitz, O') have at most
+    four letters, so a capital after five or more lower-case letters starts a new name
+    (``ZhengOkafor``). Nothing is split in ``McIntyre``, ``LeRouge`` or ``FitzGerald``."""
+    return [part.strip() for part in _SEAM.split(name) if part.strip()]

@@ -46,8 +46,9 @@ def list_duplicates(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> DuplicatePage:
-    """Pairs with a status (default: the `pending` queue), both records side by side with the
-    field scores and the reason, most similar first."""
+    """Pairs with a status, both records side by side with the field scores and the reason,
+    most similar first. The default, `pending`, is the queue: one question per two clusters
+    (their most alike records); clusters a person already kept apart are not asked again."""
     return dedup.list_duplicates(session, access.review, status, limit=limit, offset=offset)
 
 
@@ -55,8 +56,9 @@ def list_duplicates(
 def decide_pair(
     link_id: LinkIdPath, data: DuplicateDecision, access: LibrarianAccess, session: SessionDep
 ) -> DuplicatePair:
-    """`confirmed` merges the pair; `rejected` keeps its records apart, also on later runs.
-    A merge that would join records with different DOIs or PMIDs is refused (409)."""
+    """`confirmed` merges the two clusters of the pair, whatever the automatic rules say
+    (different DOIs, an erratum and its article: people decide); `rejected` keeps them apart,
+    also on later runs. A merge that would join two records a person kept apart is 409."""
     return dedup.decide_pair(session, access.review, access.user, link_id, data.decision)
 
 

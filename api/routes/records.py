@@ -11,6 +11,7 @@ from api.errors import ERROR_RESPONSES
 from api.repositories.records import RecordFilter
 from api.schemas.records import (
     RecordDetail,
+    RecordIdentifiers,
     RecordPage,
     RecordRemoval,
     RecordRestore,
@@ -49,6 +50,20 @@ def read_record(
 ) -> RecordDetail:
     """One record, with its source text as it was in the imported file."""
     return records.get_record(session, access.review, record_id)
+
+
+@router.patch("/{record_id}", response_model=RecordDetail)
+def correct_identifiers(
+    record_id: Annotated[int, Path(ge=1)],
+    data: RecordIdentifiers,
+    access: LibrarianAccess,
+    session: SessionDep,
+) -> RecordDetail:
+    """Correct a record's identifiers: `{"doi"?, "pmid"?}`, `null` or `""` removes one. For a
+    DOI or PMID a source got wrong (copied from another record, a journal's DOI): the audit log
+    keeps both values, and the next deduplication run reads the new ones. 422 for a value that
+    is not a DOI or a PubMed id."""
+    return records.correct_identifiers(session, access.review, access.user, record_id, data)
 
 
 @router.post("/remove", response_model=RemovalResult)

@@ -14,7 +14,7 @@ class DedupSummary(BaseModel):
     records: int = Field(description="records in the review")
     duplicates: int = Field(description="records merged into another one (kept, not deleted)")
     auto_merged: int = Field(description="pairs merged automatically (status auto)")
-    pending: int = Field(description="pairs waiting for a person")
+    pending: int = Field(description="questions waiting for a person: one per two clusters")
     new_pairs: int = Field(description="pairs this run found for the first time")
 
 

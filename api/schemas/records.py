@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.tables import Removal
+from importers.normalize import normalize_doi, normalize_pmid
 
 
 class RecordRead(BaseModel):
@@ -76,3 +77,39 @@ class RecordRestore(BaseModel):
 
 class RemovalResult(BaseModel):
     records: int
+
+
+class RecordIdentifiers(BaseModel):
+    """A person's correction of a record's identifiers: give ``doi``, ``pmid`` or both; ``null``
+    or ``""`` removes one. A DOI may be given as a URL or ``doi:`` form; it is stored bare."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doi: str | None = Field(default=None, max_length=500, examples=["10.1000/xyz123"])
+    pmid: str | None = Field(default=None, max_length=50, examples=["12345678"])
+
+    @field_validator("doi")
+    @classmethod
+    def _bare_doi(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        doi = normalize_doi(value)
+        if doi is None:
+            raise ValueError(f"{value!r} is not a DOI (expected 10.<prefix>/<suffix>)")
+        return doi
+
+    @field_validator("pmid")
+    @classmethod
+    def _numeric_pmid(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        pmid = normalize_pmid(value)
+        if pmid is None:
+            raise ValueError(f"{value!r} is not a PubMed id (expected digits)")
+        return pmid
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> RecordIdentifiers:
+        if not self.model_fields_set:
+            raise ValueError("give doi, pmid or both")
+        return self

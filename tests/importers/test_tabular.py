@@ -73,6 +73,19 @@ def test_table_without_bibliographic_columns_is_refused() -> None:
         ("Lim SM, Shiau CWC, Cheng LJ.", ("Lim SM", "Shiau CWC", "Cheng LJ")),
         ("Doe, Jane", ("Doe, Jane",)),
         ("", ()),
+        # Glued by EndNote-style exports: each seam is a general property of names.
+        ("Ide N.Frogner B. K.LeRouge C. M.", ("Ide N.", "Frogner B. K.", "LeRouge C. M")),
+        ("Vasquez K.O'Hara R. A.", ("Vasquez K.", "O'Hara R. A")),
+        ("Brandt CMoreau NWKelly JM", ("Brandt C", "Moreau NW", "Kelly JM")),
+        ("Tan Wei ZhengOkafor Chidi", ("Tan Wei Zheng", "Okafor Chidi")),
+        # Too short to tell from a surname prefix such as "Le" or "Mac": left whole.
+        ("Lou AiWang Bo", ("Lou AiWang Bo",)),
+        ("Rossi Paolo; Dwan KerryD'Souza Anil", ("Rossi Paolo", "Dwan Kerry", "D'Souza Anil")),
+        # Inner capitals of one surname stay.
+        ("McIntyre A. M.", ("McIntyre A. M",)),
+        ("FitzGerald G. A.; MacArthur D.", ("FitzGerald G. A.", "MacArthur D")),
+        ("DeLuca P, LeBlanc Q", ("DeLuca P", "LeBlanc Q")),
+        ("Smith J.R.R.", ("Smith J.R.R",)),
     ],
 )
 def test_split_authors(cell: str, expected: tuple[str, ...]) -> None:
