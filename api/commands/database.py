@@ -20,7 +20,8 @@ def open_database(database_url: str) -> Engine:
         upgrade_to_head(database_url)
     except (SQLAlchemyError, CommandError) as error:
         shown = make_url(database_url).render_as_string(hide_password=True)
-        reason = str(error.orig if getattr(error, "orig", None) else error).strip().splitlines()
+        cause = getattr(error, "orig", None) or error  # the driver's message, when there is one
+        reason = str(cause).strip().splitlines()
         raise WinnowError(
             f"cannot open or upgrade the database {shown} ({reason[0] if reason else error!r}); "
             "check WINNOW_DATABASE_URL, then run 'winnow migrate'"

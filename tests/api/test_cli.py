@@ -9,13 +9,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from api.cli import main
@@ -53,26 +50,6 @@ def test_users_create_reads_the_password_from_stdin(
     engine.dispose()
 
 
-@pytest.fixture
-def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables at all, on the lane's backend (a new PostgreSQL database in
-    the test cluster)."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    name = f"winnow_fresh_{os.getpid()}"
-    admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.mark.parametrize(
     "command",
     [
@@ -82,20 +59,21 @@ def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     ],
     ids=["users-create", "export", "prisma"],
 )
+@pytest.mark.usefixtures("database_url")  # runs on both lanes
 def test_commands_on_a_fresh_database_migrate_it_first(
-    fresh_database_url: str,
+    empty_database_url: str,
     command: list[str],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("WINNOW_DATABASE_URL", fresh_database_url)
+    monkeypatch.setenv("WINNOW_DATABASE_URL", empty_database_url)
     monkeypatch.setattr(sys, "stdin", io.StringIO("a very long secret\n"))
     code = main(command)
     err = capsys.readouterr().err
     assert "Traceback" not in err
     if command[0] == "users":
         assert code == 0
-        engine = make_engine(fresh_database_url)
+        engine = make_engine(empty_database_url)
         with Session(engine) as session:
             assert UserRepository(session).by_email("first@example.org") is not None
         engine.dispose()
