@@ -11,7 +11,6 @@ RIS carries the decisions in fields both tools import (not in a note):
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,6 +23,7 @@ from api.repositories.reviews import MembershipRepository
 from api.schemas.reports import ExportFormat, ExportStatus
 from api.services.prisma_inputs import RecordOutcome, review_outcomes
 from api.tables import Record, Review
+from screening import csv_cells
 from screening.decisions import RecordState, RecordStatus, current_votes
 from screening.model import DecisionEvent, Stage
 
@@ -170,7 +170,7 @@ def _retrieval(row: ExportRow) -> str:
 
 def to_csv(rows: Iterable[ExportRow]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_cells.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         r, outcome = row.record, row.outcome
