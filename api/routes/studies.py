@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import LeadAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
-from api.services import screening_records
+from api.services import studies
 
 router = APIRouter(prefix="/reviews/{rid}/studies", tags=["studies"], responses=ERROR_RESPONSES)
 
@@ -25,15 +25,26 @@ def list_studies(
     access: ReadAccess,
     session: SessionDep,
     status: Annotated[Literal["included", "all"], Query()] = "all",
-) -> list[dict[str, Any]]:
-    """Studies with their reports; ``status=included`` keeps those included at full text."""
-    return screening_records.studies(session, access.review, status)
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """A page of studies with their reports, ``{"items", "total"}``, in creation order;
+    ``status=included`` keeps those included at full text."""
+    return studies.page(session, access.review, status, limit=limit, offset=offset)
+
+
+@router.get("/{sid}")
+def read_study(
+    sid: Annotated[int, Path(ge=1)], access: ReadAccess, session: SessionDep
+) -> dict[str, Any]:
+    """One study with its reports."""
+    return studies.one(session, access.review, sid)
 
 
 @router.post("/{sid}/reports")
 def link_reports(
     sid: Annotated[int, Path(ge=1)], data: ReportsLink, access: LeadAccess, session: SessionDep
-) -> list[dict[str, Any]]:
-    """Link records to this study as its reports; answers the review's studies."""
-    screening_records.link_reports(session, access.review, access.user, sid, data.record_ids)
-    return screening_records.studies(session, access.review, "all")
+) -> dict[str, Any]:
+    """Link records to this study as its reports; answers the study."""
+    studies.link_reports(session, access.review, access.user, sid, data.record_ids)
+    return studies.one(session, access.review, sid)

@@ -61,6 +61,7 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("PUT", "/reviews/{rid}/records/{record_id}/full-text"): P.SCREEN,
     ("GET", "/reviews/{rid}/records/{record_id}/full-text"): P.READ,
     ("GET", "/reviews/{rid}/studies"): P.READ,
+    ("GET", "/reviews/{rid}/studies/{sid}"): P.READ,
     ("POST", "/reviews/{rid}/studies/{sid}/reports"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/prisma"): P.READ,
     ("GET", "/reviews/{rid}/prisma.csv"): P.READ,
@@ -166,7 +167,7 @@ def _study(world: World) -> dict[str, Any]:
     _screen_record(world)
     studies = world.build.client.get(
         f"{API_PREFIX}/reviews/{world.review_id}/studies", headers=world.lead.headers
-    ).json()
+    ).json()["items"]
     return {"rid": world.review_id, "sid": studies[0]["id"]}
 
 
@@ -313,6 +314,7 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ),
     ("GET", "/reviews/{rid}/records/{record_id}/full-text"): (_stored_pdf, lambda: None),
     ("GET", "/reviews/{rid}/studies"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/studies/{sid}"): (_study, lambda: None),
     ("POST", "/reviews/{rid}/studies/{sid}/reports"): (
         _study,
         lambda: {"record_ids": [_last["record_id"]]},

@@ -7,9 +7,7 @@ import csv
 import io
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
 
-from api.tables import Study
 from tests.api.builders import Builder, ReviewRows
 from tests.api.extraction_fixtures import FIELDS
 from tests.api.test_extraction import Team, extract, put_form
@@ -67,9 +65,12 @@ def test_extraction_csv_neutralises_values(client: TestClient, build: Builder) -
     a = build.member(flow.lead, flow.review_id, "reviewer")
     t = Team(flow.review_id, flow.lead, flow.reviewer, a, a, flow.viewer)
     put_form(client, t, [FIELDS[0], {"key": "country", "label": "Country", "type": "text"}])
-    with Session(build.engine) as session:
-        doe = session.exec(select(Study).where(Study.label == "Doe 2020")).one().id
-    assert doe is not None
+    included = client.get(
+        f"{API}/reviews/{t.review_id}/studies",
+        params={"status": "included"},
+        headers=t.lead.headers,
+    ).json()["items"]
+    doe = next(s["id"] for s in included if s["label"] == "Doe 2020")
     for who in (t.a, t.b):
         assert (
             extract(client, t, who, doe, {"design": "RCT", "country": "@SUM(A1)"}).status_code

@@ -1,0 +1,100 @@
+"""Studies and their reports: the bulk creation of studies of one, and the paged listing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, bindparam, exists, insert, update
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session, col, func, select
+
+from api.tables import Record, Study
+from api.tables.base import utc_now
+
+_STUDY_TABLE: Table = Study.__table__  # type: ignore[attr-defined]
+_RECORD_TABLE: Table = Record.__table__  # type: ignore[attr-defined]
+# Studies per INSERT ... RETURNING and per UPDATE executemany.
+CHUNK = 5_000
+LABEL_LENGTH = 500
+
+
+def study_label(authors: Sequence[str], year: int | None) -> str:
+    """ "Surname year" of a record's first author ("Anonymous n.d." without either)."""
+    first = (authors[0].split(",")[0] if authors else "").strip() or "Anonymous"
+    return f"{first} {year or 'n.d.'}"[:LABEL_LENGTH]
+
+
+def kept_report() -> ColumnElement[bool]:
+    """A record that is a report of its study: not merged into another, not removed."""
+    return col(Record.duplicate_of_id).is_(None) & col(Record.removed).is_(None)
+
+
+class StudyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_studies_of_one(self, review_id: int, batch_id: int | None = None) -> int:
+        """A study for each record of the review (of one batch, when given) that has none,
+        named after its first author and year; inserted and linked in bulk. Returns how many."""
+        conditions = [col(Record.review_id) == review_id, col(Record.study_id).is_(None)]
+        if batch_id is not None:
+            conditions.append(col(Record.batch_id) == batch_id)
+        statement = select(Record.id, Record.authors, Record.year).where(*conditions)
+        found = self.session.exec(statement.order_by(col(Record.id))).all()
+        now = utc_now()
+        for start in range(0, len(found), CHUNK):
+            chunk = found[start : start + CHUNK]
+            studies = [
+                {"review_id": review_id, "label": study_label(authors, year), "created_at": now}
+                for _, authors, year in chunk
+            ]
+            returning = insert(_STUDY_TABLE).returning(
+                _STUDY_TABLE.c.id, sort_by_parameter_order=True
+            )
+            study_ids = self.session.execute(returning, studies).scalars().all()
+            links = [
+                {"record": record_id, "study": study_id}
+                for (record_id, _, _), study_id in zip(chunk, study_ids, strict=True)
+            ]
+            self.session.execute(
+                update(_RECORD_TABLE)
+                .where(_RECORD_TABLE.c.id == bindparam("record"))
+                .values(study_id=bindparam("study")),
+                links,
+            )
+        return len(found)
+
+    def page(
+        self, review_id: int, *, only: set[int] | None, limit: int, offset: int
+    ) -> tuple[Sequence[Study], int]:
+        """Studies with at least one kept report, in creation order (of *only*, when given)."""
+        conditions: list[Any] = [
+            col(Study.review_id) == review_id,
+            exists().where(col(Record.study_id) == col(Study.id), kept_report()),
+        ]
+        if only is not None:
+            conditions.append(col(Study.id).in_(only))
+        total = self.session.exec(select(func.count()).select_from(Study).where(*conditions)).one()
+        rows = self.session.exec(
+            select(Study).where(*conditions).order_by(col(Study.id)).limit(limit).offset(offset)
+        ).all()
+        return rows, int(total)
+
+    def reports(self, study_ids: Sequence[int]) -> Sequence[Record]:
+        if not study_ids:
+            return []
+        return self.session.exec(
+            select(Record)
+            .where(col(Record.study_id).in_(study_ids), kept_report())
+            .order_by(col(Record.id))
+        ).all()
+
+    def study_ids_of(self, record_ids: set[int]) -> set[int]:
+        """The studies these records are kept reports of."""
+        if not record_ids:
+            return set()
+        found = self.session.exec(
+            select(Record.study_id).where(col(Record.id).in_(record_ids), kept_report())
+        ).all()
+        return {study_id for study_id in found if study_id is not None}
