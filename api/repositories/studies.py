@@ -9,8 +9,9 @@ from sqlalchemy import Table, bindparam, exists, insert, update
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from api.tables import Record, Study
+from api.tables import Decision, Record, Resolution, Study
 from api.tables.base import utc_now
+from screening.model import Stage
 
 _STUDY_TABLE: Table = Study.__table__  # type: ignore[attr-defined]
 _RECORD_TABLE: Table = Record.__table__  # type: ignore[attr-defined]
@@ -89,6 +90,21 @@ class StudyRepository:
             .where(col(Record.study_id).in_(study_ids), kept_report())
             .order_by(col(Record.id))
         ).all()
+
+    def has_full_text_events(self, review_id: int) -> bool:
+        """Whether any vote or resolution was recorded at full text: without one, no record
+        can be included (cheap: the first matching row ends each look-up)."""
+        for table in (Decision, Resolution):
+            found = self.session.exec(
+                select(table.id)
+                .where(  # type: ignore[call-overload]
+                    table.review_id == review_id, table.stage == Stage.FULL_TEXT
+                )
+                .limit(1)
+            ).first()
+            if found is not None:
+                return True
+        return False
 
     def study_ids_of(self, record_ids: set[int]) -> set[int]:
         """The studies these records are kept reports of."""

@@ -72,6 +72,11 @@ def _get(session: Session, review: Review, study_id: int) -> Study:
 
 
 def _included_records(session: Session, review: Review) -> set[int]:
+    """Records included at full text. Working out every record's position costs time in
+    proportion to the review; before any full-text vote nothing can be included."""
+    assert review.id is not None
+    if not StudyRepository(session).has_full_text_events(review.id):
+        return set()
     return {rid for rid, where in positions(session, review).items() if where is Position.INCLUDED}
 
 
