@@ -97,9 +97,7 @@ class StudyRepository:
         for table in (Decision, Resolution):
             found = self.session.exec(
                 select(table.id)
-                .where(  # type: ignore[call-overload]
-                    table.review_id == review_id, table.stage == Stage.FULL_TEXT
-                )
+                .where(table.review_id == review_id, table.stage == Stage.FULL_TEXT)
                 .limit(1)
             ).first()
             if found is not None:
