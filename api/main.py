@@ -14,6 +14,7 @@ from api.errors import install_error_handlers
 from api.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.routes import (
+    audit,
     auth,
     dedup,
     extraction,
@@ -49,6 +50,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     screening.router,
     full_text.router,
     studies.router,
+    audit.router,
 )
 
 
