@@ -12,6 +12,7 @@ from api.deps import LeadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.repositories.audit import AuditFilter
 from api.schemas.audit import AuditPage
+from api.schemas.ids import DbId, Offset
 from api.services import audit
 
 router = APIRouter(prefix="/reviews/{rid}/audit", tags=["audit"], responses=ERROR_RESPONSES)
@@ -21,14 +22,14 @@ router = APIRouter(prefix="/reviews/{rid}/audit", tags=["audit"], responses=ERRO
 def read_audit_log(
     access: LeadAccess,
     session: SessionDep,
-    actor_id: Annotated[int | None, Query(ge=1, description="events by this user")] = None,
+    actor_id: Annotated[DbId | None, Query(description="events by this user")] = None,
     action: Annotated[
         str | None, Query(max_length=64, description="e.g. import.create, resolution.create")
     ] = None,
     since: Annotated[AwareDatetime | None, Query(description="from this time (inclusive)")] = None,
     until: Annotated[AwareDatetime | None, Query(description="before this time")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> AuditPage:
     """The review's audit events, newest first, filtered by actor, action and time range."""
     where = AuditFilter(

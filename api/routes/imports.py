@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Response, UploadFile, status
 
 from api.deps import LibrarianAccess, ReadAccess, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES, PayloadTooLarge
+from api.schemas.ids import DbId
 from api.schemas.imports import ImportReport, PubmedImportCreate
 from api.schemas.jobs import JobRead
 from api.services import imports
@@ -26,7 +27,7 @@ FORMAT_HELP = f"the file's format, or 'auto' to detect it: {', '.join(FORMAT_CHO
 )
 def create_import(
     file: UploadFile,
-    source_id: Annotated[int, Form(ge=1)],
+    source_id: Annotated[DbId, Form()],
     access: LibrarianAccess,
     session: SessionDep,
     settings: SettingsDep,

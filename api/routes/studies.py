@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import LeadAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
+from api.schemas.ids import DbId, Offset
 from api.services import studies
 
 router = APIRouter(prefix="/reviews/{rid}/studies", tags=["studies"], responses=ERROR_RESPONSES)
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/reviews/{rid}/studies", tags=["studies"], responses=
 class ReportsLink(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    record_ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=1000)
+    record_ids: list[DbId] = Field(min_length=1, max_length=1000)
 
 
 @router.get("")
@@ -26,7 +27,7 @@ def list_studies(
     session: SessionDep,
     status: Annotated[Literal["included", "all"], Query()] = "all",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> dict[str, Any]:
     """A page of studies with their reports, ``{"items", "total"}``, in creation order;
     ``status=included`` keeps those included at full text."""
@@ -35,7 +36,7 @@ def list_studies(
 
 @router.get("/{sid}")
 def read_study(
-    sid: Annotated[int, Path(ge=1)], access: ReadAccess, session: SessionDep
+    sid: Annotated[DbId, Path()], access: ReadAccess, session: SessionDep
 ) -> dict[str, Any]:
     """One study with its reports."""
     return studies.one(session, access.review, sid)
@@ -43,7 +44,7 @@ def read_study(
 
 @router.post("/{sid}/reports")
 def link_reports(
-    sid: Annotated[int, Path(ge=1)], data: ReportsLink, access: LeadAccess, session: SessionDep
+    sid: Annotated[DbId, Path()], data: ReportsLink, access: LeadAccess, session: SessionDep
 ) -> dict[str, Any]:
     """Link records to this study as its reports; answers the study."""
     studies.link_reports(session, access.review, access.user, sid, data.record_ids)

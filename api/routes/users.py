@@ -10,6 +10,7 @@ from api.deps import AdminDep, CurrentUserDep, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.repositories.accounts import TokenRepository, UserRepository
 from api.schemas.accounts import ApiTokenRead, UserCreate, UserRead
+from api.schemas.ids import DbId
 from api.services import accounts
 from api.tables import ApiToken, User
 
@@ -48,6 +49,6 @@ def list_my_tokens(user: CurrentUserDep, session: SessionDep) -> Sequence[ApiTok
 
 
 @router.delete("/me/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_my_token(token_id: int, user: CurrentUserDep, session: SessionDep) -> None:
+def revoke_my_token(token_id: DbId, user: CurrentUserDep, session: SessionDep) -> None:
     """Revoke one of your tokens; requests with it get 401 from now on."""
     accounts.revoke_token(session, user, token_id)
