@@ -162,7 +162,8 @@ def main() -> int:
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     backend = "postgresql" if args.database else "sqlite"
-    print(f"== API fuzzing on {backend}: seed {seed} (replay: scripts/fuzz_api.py --seed {seed})")
+    replay = f"scripts/fuzz_api.py --seed {seed}" + (" --database URL" if args.database else "")
+    print(f"== API fuzzing on {backend}: seed {seed} (replay: {replay})")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         url = args.database or f"sqlite:///{workdir / 'fuzz.db'}"
