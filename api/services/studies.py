@@ -3,6 +3,7 @@ is stored, see StudyRepository.add_studies_of_one) until a lead links reports to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel import Session
@@ -81,7 +82,7 @@ def _included_records(session: Session, review: Review) -> set[int]:
 
 
 def _with_reports(
-    repo: StudyRepository, studies: list[Study] | Any, included: set[int]
+    repo: StudyRepository, studies: Sequence[Study], included: set[int]
 ) -> list[dict[str, Any]]:
     grouped: dict[int, list[Record]] = {}
     for record in repo.reports([s.id for s in studies if s.id is not None]):
