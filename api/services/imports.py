@@ -17,7 +17,6 @@ from api.errors import Conflict, NotFound
 from api.ratelimit import ncbi_limiter
 from api.repositories.records import ImportBatchRepository, RecordRepository
 from api.repositories.reviews import SourceRepository
-from api.repositories.studies import StudyRepository
 from api.schemas.imports import ImportReport, PubmedImportCreate
 from api.services.audit import record_event
 from api.tables import BatchKind, ImportBatch, Job, Review, Source, User
@@ -103,8 +102,6 @@ def store_batch(
     except IntegrityError as exc:  # a concurrent upload of the same file won the race
         raise Conflict("this file is being imported into this source right now") from exc
     RecordRepository(session).insert_batch(batch, parsed.references)
-    # Each record is a study of one until a lead links reports (GET /studies never writes).
-    StudyRepository(session).add_studies_of_one(batch.review_id, batch.id)
     record_event(
         session,
         actor=actor,
