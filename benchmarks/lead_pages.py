@@ -66,7 +66,10 @@ def measure(label: str, url: str, records: int) -> None:
                     "GET /studies?status=included": "/studies?status=included",
                     "GET /records?limit=50": "/records?limit=50",
                 }
-                print(f"\n{label}: {records:,} records; studies of one stored in {studies_s:.2f} s")
+                print(
+                    f"\n{label}: {records:,} records; studies of one backfilled "
+                    f"(the migration path) in {studies_s:.2f} s"
+                )
                 for name, path in pages.items():
                     times = []
                     for _ in range(3):
