@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 from api.errors import Forbidden, NotFound, Unauthorized
 from api.permissions import Permission, Role, allows
 from api.repositories.reviews import ReviewRepository
+from api.schemas.ids import DbId
 from api.security import CSRF_HEADER, SESSION_COOKIE, csrf_matches
 from api.services.accounts import resolve_token
 from api.settings import Settings
@@ -165,7 +166,7 @@ def require(permission: Permission) -> Callable[..., ReviewAccess]:
     """Dependency for routes under ``/reviews/{rid}``: the caller's access with *permission*."""
 
     def dependency(
-        session: SessionDep, user: CurrentUserDep, rid: Annotated[int, Path(ge=1)]
+        session: SessionDep, user: CurrentUserDep, rid: Annotated[DbId, Path()]
     ) -> ReviewAccess:
         return authorize(session, user, rid, permission)
 

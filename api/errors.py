@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from importers.errors import ImporterError
-from screening.model import InvalidTransition, ScreeningError
+from screening.model import InvalidTransition, NotPermitted, ScreeningError
 
 logger = logging.getLogger("winnow")
 
@@ -124,6 +124,7 @@ async def _winnow_error(_request: Request, exc: Exception) -> JSONResponse:
 # subclasses before their bases.
 CORE_ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (InvalidTransition, 409),
+    (NotPermitted, 403),
     (ScreeningError, 422),
     (ImporterError, 422),
 )
@@ -131,7 +132,9 @@ CORE_ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
 
 async def _core_error(_request: Request, exc: Exception) -> JSONResponse:
     status = next(code for cls, code in CORE_ERROR_STATUS if isinstance(exc, cls))
-    return error_response(status, type(exc).__name__, str(exc))
+    # A refusal by role reads like every other 403.
+    kind = _KIND_BY_STATUS[403] if status == 403 else type(exc).__name__
+    return error_response(status, kind, str(exc))
 
 
 def _browser_page(request: Request) -> Response | None:

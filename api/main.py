@@ -6,14 +6,16 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy.engine import Engine
 
 from api.db import make_engine, request_session_slots
 from api.errors import install_error_handlers
+from api.input_text import refuse_control_characters
 from api.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.routes import (
+    audit,
     auth,
     dedup,
     extraction,
@@ -51,6 +53,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     full_text.router,
     retrieval.router,
     studies.router,
+    audit.router,
 )
 
 
@@ -91,7 +94,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
 
 
 def _api_router() -> APIRouter:
-    router = APIRouter()
+    router = APIRouter(dependencies=[Depends(refuse_control_characters)])
     for resource_router in ROUTERS:
         router.include_router(resource_router)
     return router

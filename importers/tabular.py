@@ -98,9 +98,24 @@ _CONTENT_FIELDS = ("title", "abstract", "doi", "pmid")
 csv.field_size_limit(10_000_000)
 
 
+# Lines searched for the header row below a preamble (Embase: the query, then a row of dashes).
+HEADER_SEARCH_LINES = 30
+
+
 def parse_tabular(text: str, *, encoding: str = "utf-8") -> ParseResult:
-    """Parse a CSV/TSV export (delimiter sniffed) into references and one note per row."""
-    delimiter = _delimiter(text)
+    """Parse a CSV/TSV export (delimiter sniffed) into references and one note per row.
+
+    The header is the first line, or else the first of the first lines that names a title
+    column (Embase writes the search query and a row of dashes above it): the lines skipped are
+    reported on the first record."""
+    found = find_header_row(text)
+    skipped, delimiter = found if found else (0, _delimiter(text))
+    preamble = ""
+    if skipped:
+        lines = text.split("\n", skipped)
+        text = lines[skipped]
+        first = " ".join(lines[0].split())[:60]
+        preamble = f"{skipped} line(s) above the header row skipped (line 1: {first})"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     columns = _map_columns(header or [])
@@ -115,14 +130,31 @@ def parse_tabular(text: str, *, encoding: str = "utf-8") -> ParseResult:
     previous_line = reader.line_num
     number = 0
     for row in reader:
-        line, previous_line = previous_line + 1, reader.line_num
+        line, previous_line = skipped + previous_line + 1, reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         number += 1
         values = {field: row[i] for field, i in columns.items() if i < len(row)}
         repairs = [] if len(row) == len(header or []) else ["row has a different number of cells"]
+        if preamble and number == 1:
+            repairs.append(preamble)
         collector.add(_to_reference(values, row, delimiter, number, line), repairs)
     return collector.result(encoding)
+
+
+def find_header_row(text: str) -> tuple[int, str] | None:
+    """(index, delimiter) of the header row: the first line when it maps a content column,
+    else the first of the next HEADER_SEARCH_LINES lines that names a title column; None when
+    neither is found."""
+    lines = text.split("\n", HEADER_SEARCH_LINES + 1)[: HEADER_SEARCH_LINES + 1]
+    for index, line in enumerate(lines):
+        for delimiter in sorted((",", "\t", ";"), key=line.count, reverse=True):
+            if not line.count(delimiter):
+                break
+            columns = _map_columns(next(csv.reader([line], delimiter=delimiter), []))
+            if "title" in columns or (index == 0 and any(f in columns for f in _CONTENT_FIELDS)):
+                return index, delimiter
+    return None
 
 
 def _delimiter(text: str) -> str:

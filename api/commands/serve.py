@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from api.db import make_engine
+from api.commands.database import open_database
 from api.demo import DemoCredential
 from api.settings import Settings
 
@@ -35,11 +35,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     from api.demo import load_demo
     from api.jobs import fail_interrupted_jobs
-    from api.migrate import upgrade_to_head
 
     settings = Settings()
-    upgrade_to_head(settings.database_url)
-    engine = make_engine(settings.database_url)
+    engine = open_database(settings.database_url)
     try:
         failed = fail_interrupted_jobs(engine)
         if failed:
@@ -71,8 +69,6 @@ def _print_addresses(credentials: Sequence[DemoCredential], host: str, port: int
 
 
 def _migrate(_args: argparse.Namespace) -> int:
-    from api.migrate import upgrade_to_head
-
-    upgrade_to_head(Settings().database_url)
+    open_database(Settings().database_url).dispose()
     print("database is at the latest schema")
     return 0

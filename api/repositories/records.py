@@ -11,6 +11,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
+from api.repositories.studies import StudyRepository, study_label
 from api.tables import ImportBatch, Record
 from importers.model import Reference
 
@@ -97,6 +98,12 @@ class RecordRepository:
         return count
 
     def _insert(self, rows: list[dict[str, Any]]) -> int:
+        # Each record is a study of one until a lead links reports: the studies are inserted
+        # first, so the records are written once, with their study.
+        labels = [study_label(row["authors"], row["year"]) for row in rows]
+        study_ids = StudyRepository(self.session).new_studies(rows[0]["review_id"], labels)
+        for row, study_id in zip(rows, study_ids, strict=True):
+            row["study_id"] = study_id
         connection = self.session.connection()
         if connection.dialect.name == "postgresql":
             _copy_rows(connection, rows)

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Path, Query, Response, status
 from api.deps import LibrarianAccess, ReadAccess, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.dedup import DedupSummary, DuplicateDecision, DuplicatePage, DuplicatePair
+from api.schemas.ids import DbId, Offset
 from api.schemas.jobs import JobRead
 from api.services import dedup
 from api.tables import DuplicateStatus
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["deduplication"], responses=ERROR_RESPONSES)
 
-LinkIdPath = Annotated[int, Path(ge=1)]
+LinkIdPath = Annotated[DbId, Path()]
 
 
 @router.post(
@@ -44,7 +45,7 @@ def list_duplicates(
     session: SessionDep,
     status: DuplicateStatus = DuplicateStatus.PENDING,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> DuplicatePage:
     """Pairs with a status, both records side by side with the field scores and the reason,
     most similar first. The default, `pending`, is the queue: one question per two clusters

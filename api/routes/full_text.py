@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import ReadAccess, RetrieveAccess, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES, BadRequest, InvalidInput, describe_validation_errors
+from api.schemas.ids import DbId
 from api.schemas.retrieval import RetrievalItem
 from api.schemas.screening import FullTextRead, NotRetrieved
 from api.services import retrieval, screening_records
@@ -23,7 +24,7 @@ router = APIRouter(
     responses=ERROR_RESPONSES,
 )
 
-RecordIdPath = Annotated[int, Path(ge=1)]
+RecordIdPath = Annotated[DbId, Path()]
 
 
 @router.put(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Path, Response, UploadFile, status
 
 from api.deps import LibrarianAccess, ReadAccess, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES, PayloadTooLarge
+from api.schemas.ids import DbId
 from api.schemas.imports import ImportRemoved, ImportReport, PubmedImportCreate
 from api.schemas.jobs import JobRead
 from api.services import imports, source_removal
@@ -26,7 +27,7 @@ FORMAT_HELP = f"the file's format, or 'auto' to detect it: {', '.join(FORMAT_CHO
 )
 def create_import(
     file: UploadFile,
-    source_id: Annotated[int, Form(ge=1)],
+    source_id: Annotated[DbId, Form()],
     access: LibrarianAccess,
     session: SessionDep,
     settings: SettingsDep,
@@ -75,7 +76,7 @@ def create_pubmed_import(
 
 @router.delete("/{batch_id}", response_model=ImportRemoved)
 def delete_import(
-    batch_id: Annotated[int, Path(ge=1)], access: LibrarianAccess, session: SessionDep
+    batch_id: Annotated[DbId, Path()], access: LibrarianAccess, session: SessionDep
 ) -> ImportRemoved:
     """Remove an import made into the wrong source, with its records, before screening: 409
     once any of its records has a screening decision, or while a PubMed import still runs.

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from api.deps import LibrarianAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.repositories.records import RecordFilter
+from api.schemas.ids import DbId, Offset
 from api.schemas.records import (
     RecordDetail,
     RecordIdentifiers,
@@ -26,15 +27,15 @@ router = APIRouter(prefix="/reviews/{rid}/records", tags=["records"], responses=
 def list_records(
     access: ReadAccess,
     session: SessionDep,
-    source_id: Annotated[int | None, Query(ge=1)] = None,
-    batch_id: Annotated[int | None, Query(ge=1)] = None,
+    source_id: Annotated[DbId | None, Query()] = None,
+    batch_id: Annotated[DbId | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=500, description="title contains")] = None,
     year: Annotated[int | None, Query(ge=0, le=9999)] = None,
     removed: Annotated[
         bool | None, Query(description="only records removed before screening, or none")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> RecordPage:
     """The review's records in import order, filtered by source, batch, title words, year or
     removal before screening."""
@@ -46,7 +47,7 @@ def list_records(
 
 @router.get("/{record_id}", response_model=RecordDetail)
 def read_record(
-    record_id: Annotated[int, Path(ge=1)], access: ReadAccess, session: SessionDep
+    record_id: Annotated[DbId, Path()], access: ReadAccess, session: SessionDep
 ) -> RecordDetail:
     """One record, with its source text as it was in the imported file."""
     return records.get_record(session, access.review, record_id)
@@ -54,7 +55,7 @@ def read_record(
 
 @router.patch("/{record_id}", response_model=RecordDetail)
 def correct_identifiers(
-    record_id: Annotated[int, Path(ge=1)],
+    record_id: Annotated[DbId, Path()],
     data: RecordIdentifiers,
     access: LibrarianAccess,
     session: SessionDep,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, status
 from api.deps import CurrentUserDep, LeadAccess, ReadAccess, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.permissions import Role
+from api.schemas.ids import DbId
 from api.schemas.reviews import (
     MemberInvite,
     MemberPut,
@@ -21,7 +22,7 @@ from api.services import reviews
 
 router = APIRouter(prefix="/reviews", tags=["reviews"], responses=ERROR_RESPONSES)
 
-UserIdPath = Annotated[int, Path(ge=1)]
+UserIdPath = Annotated[DbId, Path()]
 
 
 @router.post("", response_model=ReviewRead, status_code=status.HTTP_201_CREATED)

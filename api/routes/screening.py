@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from api.deps import LeadAccess, ReadAccess, ScreenAccess, SessionDep
 from api.errors import ERROR_RESPONSES
+from api.schemas.ids import DbId
 from api.schemas.screening import (
     AgreementRead,
     ConflictRead,
@@ -32,7 +33,7 @@ from screening.model import Stage
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["screening"], responses=ERROR_RESPONSES)
 
-RecordIdPath = Annotated[int, Path(ge=1)]
+RecordIdPath = Annotated[DbId, Path()]
 StageQuery = Annotated[Stage, Query()]
 TA = Stage.TITLE_ABSTRACT
 
@@ -46,7 +47,7 @@ def next_record(
     stage: Stage,
     access: ScreenAccess,
     session: SessionDep,
-    after: Annotated[int | None, Query(ge=1)] = None,
+    after: Annotated[DbId | None, Query()] = None,
 ) -> Any:
     """The next record awaiting your vote, prioritised, with keyword spans; 204 when none.
 

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Path, status
 
 from api.deps import LibrarianAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
+from api.schemas.ids import DbId
 from api.schemas.reviews import SourceCreate, SourceRead, SourceUpdate
 from api.services import reviews, source_removal
 from api.tables import Source
 
 router = APIRouter(prefix="/reviews/{rid}/sources", tags=["sources"], responses=ERROR_RESPONSES)
 
-SourceIdPath = Annotated[int, Path(ge=1)]
+SourceIdPath = Annotated[DbId, Path()]
 
 
 @router.post("", response_model=SourceRead, status_code=status.HTTP_201_CREATED)

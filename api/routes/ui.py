@@ -14,6 +14,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from api.errors import NotFound
+from api.schemas.ids import DbId
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 # Assets are addressed as /ui/v-<content hash>/...: such a URL never changes meaning, so the
@@ -32,7 +33,7 @@ _MEDIA_TYPES = {
 }
 
 router = APIRouter(include_in_schema=False)
-ReviewIdPath = Annotated[int, PathParam(ge=1)]
+ReviewIdPath = Annotated[DbId, PathParam()]
 
 
 @lru_cache(maxsize=1)

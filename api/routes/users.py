@@ -18,11 +18,12 @@ from api.schemas.accounts import (
     UserRead,
     UserUpdate,
 )
+from api.schemas.ids import DbId
 from api.services import accounts
 from api.tables import ApiToken, User
 
 router = APIRouter(prefix="/users", tags=["users"], responses=ERROR_RESPONSES)
-UserIdPath = Annotated[int, Path(ge=1)]
+UserIdPath = Annotated[DbId, Path()]
 
 
 @router.post("", response_model=UserCreated, status_code=status.HTTP_201_CREATED)
@@ -92,6 +93,6 @@ def list_my_tokens(user: CurrentUserDep, session: SessionDep) -> Sequence[ApiTok
 
 
 @router.delete("/me/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_my_token(token_id: int, user: CurrentUserDep, session: SessionDep) -> None:
+def revoke_my_token(token_id: DbId, user: CurrentUserDep, session: SessionDep) -> None:
     """Revoke one of your tokens; requests with it get 401 from now on."""
     accounts.revoke_token(session, user, token_id)

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from api.input_text import SingleLine
+
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -13,7 +15,7 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: EmailStr
-    name: str = Field(min_length=1, max_length=200)
+    name: SingleLine = Field(min_length=1, max_length=200)
     # Without one, the answer carries a link for the person to set their own.
     password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=1024)
     is_admin: bool = False

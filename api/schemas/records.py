@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from api.schemas.ids import DbId
 from api.tables import Removal
 from importers.normalize import normalize_doi, normalize_pmid
 
@@ -59,7 +60,7 @@ class RecordRemoval(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    record_ids: list[int] = Field(min_length=1, max_length=10_000)
+    record_ids: list[DbId] = Field(min_length=1, max_length=10_000)
     removed: Removal
     reason: str = Field(
         min_length=1,
@@ -72,7 +73,7 @@ class RecordRemoval(BaseModel):
 class RecordRestore(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    record_ids: list[int] = Field(min_length=1, max_length=10_000)
+    record_ids: list[DbId] = Field(min_length=1, max_length=10_000)
 
 
 class RemovalResult(BaseModel):

@@ -241,12 +241,13 @@ def update_source(
     assert review.id is not None
     source = get_source(session, review, source_id)
     changes = data.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        if value is None and key != "searched_on":
+            raise InvalidInput(f"body.{key}: must not be null")
     if "name" in changes and changes["name"].strip() != source.name:
         changes["name"] = changes["name"].strip()
         _name_is_free(session, review.id, changes["name"])
     for key, value in changes.items():
-        if value is None and key != "searched_on":
-            raise InvalidInput(f"body.{key}: must not be null")
         setattr(source, key, value)
     session.add(source)
     session.flush()

@@ -5,7 +5,6 @@ Every figure respects blinding: counts only, and no vote on an unsettled record 
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -29,6 +28,7 @@ from api.services.screening import vote_read
 from api.services.screening_stage import StageState
 from api.services.screening_state import load_stage, review_settings
 from api.tables import Review
+from screening import csv_cells
 from screening.agreement import AgreementStats, agreement_band, stage_agreement
 from screening.decisions import RecordState, RecordStatus, superseded_seqs
 from screening.methods import StageFigures, methods_paragraph
@@ -232,7 +232,7 @@ def _visible(state: StageState, event: DecisionEvent, viewer_id: int) -> bool:
 
 def decision_log_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer = csv_cells.dict_writer(buffer, EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -67,12 +67,14 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("POST", "/reviews/{rid}/retrieval/match"): P.RETRIEVE,
     ("GET", "/reviews/{rid}/records/{record_id}/full-text"): P.READ,
     ("GET", "/reviews/{rid}/studies"): P.READ,
+    ("GET", "/reviews/{rid}/studies/{sid}"): P.READ,
     ("POST", "/reviews/{rid}/studies/{sid}/reports"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/prisma"): P.READ,
     ("GET", "/reviews/{rid}/prisma.csv"): P.READ,
     ("GET", "/reviews/{rid}/prisma.svg"): P.READ,
     ("GET", "/reviews/{rid}/export"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/archive"): P.MANAGE_REVIEW,
+    ("GET", "/reviews/{rid}/audit"): P.MANAGE_REVIEW,
     ("PUT", "/reviews/{rid}/extraction/form"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/extraction/form"): P.READ,
     ("PUT", "/reviews/{rid}/studies/{sid}/extraction"): P.EXTRACT,
@@ -184,7 +186,7 @@ def _study(world: World) -> dict[str, Any]:
     _screen_record(world)
     studies = world.build.client.get(
         f"{API_PREFIX}/reviews/{world.review_id}/studies", headers=world.lead.headers
-    ).json()
+    ).json()["items"]
     return {"rid": world.review_id, "sid": studies[0]["id"]}
 
 
@@ -354,11 +356,13 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ("GET", "/reviews/{rid}/retrieval"): (_plain, lambda: None),
     ("POST", "/reviews/{rid}/retrieval/match"): (_plain, lambda: {"filenames": ["a.pdf"]}),
     ("GET", "/reviews/{rid}/studies"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/studies/{sid}"): (_study, lambda: None),
     ("POST", "/reviews/{rid}/studies/{sid}/reports"): (
         _study,
         lambda: {"record_ids": [_last["record_id"]]},
     ),
     ("GET", "/reviews/{rid}/prisma"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/audit"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/prisma.csv"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/prisma.svg"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/export"): (_plain, lambda: None),

@@ -86,9 +86,7 @@ export async function render(ctx) {
     }
     throw error;
   }
-  const [studies, state] = await Promise.all([api(`/reviews/${rid}/studies?status=all`), api(`/reviews/${rid}/studies/${sid}/extraction`)]);
-  const study = studies.find((s) => s.id === sid);
-  if (!study) throw new ApiError(404, "NotFound", "study not found");
+  const [study, state] = await Promise.all([api(`/reviews/${rid}/studies/${sid}`), api(`/reviews/${rid}/studies/${sid}/extraction`)]);
 
   // Single-with-verification: a second person signs the extraction off, or corrects it.
   const verifying = !consensus && state.state === "awaiting_verification" && !state.extractors.includes(ctx.me.id);
