@@ -44,7 +44,7 @@ def test_consensus_is_prefilled_with_agreed_values_and_shows_both(
     ).is_success
     sid = build.client.get(
         f"/api/v1/reviews/{rid}/studies?status=included", headers=lead.headers
-    ).json()[0]["id"]
+    ).json()["items"][0]["id"]
     for who, values in (
         (ana, {"design": "RCT", "n_randomised": 120, "mean_age": 64.5}),
         (ben, {"design": "RCT", "n_randomised": 118}),

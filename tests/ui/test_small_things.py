@@ -59,7 +59,7 @@ def test_a_number_field_takes_a_decimal_comma(page: Page, live_server: LiveServe
     assert form.status_code == 200, form.text
     studies = build.client.get(
         f"/api/v1/reviews/{rid}/studies?status=included", headers=lead.headers
-    ).json()
+    ).json()["items"]
     sid = studies[0]["id"]
 
     sign_in(page, live_server, extractor, then=f"/reviews/{rid}/studies/{sid}/extraction")
