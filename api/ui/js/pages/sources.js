@@ -124,7 +124,7 @@ function uploadForm(rid, sources, showReport) {
     chosen.source = source.value;
     try {
       const report = await api(`/reviews/${rid}/imports`, { method: "POST", form: body });
-      showReport(report);
+      await showReport(report);
     } catch (error) {
       setFieldError(file, errorText(error));
     } finally {
@@ -220,10 +220,12 @@ export async function render(ctx) {
       ),
     );
     if (librarian && sources.length && imports !== null) {
-      const showReport = (report) => {
+      // Redraw first, then show the report: a redraw landing later would wipe a form opened
+      // in between (an edit started right after the import).
+      const showReport = async (report) => {
+        await draw();
         reportSlot.replaceChildren(reportView(report));
         reportSlot.focus();
-        draw();
       };
       container.append(h("div", { class: "grid grid-2" }, uploadForm(rid, sources, showReport), pubmedForm(rid, sources, pubmedDone)));
     }
