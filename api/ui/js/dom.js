@@ -131,9 +131,13 @@ export function table(columns, rows, { caption, empty = "Nothing here yet." } = 
   return h("div", { class: "table-wrap" }, h("table", {}, caption ? h("caption", {}, caption) : null, head, body));
 }
 
+// Inputs that take no typed text: a letter pressed on one of them is meant for the page.
+const UNTYPED_INPUTS = new Set(["checkbox", "radio", "button", "submit", "reset", "file", "image", "color", "range"]);
+
 /** Whether a key press is meant for a text field rather than for a page shortcut. */
 export function typingInto(event) {
   const target = event.target;
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+  if (target.tagName === "INPUT") return !UNTYPED_INPUTS.has(target.type);
+  return target.isContentEditable || ["TEXTAREA", "SELECT"].includes(target.tagName);
 }
