@@ -107,7 +107,7 @@ def test_the_reason_list_comes_into_view_and_takes_the_keyboard_after_e(
     assert not _in_view(page, ".reasons-card")
 
     page.keyboard.press("e")
-    expect(page.get_by_role("button", name="1 Wrong population")).to_be_focused()
+    expect(page.get_by_role("button", name="Wrong population", exact=True)).to_be_focused()
     assert _in_view(page, ".reasons-card")
     expect(reasons.get_by_role("list")).to_have_class("reasons wanted")
     screenshot(page, "screen-full-text-reasons-wanted")
@@ -117,7 +117,7 @@ def test_the_reason_list_comes_into_view_and_takes_the_keyboard_after_e(
     expect(record).not_to_have_attribute("data-record-id", first)
     # The next record is read from its top, and the keyboard left the old record's reasons.
     assert _in_view(page, "#record-title")
-    expect(page.get_by_role("button", name="1 Wrong population")).not_to_be_focused()
+    expect(page.get_by_role("button", name="Wrong population", exact=True)).not_to_be_focused()
     [vote] = _votes(live_server, lead, rid, "full_text")
     reason_ids = {
         r["label"]: r["id"]

@@ -108,18 +108,18 @@ export async function render(ctx) {
   const pdfSlot = fullText ? h("div", { class: "pdf-slot", tabindex: "-1" }) : null;
   const previousBanner = h("div", { class: "undo-bar", hidden: true });
   const voteButtons = Object.entries(VOTES).map(([key, [vote, label]]) =>
-    button([label, h("kbd", {}, key)], () => chooseVote(vote), { kind: vote, "data-key": key, "data-vote": vote }),
+    button([label, h("kbd", { "aria-hidden": "true" }, key)], () => chooseVote(vote), { kind: vote, "data-key": key, "data-vote": vote }),
   );
   const actionButtons = [
-    button(["Undo", h("kbd", {}, "u")], undo, { kind: "ghost", "data-key": "u" }),
-    button(["Note", h("kbd", {}, "n")], openNote, { kind: "ghost", "data-key": "n" }),
-    button(["Keys", h("kbd", {}, "?")], () => keys.show(state.shortcuts), { kind: "ghost", "data-key": "?" }),
+    button(["Undo", h("kbd", { "aria-hidden": "true" }, "u")], undo, { kind: "ghost", "data-key": "u" }),
+    button(["Note", h("kbd", { "aria-hidden": "true" }, "n")], openNote, { kind: "ghost", "data-key": "n" }),
+    button(["Keys", h("kbd", { "aria-hidden": "true" }, "?")], () => keys.show(state.shortcuts), { kind: "ghost", "data-key": "?" }),
   ];
   const reasonButtons = reasons.map((reason, i) =>
     h(
       "button",
       { type: "button", class: "reason", "aria-pressed": "false", "data-key": i < 9 ? String(i + 1) : null, onclick: () => pickReason(i) },
-      i < 9 ? h("kbd", {}, String(i + 1)) : h("span", { class: "kbd-space" }),
+      i < 9 ? h("kbd", { "aria-hidden": "true" }, String(i + 1)) : h("span", { class: "kbd-space" }),
       reason.label,
     ),
   );
