@@ -62,6 +62,7 @@ def _screen_titles(
     rid = build.review(lead, settings={**SINGLE, "keywords": keywords or {}})["id"]
     import_ris(server, lead, rid, "screening.ris")
     sign_in(page, server, lead, then=f"/reviews/{rid}/screen/title_abstract")
+    expect(page.locator("article.record")).to_be_visible()
     return lead, rid
 
 
@@ -251,7 +252,6 @@ def _marked(page: Page, include: list[str], exclude: list[str], text: str) -> li
 def test_keywords_match_their_word_forms(page: Page, live_server: LiveServer) -> None:
     keywords = {"include": ["low back pain", "randomised controlled trial"], "exclude": ["child"]}
     _screen_titles(page, live_server, keywords=keywords)
-    expect(page.locator("article.record")).to_be_visible()
 
     # The rule itself, run in the page on hand-made text (the module the screening page uses).
     found = [_marked(page, [keyword], [], text) for keyword, text, _ in WORD_FORMS]

@@ -71,12 +71,15 @@ export function select(options, value, props = {}) {
   return el;
 }
 
+/** A short message in the page's one live region; a new one replaces the last, never stacks. */
 export function notify(message, kind = "info") {
   const box = document.getElementById("toasts");
   const toast = h("div", { class: `toast toast-${kind}` }, message);
-  box.append(toast);
-  setTimeout(() => toast.classList.add("leaving"), 3500);
-  setTimeout(() => toast.remove(), 4000);
+  // A new node (not new text in the old one) so that a repeated message is announced again.
+  box.replaceChildren(toast);
+  const shown = kind === "error" ? 8000 : 4000; // an error takes longer to read and act on
+  setTimeout(() => toast.classList.add("leaving"), shown - 500);
+  setTimeout(() => toast.remove(), shown);
 }
 
 export function errorText(error) {
