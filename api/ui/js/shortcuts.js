@@ -48,8 +48,8 @@ export function keymapDialog(keys, note = null) {
   return {
     show(on) {
       state.textContent = on
-        ? "On. Turn “Single-key shortcuts” off in the toolbar if letters act when you do not mean them to."
-        : "Off: keys do nothing until you turn “Single-key shortcuts” on in the toolbar; the buttons work as always.";
+        ? "Single-key shortcuts are on. Turn them off in the toolbar if letters act when you do not mean them to."
+        : "Single-key shortcuts are off: these keys do nothing until you turn them on in the toolbar; the buttons work as always.";
       dialog.showModal();
     },
   };

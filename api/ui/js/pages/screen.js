@@ -99,7 +99,7 @@ export async function render(ctx) {
     prefetch: null,
     shortcuts: shortcutsWanted(ctx.me.id),
   };
-  const keys = keymapDialog(KEYS, fullText ? "A click in the PDF hands the keys back to the page; open the PDF in a new tab to use the viewer's own keys." : null);
+  const keys = keymapDialog(offerReasons ? KEYS : KEYS.filter(([key]) => key !== "1–9"), fullText ? "A click in the PDF hands the keys back to the page; open the PDF in a new tab to use the viewer's own keys." : null);
   const note = noteDialog(saveNote);
   const progressSlot = h("div", { class: "screen-progress" });
   const recordSlot = h("div", { class: "record-slot" });
