@@ -84,16 +84,40 @@ def test_keys_work_after_a_click_in_the_pdf(page: Page, live_server: LiveServer)
     [vote] = _votes(live_server, lead, rid, "full_text")
     assert (vote["record_id"], vote["decision"]) == (int(first), "include")
 
+    # A Tab into the PDF is the keyboard user's choice: it stays there, and the bar says so.
+    second = record.get_attribute("data-record-id") or ""
+    expect(page.get_by_title(f"Full text of record {second}")).to_be_visible()
+    _wait_for_pdf_viewer(page)
+    page.get_by_role("link", name="Open in a new tab").focus()
+    page.keyboard.press("Tab")
+    hint = page.get_by_text("keys now go to the PDF")
+    expect(hint).to_be_visible()
+    assert page.evaluate("document.activeElement.tagName") == "IFRAME"
+    screenshot(page, "screen-full-text-keys-in-pdf")
+    page.locator("#record-title").click()  # back on the record, the keys vote again
+    expect(hint).to_be_hidden()
+    page.keyboard.press("m")
+    expect(record).not_to_have_attribute("data-record-id", second)
+
 
 def _wait_for_pdf_viewer(page: Page) -> None:
-    """Until Chromium's PDF viewer (a frame of its own extension) is in the page."""
+    """Until Chromium's PDF viewer (a frame of its own extension) has loaded the PDF on the page;
+    before that a click or a Tab may pass it by."""
+    src = page.locator("iframe.pdf").get_attribute("src")
 
     def is_viewer(frame: Any) -> bool:
-        return str(frame.url).startswith("chrome-extension://")
+        parent = frame.parent_frame
+        return str(frame.url).startswith("chrome-extension://") and parent and parent.url == src
 
     # The sync API handles the driver's events only inside its calls: no frame slips between.
-    if not any(is_viewer(frame) for frame in page.frames):
-        page.wait_for_event("framenavigated", predicate=is_viewer)
+    viewer = next((frame for frame in page.frames if is_viewer(frame)), None)
+    if viewer is None:
+        viewer = page.wait_for_event("framenavigated", predicate=is_viewer)
+    # The viewer's toolbar knows the page count once the document is in (Chromium's own markup).
+    viewer.wait_for_function(
+        """() => document.querySelector("pdf-viewer")?.shadowRoot
+            ?.querySelector("viewer-toolbar")?.docLength > 0"""
+    )
 
 
 def test_the_reason_list_comes_into_view_and_takes_the_keyboard_after_e(

@@ -315,7 +315,12 @@ export async function render(ctx) {
       if (state.current !== record) return;
       state.pdfUrl = URL.createObjectURL(blob);
       pdfSlot.replaceChildren(
-        h("div", { class: "pdf-bar" }, h("span", { class: "small muted" }, "Full text"), h("a", { href: state.pdfUrl, target: "_blank", rel: "noopener", class: "small" }, "Open in a new tab")),
+        h(
+          "div",
+          { class: "pdf-bar" },
+          h("span", { class: "small muted" }, "Full text", h("span", { class: "pdf-keys-hint" }, " · keys now go to the PDF; click the record to vote by key")),
+          h("a", { href: state.pdfUrl, target: "_blank", rel: "noopener", class: "small" }, "Open in a new tab"),
+        ),
         h("iframe", { class: "pdf", src: state.pdfUrl, title: `Full text of record ${record.id}` }),
       );
     } catch (error) {
@@ -437,15 +442,26 @@ export async function render(ctx) {
   }
 
   // A click in the PDF gives the keyboard to the browser's viewer, in another document where the
-  // page never hears a key. While single keys are on, hand the keyboard back to the page: the
-  // viewer still scrolls, zooms and selects with the pointer, and the "Open in a new tab" link
-  // serves those who want its own keys (or they turn single keys off, and the PDF keeps them).
-  window.addEventListener("blur", () => {
-    if (!state.shortcuts || !pdfSlot) return;
-    if (document.activeElement instanceof HTMLIFrameElement && pdfSlot.contains(document.activeElement)) {
-      setTimeout(() => pdfSlot.focus({ preventScroll: true }), 0);
-    }
+  // page never hears a key. While single keys are on, the page takes the keyboard back: the viewer
+  // still scrolls, zooms and selects with the pointer, and "Open in a new tab" serves those who want
+  // its own keys (or they turn single keys off, and the PDF keeps them). A Tab into the PDF is
+  // left alone (taking it back would trap keyboard users before the PDF); the bar says so.
+  let tabbedAt = -Infinity;
+  function reclaimKeyboard() {
+    if (!pdfSlot || pdfSlot.hidden) return;
+    const active = document.activeElement;
+    const inPdf = active instanceof HTMLIFrameElement && pdfSlot.contains(active);
+    if (!inPdf) delete pdfSlot.dataset.keysInPdf;
+    if (!inPdf || !state.shortcuts || "keysInPdf" in pdfSlot.dataset) return;
+    if (performance.now() - tabbedAt < 1000) pdfSlot.dataset.keysInPdf = "";
+    else pdfSlot.focus({ preventScroll: true });
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Tab") tabbedAt = performance.now();
   });
+  window.addEventListener("blur", () => setTimeout(reclaimKeyboard, 0));
+  // Focus can also reach the viewer with no blur here (when this window did not have it): look.
+  if (fullText) setInterval(reclaimKeyboard, 250);
 
   document.addEventListener("keydown", (event) => {
     if (!state.shortcuts || typingInto(event) || event.ctrlKey || event.metaKey || event.altKey) return;
