@@ -48,7 +48,8 @@ def test_lead_changes_settings_and_screens_a_full_text_with_a_reason(
     page.goto(f"{live_server.url}/reviews/{rid}/screen/full_text")
     expect(page.get_by_title(f"Full text of record {record_id}")).to_be_visible()
     page.keyboard.press("e")  # an exclusion needs a reason first
-    expect(page.get_by_text("Pick the reason for exclusion")).to_be_visible()
+    reason_card = page.get_by_role("region", name="Reason for exclusion")
+    expect(reason_card.get_by_text("Pick the reason for exclusion")).to_be_visible()
     screenshot(page, "screen-full-text")
     page.keyboard.press("2")
     expect(page.get_by_text("Nothing left for you at this stage")).to_be_visible()
