@@ -42,6 +42,8 @@ from api.tables import Membership, Source  # noqa: E402
 EXCLUDED = (
     "logout_api_v1_auth_token_delete",
     "revoke_my_token_api_v1_users_me_tokens__token_id__delete",
+    "end_session_api_v1_auth_session_delete",
+    "reset_password_api_v1_users__user_id__password_reset_post",
 )
 RECORDS = b"""TY  - JOUR
 TI  - Exercise therapy for chronic low back pain
