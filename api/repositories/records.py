@@ -175,13 +175,6 @@ class RecordRepository:
         batch, source, name = self.session.exec(statement).one()
         return ImportOrigin(batch, source, name)
 
-    def user_names(self, user_ids: Iterable[int | None]) -> dict[int, str]:
-        wanted = sorted({user_id for user_id in user_ids if user_id is not None})
-        if not wanted:
-            return {}
-        statement = select(User.id, User.name).where(col(User.id).in_(wanted))
-        return {user_id: name for user_id, name in self.session.exec(statement).all() if user_id}
-
     def events(
         self, review_id: int, actions: Sequence[str], target: str | None = None
     ) -> Sequence[AuditEvent]:

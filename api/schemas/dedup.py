@@ -51,6 +51,9 @@ class DuplicatePair(BaseModel):
     scores: dict[str, Any] = Field(description="similarity and agreement per field")
     reason: str = Field(description="the matcher's own reason, with its scores")
     decided_by_id: int | None
+    decided_by: str | None = Field(
+        default=None, description="the name of who decided; null for the matcher and the queue"
+    )
     decided_at: datetime | None
     record_a: DuplicateRecord
     record_b: DuplicateRecord

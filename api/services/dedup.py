@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from api import jobs
 from api.errors import Conflict, NotFound
+from api.repositories.accounts import UserRepository
 from api.repositories.dedup import DedupRepository
 from api.schemas.dedup import DedupSummary, DuplicatePage, DuplicatePair, DuplicateRecord
 from api.schemas.jobs import JobRead
@@ -336,7 +337,9 @@ def list_duplicates(
         total, rows = repo.links_with_records(
             review.id, status, limit=limit, offset=offset, records=group
         )
-        return DuplicatePage(items=[_pair(link, a, b) for link, a, b in rows], total=total)
+        names = UserRepository(session).names(link.decided_by_id for link, _a, _b in rows)
+        items = [_pair(link, a, b, names.get(link.decided_by_id or 0)) for link, a, b in rows]
+        return DuplicatePage(items=items, total=total)
     kept = {rid: root or rid for rid, root in repo.duplicate_of(review.id).items()}
     questions = _questions(repo.links(review.id, statuses=(S.PENDING, *KEPT_APART)), kept)
     if group is not None:
@@ -383,7 +386,9 @@ def _questions_shown(
     return items
 
 
-def _pair(link: DuplicateLink, left: Record, right: Record) -> DuplicatePair:
+def _pair(
+    link: DuplicateLink, left: Record, right: Record, decided_by: str | None = None
+) -> DuplicatePair:
     assert link.id is not None
     return DuplicatePair(
         id=link.id,
@@ -392,6 +397,7 @@ def _pair(link: DuplicateLink, left: Record, right: Record) -> DuplicatePair:
         scores=link.scores,
         reason=link.reason,
         decided_by_id=link.decided_by_id,
+        decided_by=decided_by,
         decided_at=link.decided_at,
         record_a=DuplicateRecord.model_validate(left),
         record_b=DuplicateRecord.model_validate(right),
@@ -444,7 +450,8 @@ def _change_link(
             "changed": _changed(before, kept),
         },
     )
-    return _pair(link, *repo.records(link.record_a_id, link.record_b_id))
+    left, right = repo.records(link.record_a_id, link.record_b_id)
+    return _pair(link, left, right, actor.name)
 
 
 def _check_confirmable(

@@ -8,6 +8,7 @@ import re
 from sqlmodel import Session
 
 from api.errors import InvalidInput, NotFound
+from api.repositories.accounts import UserRepository
 from api.repositories.dedup import DedupRepository
 from api.repositories.records import RecordFilter, RecordRepository
 from api.schemas.records import (
@@ -83,7 +84,7 @@ def record_history(session: Session, review: Review, record_id: int) -> RecordHi
         for event in repo.events(review.id, ["records.remove", "records.restore"])
         if record_id in event.details.get("records", ())
     ]
-    names = repo.user_names(
+    names = UserRepository(session).names(
         [link.decided_by_id for link in links] + [e.actor_id for e in (*changes, *removals)]
     )
     origin = repo.origin(record)

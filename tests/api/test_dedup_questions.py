@@ -125,3 +125,14 @@ def test_pairs_can_be_asked_for_one_records_group(
         headers=world.lead.headers,
     )
     assert response.status_code == 404
+
+
+def test_decided_pairs_name_who_decided(build: Builder, client: TestClient, engine: Engine) -> None:
+    world = make_world(build, client, engine)
+    world.run()
+    link_id = world.link("exercise", "exercise_abstract")
+    decided = world.decide(link_id, "confirmed").json()
+    name = world.librarian.email.split("@")[0]
+    assert decided["decided_by"] == name
+    assert [pair["decided_by"] for pair in world.queue("confirmed")["items"]] == [name]
+    assert [pair["decided_by"] for pair in world.queue("auto")["items"]] == [None]
