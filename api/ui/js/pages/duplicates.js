@@ -190,10 +190,19 @@ export async function render(ctx) {
     load();
   }
 
+  function recordLink(record, text) {
+    const whole = record.title && record.title !== text && !text.startsWith("Open") ? record.title : null;
+    return h("a", { href: `/reviews/${rid}/records/${record.id}`, title: whole }, text);
+  }
+
   function groupColumn(record, group, other, letter) {
     const source = sources.get(record.source_id) || "an unknown source";
     const heading = `Record ${letter} · from ${source}`;
-    const column = h("section", { class: "card dup-record", "aria-label": `Record ${letter}` }, h("h3", { class: "dup-record-head" }, heading));
+    const column = h(
+      "section",
+      { class: "card dup-record", "aria-label": `Record ${letter}` },
+      h("div", { class: "card-head" }, h("h3", { class: "dup-record-head" }, heading), recordLink(record, `Open record ${letter}`)),
+    );
     for (const [key, name] of FIELDS) {
       const value = shown(record, key);
       const differs = comparable(value) !== comparable(shown(other, key));
@@ -215,7 +224,7 @@ export async function render(ctx) {
             "ul",
             { class: "plain-list" },
             group.map((member) =>
-              h("li", {}, h("span", { title: member.title }, titleOf(member, 100)), h("span", { class: "small muted" }, ` — ${[citation(member), sources.get(member.source_id)].filter(Boolean).join(" · ")}`)),
+              h("li", {}, recordLink(member, titleOf(member, 100)), h("span", { class: "small muted" }, ` — ${[citation(member), sources.get(member.source_id)].filter(Boolean).join(" · ")}`)),
             ),
           ),
         ),
@@ -307,7 +316,7 @@ export async function render(ctx) {
     return h(
       "div",
       {},
-      h("div", { title: record.title }, titleOf(record, 120)),
+      h("div", {}, recordLink(record, titleOf(record, 120))),
       h("div", { class: "muted small" }, [citation(record), sources.get(record.source_id)].filter(Boolean).join(" · ")),
     );
   }
