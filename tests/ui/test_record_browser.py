@@ -85,29 +85,29 @@ def test_unique_records_search_and_filters(page: Page, live_server: LiveServer) 
 
     search = page.get_by_label("Search", exact=True)
 
-    def titles() -> list[str]:
-        return [link.inner_text() for link in table.locator("tbody a:not(.badge)").all()]
+    # The counts can read the same before and after a search: wait for the titles themselves.
+    titles = table.locator("tbody a:not(.badge)")
 
     search.fill("halvorsen")  # an author
     search.press("Enter")
-    expect(page.get_by_text("1\u20132 of 2 records.")).to_be_visible()
-    assert titles() == [TRIAL, "Erratum: " + TRIAL]
+    expect(titles).to_have_text([TRIAL, "Erratum: " + TRIAL])
     search.fill("https://doi.org/10.5555/BMJ.M123")  # a DOI, as a link
     search.press("Enter")
-    expect(page.get_by_text("1\u20131 of 1 record.")).to_be_visible()
-    assert titles() == [
-        "Supervised exercise therapy for chronic low back pain in office workers: a randomised "
-        "controlled trial"
-    ]
+    expect(titles).to_have_text(
+        [
+            "Supervised exercise therapy for chronic low back pain in office workers: a "
+            "randomised controlled trial"
+        ]
+    )
     search.fill('"sham-controlled trial"')  # a phrase of an abstract
     search.press("Enter")
-    expect(page.get_by_text("1\u20131 of 1 record.")).to_be_visible()
-    assert titles() == [TRIAL]
+    expect(titles).to_have_text([TRIAL])
     search.fill("")
     page.get_by_label("Source").select_option(label="Embase")
     page.get_by_label("From year").fill("2019")
     _apply(page)
-    expect(page.get_by_text("1\u20131 of 1 record.")).to_be_visible()  # the meeting abstract, 2020
+    expect(titles).to_have_count(1)  # the meeting abstract, 2020
+    expect(table.get_by_role("row").nth(1)).to_contain_text("BMJ. Conference: Annual Scientific")
     page.get_by_label("To year").fill("20x")
     _apply(page)
     expect(page.get_by_text("Enter a year such as 2015.")).to_be_visible()
