@@ -102,12 +102,14 @@ class DedupRepository:
 
     def records(self, *record_ids: int) -> list[Record]:
         """Fresh copies (a bulk update by primary key leaves loaded objects stale)."""
-        statement = (
-            select(Record)
-            .where(col(Record.id).in_(record_ids))
-            .execution_options(populate_existing=True)
-        )
-        by_id = {record.id: record for record in self.session.exec(statement).all()}
+        by_id: dict[int | None, Record] = {}
+        for chunk in _chunks(sorted(set(record_ids))):
+            statement = (
+                select(Record)
+                .where(col(Record.id).in_(chunk))
+                .execution_options(populate_existing=True)
+            )
+            by_id.update((record.id, record) for record in self.session.exec(statement).all())
         return [by_id[record_id] for record_id in record_ids]
 
     def links(
@@ -132,6 +134,20 @@ class DedupRepository:
                     found[link.id] = link
         return [found[key] for key in sorted(found)]
 
+    def links_touching(
+        self, review_id: int, record_ids: Sequence[int], statuses: Sequence[DuplicateStatus]
+    ) -> list[DuplicateLink]:
+        """Links with *statuses* that have one of *record_ids* (one group's, a few) on a side."""
+        statement = select(DuplicateLink).where(
+            DuplicateLink.review_id == review_id,
+            col(DuplicateLink.status).in_(statuses),
+            or_(
+                col(DuplicateLink.record_a_id).in_(record_ids),
+                col(DuplicateLink.record_b_id).in_(record_ids),
+            ),
+        )
+        return list(self.session.exec(statement.order_by(col(DuplicateLink.id))).all())
+
     def link(self, review_id: int, link_id: int) -> DuplicateLink | None:
         link = self.session.get(DuplicateLink, link_id)
         return link if link is not None and link.review_id == review_id else None
@@ -143,9 +159,16 @@ class DedupRepository:
             self.session.execute(update(Record), rows)
 
     def links_with_records(
-        self, review_id: int, status: DuplicateStatus, *, limit: int, offset: int
+        self,
+        review_id: int,
+        status: DuplicateStatus,
+        *,
+        limit: int,
+        offset: int,
+        records: Sequence[int] | None = None,
     ) -> tuple[int, list[tuple[DuplicateLink, Record, Record]]]:
-        """One page of the links with *status* and both records, most alike first."""
+        """One page of the links with *status* and both records, most alike first; with
+        *records* (one group's ids, a few), only the links touching one of them."""
         left, right = aliased(Record), aliased(Record)
         base = (
             select(DuplicateLink, left, right)
@@ -153,6 +176,13 @@ class DedupRepository:
             .join(right, col(right.id) == col(DuplicateLink.record_b_id))
             .where(col(DuplicateLink.review_id) == review_id, col(DuplicateLink.status) == status)
         )
+        if records is not None:
+            base = base.where(
+                or_(
+                    col(DuplicateLink.record_a_id).in_(records),
+                    col(DuplicateLink.record_b_id).in_(records),
+                )
+            )
         total = self.session.exec(select(func.count()).select_from(base.subquery())).one()
         page = base.order_by(col(DuplicateLink.score).desc(), col(DuplicateLink.id))
         rows = self.session.exec(page.limit(limit).offset(offset)).all()

@@ -46,11 +46,19 @@ def list_duplicates(
     status: DuplicateStatus = DuplicateStatus.PENDING,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[Offset, Query()] = 0,
+    record_id: Annotated[
+        DbId | None, Query(description="only pairs about this record's group")
+    ] = None,
 ) -> DuplicatePage:
     """Pairs with a status, both records side by side with the field scores and the reason,
     most similar first. The default, `pending`, is the queue: one question per two clusters
-    (their most alike records); clusters a person already kept apart are not asked again."""
-    return dedup.list_duplicates(session, access.review, status, limit=limit, offset=offset)
+    (their most alike records); clusters a person already kept apart are not asked again.
+    Each question also carries both groups (`group_a`, `group_b`: the records already merged
+    with each side) and `explanation`, why the matcher asks, in plain words. `record_id`
+    keeps the pairs about that record and the records merged with it."""
+    return dedup.list_duplicates(
+        session, access.review, status, limit=limit, offset=offset, record_id=record_id
+    )
 
 
 @router.post("/duplicates/{link_id}", response_model=DuplicatePair)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 from api.schemas.ids import DbId
-from api.tables import Removal
+from api.tables import BatchKind, DuplicateStatus, Removal, SourceKind
+from importers.dedup.identifiers import central_accession
 from importers.normalize import normalize_doi, normalize_pmid
 
 
@@ -43,6 +44,14 @@ class RecordRead(BaseModel):
     removal_reason: str | None = None
     created_at: datetime
 
+    @computed_field(description="the accession when the DOI field holds a Cochrane CENTRAL entry")
+    def central_accession(self) -> str | None:
+        return central_accession(self.doi)
+
+
+class RecordListItem(RecordRead):
+    merged: int = Field(0, description="how many records are merged into this one")
+
 
 class RecordDetail(RecordRead):
     """One record with its source text exactly as it was in the imported file."""
@@ -51,8 +60,79 @@ class RecordDetail(RecordRead):
 
 
 class RecordPage(BaseModel):
-    items: list[RecordRead]
+    items: list[RecordListItem]
     total: int
+
+
+class RecordBrief(BaseModel):
+    """Another record named in a record's history."""
+
+    id: int
+    title: str
+    year: int | None
+    source_id: int
+    source: str = Field(description="the source's name")
+    doi: str | None
+    pmid: str | None
+    duplicate_of_id: int | None
+
+
+class ImportOriginRead(BaseModel):
+    """The import a record came in: its source, its file (or PubMed search), when and by whom."""
+
+    batch_id: int
+    source_id: int
+    source: str
+    source_kind: SourceKind
+    kind: BatchKind
+    filename: str
+    format: str
+    query: str
+    imported_at: datetime
+    imported_by: str | None
+    records_imported: int
+    record_number: int = Field(description="the record's position in its file, from 1")
+    line: int
+
+
+class MergeEvent(BaseModel):
+    """A merge of two records of the record's group, or a person's word keeping two apart."""
+
+    pair_id: int
+    status: DuplicateStatus
+    record_a: RecordBrief
+    record_b: RecordBrief
+    by: str | None = Field(description="who decided; null for the matcher's automatic merges")
+    at: datetime = Field(description="when a person decided, or when the matcher found it")
+
+
+class IdentifierChange(BaseModel):
+    at: datetime
+    by: str | None
+    field: str
+    before: str | None
+    after: str | None
+
+
+class RemovalEvent(BaseModel):
+    at: datetime
+    by: str | None
+    restored: bool = Field(description="false: removed before screening; true: brought back")
+    removed: Removal | None
+    reason: str | None
+
+
+class RecordHistory(BaseModel):
+    """A record's story: where it came from, what it was merged with, what people changed.
+    Screening votes are not part of it (blinding belongs to screening)."""
+
+    record: RecordDetail
+    origin: ImportOriginRead
+    merged_into: RecordBrief | None = Field(description="the record kept for its study, if not it")
+    group: list[RecordBrief] = Field(description="the other records merged with it")
+    merges: list[MergeEvent]
+    identifier_changes: list[IdentifierChange]
+    removals: list[RemovalEvent]
 
 
 class RecordRemoval(BaseModel):

@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from api import jobs
 from api.errors import Conflict, NotFound
+from api.repositories.accounts import UserRepository
 from api.repositories.dedup import DedupRepository
 from api.schemas.dedup import DedupSummary, DuplicatePage, DuplicatePair, DuplicateRecord
 from api.schemas.jobs import JobRead
@@ -39,6 +40,8 @@ from importers.dedup import (
     merge_order,
     record_keys,
 )
+from importers.dedup.decide import RECURRING_TITLE
+from importers.dedup.explain import Member, why_not_merged
 from importers.model import Reference, ReferenceType
 
 S = DuplicateStatus
@@ -313,23 +316,79 @@ def _questions(links: Sequence[DuplicateLink], kept: dict[int, int]) -> list[Dup
 
 
 def list_duplicates(
-    session: Session, review: Review, status: DuplicateStatus, *, limit: int, offset: int
+    session: Session,
+    review: Review,
+    status: DuplicateStatus,
+    *,
+    limit: int,
+    offset: int,
+    record_id: int | None = None,
 ) -> DuplicatePage:
+    """One page of pairs with *status*; with *record_id*, only those about its group (the
+    record and every record merged with it)."""
     assert review.id is not None
     repo = DedupRepository(session)
+    group = None
+    if record_id is not None:
+        group = repo.cluster_members(review.id, [record_id])
+        if not group:
+            raise NotFound("record", record_id)
     if status is not S.PENDING:
-        total, rows = repo.links_with_records(review.id, status, limit=limit, offset=offset)
-        return DuplicatePage(items=[_pair(link, a, b) for link, a, b in rows], total=total)
+        total, rows = repo.links_with_records(
+            review.id, status, limit=limit, offset=offset, records=group
+        )
+        names = UserRepository(session).names(link.decided_by_id for link, _a, _b in rows)
+        items = [_pair(link, a, b, names.get(link.decided_by_id or 0)) for link, a, b in rows]
+        return DuplicatePage(items=items, total=total)
     kept = {rid: root or rid for rid, root in repo.duplicate_of(review.id).items()}
     questions = _questions(repo.links(review.id, statuses=(S.PENDING, *KEPT_APART)), kept)
+    if group is not None:
+        root = kept[group[0]]
+        questions = [q for q in questions if root in (kept[q.record_a_id], kept[q.record_b_id])]
     page = questions[offset : offset + limit]
-    shown = sorted({i for question in page for i in (question.record_a_id, question.record_b_id)})
-    records = {record.id: record for record in repo.records(*shown)}
-    items = [_pair(q, records[q.record_a_id], records[q.record_b_id]) for q in page]
-    return DuplicatePage(items=items, total=len(questions))
+    return DuplicatePage(items=_questions_shown(repo, page, kept), total=len(questions))
 
 
-def _pair(link: DuplicateLink, left: Record, right: Record) -> DuplicatePair:
+def _questions_shown(
+    repo: DedupRepository, page: Sequence[DuplicateLink], kept: dict[int, int]
+) -> list[DuplicatePair]:
+    """The queue's questions with both groups and, in plain words, why each was asked."""
+    roots = {kept[i] for q in page for i in (q.record_a_id, q.record_b_id)}
+    members: dict[int, list[int]] = {root: [] for root in roots}
+    for rid, root in kept.items():
+        if root in members:
+            members[root].append(rid)
+    wanted = sorted(rid for group in members.values() for rid in group)
+    records = dict(zip(wanted, repo.records(*wanted), strict=True))
+    keys = dict(zip(wanted, record_keys([reference_of(records[i]) for i in wanted]), strict=True))
+
+    def side(record_id: int) -> tuple[Member, list[Record]]:
+        """The shown record and the others of its group."""
+        others = [records[i] for i in members[kept[record_id]] if i != record_id]
+        return Member(records[record_id].title, keys[record_id]), others
+
+    def group(others: list[Record]) -> list[Member]:
+        return [Member(record.title, keys[record.id]) for record in others if record.id]
+
+    items = []
+    for question in page:
+        left, left_group = side(question.record_a_id)
+        right, right_group = side(question.record_b_id)
+        pair = _pair(question, records[question.record_a_id], records[question.record_b_id])
+        pair.explanation = why_not_merged(
+            (left, right),
+            (group(left_group), group(right_group)),
+            recurring_title=RECURRING_TITLE in question.reason,
+        )
+        pair.group_a = [DuplicateRecord.model_validate(r) for r in left_group]
+        pair.group_b = [DuplicateRecord.model_validate(r) for r in right_group]
+        items.append(pair)
+    return items
+
+
+def _pair(
+    link: DuplicateLink, left: Record, right: Record, decided_by: str | None = None
+) -> DuplicatePair:
     assert link.id is not None
     return DuplicatePair(
         id=link.id,
@@ -338,6 +397,7 @@ def _pair(link: DuplicateLink, left: Record, right: Record) -> DuplicatePair:
         scores=link.scores,
         reason=link.reason,
         decided_by_id=link.decided_by_id,
+        decided_by=decided_by,
         decided_at=link.decided_at,
         record_a=DuplicateRecord.model_validate(left),
         record_b=DuplicateRecord.model_validate(right),
@@ -390,7 +450,8 @@ def _change_link(
             "changed": _changed(before, kept),
         },
     )
-    return _pair(link, *repo.records(link.record_a_id, link.record_b_id))
+    left, right = repo.records(link.record_a_id, link.record_b_id)
+    return _pair(link, left, right, actor.name)
 
 
 def _check_confirmable(

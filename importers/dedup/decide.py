@@ -21,6 +21,9 @@ from importers.dedup.conflict import (
 from importers.dedup.evidence import merge_notes, same_text, title_extends
 from importers.dedup.keys import MatchKeys
 
+# Starts the reason of a queued pair whose title recurs in the review (a column in every issue).
+RECURRING_TITLE = "a recurring title without the same issue or pages"
+
 
 class Decision(StrEnum):
     DUPLICATE = "duplicate"
@@ -221,7 +224,7 @@ def decide(left: MatchKeys, right: MatchKeys, scores: FieldScores, config: Dedup
     if _worth_a_look(left, right, scores, config, blocker, generic):
         prefix = f"{blocker}: " if blocker else ""
         if blocker is None and generic:
-            prefix = "a recurring title without the same issue or pages: "
+            prefix = f"{RECURRING_TITLE}: "
         return Verdict(Decision.MAYBE, prefix + describe(scores))
     return Verdict(Decision.DISTINCT, describe(scores))
 

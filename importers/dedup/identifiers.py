@@ -18,6 +18,13 @@ _CENTRAL = re.compile(r"^10\.1002/central/cn-\d+")
 _PUBMED_URL = re.compile(r"ncbi\.nlm\.nih\.gov/pubmed/(\d+)|pubmed\.ncbi\.nlm\.nih\.gov/(\d+)")
 
 
+def central_accession(value: str | None) -> str | None:
+    """The accession (``CN-01234567``) when a DOI field holds a Cochrane CENTRAL register
+    entry's DOI instead of the publication's own; else ``None``."""
+    match = _CENTRAL.match(normalize_doi(value) or "")
+    return match.group(0).rsplit("/", 1)[1].upper() if match else None
+
+
 def doi_key(value: str | None) -> str:
     """The DOI of the publication itself, in a form that export variants share; else empty.
 

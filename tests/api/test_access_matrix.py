@@ -43,6 +43,7 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("POST", "/reviews/{rid}/imports/pubmed"): P.MANAGE_SOURCES,
     ("GET", "/reviews/{rid}/records"): P.READ,
     ("GET", "/reviews/{rid}/records/{record_id}"): P.READ,
+    ("GET", "/reviews/{rid}/records/{record_id}/history"): P.READ,
     ("PATCH", "/reviews/{rid}/records/{record_id}"): P.MANAGE_SOURCES,
     ("POST", "/reviews/{rid}/dedup"): P.MANAGE_SOURCES,
     ("GET", "/reviews/{rid}/duplicates"): P.READ,
@@ -314,6 +315,7 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ),
     ("GET", "/reviews/{rid}/records"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/records/{record_id}"): (_imported_record, lambda: None),
+    ("GET", "/reviews/{rid}/records/{record_id}/history"): (_imported_record, lambda: None),
     ("PATCH", "/reviews/{rid}/records/{record_id}"): (
         _imported_record,
         lambda: {"doi": "https://doi.org/10.5555/matrix", "pmid": None},

@@ -43,7 +43,7 @@ def test_librarian_uploads_a_ris_file_and_confirms_a_duplicate(
 
     page.get_by_role("link", name="Duplicates").click()
     page.get_by_role("button", name="Find duplicates").click()
-    expect(page.get_by_text("1 pair to decide.")).to_be_visible()
+    expect(page.get_by_text("1 question to decide.", exact=True)).to_be_visible()  # per two groups
     differing = page.locator("[data-differs=true]")
     expect(differing.first).to_be_visible()
     screenshot(page, "duplicates")

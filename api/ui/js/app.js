@@ -42,6 +42,7 @@ const ROUTES = [
   { pattern: /^\/reviews\/(\d+)\/exports$/, page: "exports" },
   { pattern: /^\/reviews\/(\d+)\/duplicates$/, page: "duplicates" },
   { pattern: /^\/reviews\/(\d+)\/records$/, page: "records" },
+  { pattern: /^\/reviews\/(\d+)\/records\/(\d+)$/, page: "record" },
   { pattern: /^\/reviews\/(\d+)\/retrieval$/, page: "retrieval" },
   { pattern: /^\/reviews\/(\d+)\/extraction$/, page: "extraction" },
   { pattern: /^\/reviews\/(\d+)\/extraction\/form$/, page: "extraction-form" },

@@ -9,6 +9,7 @@ export const AVAILABLE_PAGES = new Set([
   "sources",
   "duplicates",
   "records",
+  "record",
   "retrieval",
   "screen",
   "conflicts",
