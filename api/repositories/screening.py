@@ -76,6 +76,7 @@ def to_resolution(row: Resolution) -> CoreResolution:
         reason=row.reason,
         at=row.created_at,
         reason_id=row.reason_id,
+        withdrawn=row.withdrawn,
     )
 
 

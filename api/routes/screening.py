@@ -27,7 +27,7 @@ from api.schemas.screening import (
     VoteOutcome,
     VoteRead,
 )
-from api.services import screening, screening_records, screening_reports
+from api.services import resolutions, screening, screening_records, screening_reports
 from api.tables import ExclusionReason, RecordNote
 from screening.model import Stage
 
@@ -81,10 +81,13 @@ def record_votes(
 
 @router.get("/conflicts", response_model=list[ConflictRead])
 def conflicts(
-    stage: StageQuery = TA, *, access: LeadAccess, session: SessionDep
+    stage: StageQuery = TA, *, access: ScreenAccess, session: SessionDep
 ) -> list[ConflictRead]:
-    """Records awaiting a lead's decision at a stage."""
-    return screening_reports.conflicts(session, access.review, stage)
+    """Records awaiting your decision at a stage, with every vote and note (the resolver is
+    not blinded): all of them for a lead, those you did not vote on for a designated third
+    reviewer, none for anyone else."""
+    assert access.user.id is not None
+    return screening_reports.conflicts(session, access.review, stage, access.user.id, access.role)
 
 
 @router.post(
@@ -97,6 +100,17 @@ def resolve(
 ) -> ResolutionRead:
     """Resolve a conflict (a lead, or a designated third reviewer who did not vote on it)."""
     return screening.resolve(session, access.review, access.user, access.role, record_id, data)
+
+
+@router.delete("/records/{record_id}/resolution", response_model=ResolutionRead)
+def undo_resolution(
+    record_id: RecordIdPath, stage: StageQuery = TA, *, access: ScreenAccess, session: SessionDep
+) -> ResolutionRead:
+    """Take a resolution back (a lead, or the third reviewer who made it): the record is again
+    what its votes say. Recorded as a withdrawn resolution and in the audit log."""
+    return resolutions.undo_resolution(
+        session, access.review, access.user, access.role, record_id, stage
+    )
 
 
 @router.get("/agreement", response_model=AgreementRead)

@@ -11,6 +11,7 @@ from api.db import is_sqlite
 from api.errors import Conflict, NotFound
 from api.permissions import Role
 from api.repositories.screening import ScreeningRepository, to_event
+from api.repositories.screening_views import ScreeningViews
 from api.schemas.screening import (
     NextRecord,
     RecordCard,
@@ -267,7 +268,7 @@ def resolve(
     record_id: int,
     data: ResolutionCreate,
 ) -> ResolutionRead:
-    """The final word on a conflict, by a lead or a designated third reviewer, with a reason."""
+    """The final word on a conflict, by a lead or a designated third reviewer (why: optional)."""
     assert review.id is not None
     assert user.id is not None
     repo = ScreeningRepository(session)
@@ -285,7 +286,6 @@ def resolve(
         resolver_is_lead=role is Role.LEAD,
         designated_resolvers=designated_resolvers(review.settings),
         vote=data.decision,
-        reason=data.reason,
         reason_id=data.reason_id,
         known_reason_ids=known,
     )
@@ -297,7 +297,7 @@ def resolve(
         reason_id=data.reason_id,
         reason=data.reason.strip(),
         resolver_id=user.id,
-        supersedes_id=_previous_resolution(status),
+        supersedes_id=ScreeningViews(session).newest_resolution_id(record_id, data.stage),
     )
     _insert(repo, row)
     record_event(

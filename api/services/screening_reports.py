@@ -12,11 +12,13 @@ from sqlmodel import Session
 
 from api.permissions import Role
 from api.repositories.screening import ScreeningRepository, to_event
+from api.repositories.screening_views import ScreeningViews
 from api.schemas.screening import (
     AgreementFigures,
     AgreementRead,
     ConflictRead,
     FleissRead,
+    NoteRead,
     PairRead,
     ProgressRead,
     RapidRead,
@@ -24,6 +26,7 @@ from api.schemas.screening import (
     StageProgressRead,
     StoppingRead,
 )
+from api.services.resolutions import may_resolve
 from api.services.screening import vote_read
 from api.services.screening_stage import StageState
 from api.services.screening_state import load_stage, review_settings
@@ -52,12 +55,19 @@ EXPORT_COLUMNS = (
 )
 
 
-def conflicts(session: Session, review: Review, stage: Stage) -> list[ConflictRead]:
-    """Records awaiting a lead: who voted, and how only when the stage is not blinded."""
+def conflicts(
+    session: Session, review: Review, stage: Stage, viewer_id: int, role: Role
+) -> list[ConflictRead]:
+    """Records awaiting the caller's decision, with every vote and note: blinding is for the
+    screeners, not for the resolver (a lead, or a designated third reviewer, who sees only
+    the records they did not vote on). Anyone else has none to resolve."""
     state = load_stage(session, review, stage)
     waiting = [s for s in state.statuses.values() if s.state in FOR_LEADS]
-    records = ScreeningRepository(session).records(state.review_id, [s.record_id for s in waiting])
+    waiting = [s for s in waiting if may_resolve(review, viewer_id, role, s.voters)]
+    ids = [s.record_id for s in waiting]
+    records = ScreeningRepository(session).records(state.review_id, ids)
     current = _current_by_record(state.log)
+    notes = _notes_by_record(session, state.review_id, ids)
     return [
         ConflictRead(
             record_id=status.record_id,
@@ -65,9 +75,8 @@ def conflicts(session: Session, review: Review, stage: Stage) -> list[ConflictRe
             state=status.state,
             why=status.why,
             voters=sorted(status.voters),
-            votes=None
-            if state.settings.blinding
-            else [vote_read(v) for v in current.get(status.record_id, [])],
+            votes=[vote_read(v) for v in current.get(status.record_id, [])],
+            notes=notes.get(status.record_id, []),
         )
         for status in waiting
     ]
@@ -236,6 +245,15 @@ def decision_log_csv(rows: list[dict[str, Any]]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _notes_by_record(
+    session: Session, review_id: int, record_ids: list[int]
+) -> dict[int, list[NoteRead]]:
+    grouped: dict[int, list[NoteRead]] = {}
+    for note in ScreeningViews(session).notes(review_id, record_ids):
+        grouped.setdefault(note.record_id, []).append(NoteRead.model_validate(note))
+    return grouped
 
 
 def _current_by_record(log: list[DecisionEvent]) -> dict[int, list[DecisionEvent]]:

@@ -149,6 +149,7 @@ def test_blinding_holds_on_every_route_until_the_record_is_settled(world: World)
     routes = [
         f"/records/{record_id}/decisions?stage={TA}",
         f"/records/{record_id}/notes",
+        f"/conflicts?stage={TA}",
         "/progress",
         f"/agreement?stage={TA}",
         "/studies",
@@ -179,33 +180,80 @@ def test_blinding_holds_on_every_route_until_the_record_is_settled(world: World)
     assert export.text.splitlines()[0].startswith("decision_id,record_id,stage,reviewer_id")
 
 
-def test_conflicts_show_who_voted_not_how_and_a_lead_resolves(world: World) -> None:
+def test_the_resolver_sees_votes_and_notes_and_resolves_without_saying_why(world: World) -> None:
+    # Issue 17 changes what this test asserted: blinding is for the screeners, so the lead who
+    # resolves sees each vote with its reason and note (it saw only who voted), and "why" is
+    # optional (a blank one was a 422).
     record_id = world.records[0]
-    world.vote(world.one, record_id, "include")
+    world.vote(world.one, record_id, "include", note="adults, as planned")
     world.vote(world.two, record_id, "exclude")
+    world.client.post(
+        world.url(f"/records/{record_id}/notes"),
+        json={"text": "check the age range"},
+        headers=world.two.headers,
+    )
     conflicts = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers)
     assert conflicts.status_code == 200
     [conflict] = conflicts.json()
     assert conflict["record_id"] == record_id
     assert conflict["voters"] == sorted([world.one.id, world.two.id])
-    assert conflict["votes"] is None
-    no_reason = world.client.post(
+    votes = {v["reviewer_id"]: (v["decision"], v["note"]) for v in conflict["votes"]}
+    assert votes == {world.one.id: ("include", "adults, as planned"), world.two.id: ("exclude", "")}
+    assert [n["text"] for n in conflict["notes"]] == ["check the age range"]
+    # The screeners are not resolvers: they get no conflicts, so no one else's vote.
+    for screener in (world.one, world.two):
+        mine = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=screener.headers)
+        assert mine.status_code == 200
+        assert mine.json() == []
+    resolved = world.client.post(
         world.url(f"/records/{record_id}/resolution"),
         json={"stage": TA, "decision": "include", "reason": "  "},
         headers=world.lead.headers,
     )
-    assert no_reason.status_code == 422
-    resolved = world.client.post(
-        world.url(f"/records/{record_id}/resolution"),
-        json={"stage": TA, "decision": "include", "reason": "population matches on discussion"},
-        headers=world.lead.headers,
-    )
     assert resolved.status_code == 201, resolved.text
     assert resolved.json()["resolver_id"] == world.lead.id
+    assert resolved.json()["reason"] == ""
     assert (
         world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers).json()
         == []
     )
+
+
+def test_an_undone_resolution_puts_the_conflict_back_and_stays_in_the_record(
+    world: World,
+) -> None:
+    record_id = world.records[0]
+    world.vote(world.one, record_id, "include")
+    world.vote(world.two, record_id, "exclude")
+    url = world.url(f"/records/{record_id}/resolution")
+    first = world.client.post(
+        url, json={"stage": TA, "decision": "exclude"}, headers=world.lead.headers
+    ).json()
+    assert world.client.delete(f"{url}?stage={TA}", headers=world.one.headers).status_code == 403
+    undone = world.client.delete(f"{url}?stage={TA}", headers=world.lead.headers)
+    assert undone.status_code == 200, undone.text
+    assert undone.json()["withdrawn"] is True
+    assert undone.json()["supersedes_id"] == first["id"]
+    [back] = world.client.get(
+        world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers
+    ).json()
+    assert back["record_id"] == record_id
+    progress = world.client.get(world.url("/progress"), headers=world.lead.headers).json()
+    assert progress[TA]["conflicts"] == 1
+    again = world.client.delete(f"{url}?stage={TA}", headers=world.lead.headers)
+    assert again.status_code == 409
+    assert "no resolution to undo" in again.json()["detail"]
+    # Resolved again, the new resolution continues the chain from the undo.
+    second = world.client.post(
+        url, json={"stage": TA, "decision": "include"}, headers=world.lead.headers
+    ).json()
+    assert second["supersedes_id"] == undone.json()["id"]
+    assert (
+        world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers).json()
+        == []
+    )
+    audit = world.client.get(f"{API}/reviews/{world.rid}/audit", headers=world.lead.headers)
+    assert "resolution.undo" in audit.text
 
 
 def test_only_a_designated_third_reviewer_who_did_not_vote_may_resolve(
@@ -226,7 +274,19 @@ def test_only_a_designated_third_reviewer_who_did_not_vote_may_resolve(
     voter = world.client.post(url, json=body, headers=world.one.headers)
     assert voter.status_code == 403
     assert "who voted on the record" in voter.json()["detail"]
+    # The designated third reviewer sees the conflicts they did not vote on, votes included;
+    # a designated reviewer who voted does not see that one.
+    listed = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=third.headers).json()
+    assert [c["record_id"] for c in listed] == [record_id]
+    assert {v["decision"] for v in listed[0]["votes"]} == {"include", "exclude"}
+    assert (
+        world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.one.headers).json()
+        == []
+    )
     assert world.client.post(url, json=body, headers=third.headers).status_code == 201
+    # The lead takes it back, or the third reviewer who made it; not another designated one.
+    assert world.client.delete(f"{url}?stage={TA}", headers=world.one.headers).status_code == 403
+    assert world.client.delete(f"{url}?stage={TA}", headers=third.headers).status_code == 200
 
 
 def test_bad_votes_get_a_precise_4xx_and_change_nothing(world: World, build: Builder) -> None:
