@@ -18,6 +18,7 @@ from api.schemas.screening import (
     NextRecord,
     NoteCreate,
     NoteRead,
+    OwnVotesRead,
     ProgressRead,
     ReasonCreate,
     ReasonRead,
@@ -27,7 +28,13 @@ from api.schemas.screening import (
     VoteOutcome,
     VoteRead,
 )
-from api.services import resolutions, screening, screening_records, screening_reports
+from api.services import (
+    own_votes,
+    resolutions,
+    screening,
+    screening_records,
+    screening_reports,
+)
 from api.tables import ExclusionReason, RecordNote
 from screening.model import Stage
 
@@ -77,6 +84,21 @@ def record_votes(
 ) -> list[VoteRead]:
     """Current votes on a record: yours, and others' once the record is settled (blinding)."""
     return screening.record_votes(session, access.review, access.user, record_id, stage)
+
+
+@router.get("/my-decisions", response_model=OwnVotesRead)
+def my_decisions(
+    stage: StageQuery = TA,
+    *,
+    access: ScreenAccess,
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> OwnVotesRead:
+    """Your current votes at a stage (one per record, newest first), to reopen and revise."""
+    return own_votes.own_votes(
+        session, access.review, access.user, stage, offset=offset, limit=limit
+    )
 
 
 @router.get("/conflicts", response_model=list[ConflictRead])

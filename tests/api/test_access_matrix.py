@@ -54,6 +54,7 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("GET", "/reviews/{rid}/records/{record_id}/decisions"): P.READ,
     # Designated third reviewers resolve too (issue 17): others get an empty list.
     ("GET", "/reviews/{rid}/conflicts"): P.SCREEN,
+    ("GET", "/reviews/{rid}/my-decisions"): P.SCREEN,
     ("POST", "/reviews/{rid}/records/{record_id}/resolution"): P.SCREEN,
     ("DELETE", "/reviews/{rid}/records/{record_id}/resolution"): P.SCREEN,
     ("GET", "/reviews/{rid}/agreement"): P.READ,
@@ -345,6 +346,7 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ("POST", "/reviews/{rid}/records/{record_id}/decisions"): (_screen_record, lambda: _TA_VOTE),
     ("GET", "/reviews/{rid}/records/{record_id}/decisions"): (_screen_record, lambda: None),
     ("GET", "/reviews/{rid}/conflicts"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/my-decisions"): (_plain, lambda: None),
     ("POST", "/reviews/{rid}/records/{record_id}/resolution"): (
         _screen_conflict,
         lambda: {"stage": "title_abstract", "decision": "include", "reason": "matrix"},

@@ -150,6 +150,7 @@ def test_blinding_holds_on_every_route_until_the_record_is_settled(world: World)
         f"/records/{record_id}/decisions?stage={TA}",
         f"/records/{record_id}/notes",
         f"/conflicts?stage={TA}",
+        f"/my-decisions?stage={TA}",
         "/progress",
         f"/agreement?stage={TA}",
         "/studies",
@@ -373,3 +374,53 @@ def test_next_after_serves_the_following_record_and_keeps_the_current_one_held(
     assert single.next(single.one).json()["record"]["id"] == following
     bad = single.client.get(single.url(f"/screening/{TA}/next?after=0"), headers=single.one.headers)
     assert bad.status_code == 422
+
+
+def test_my_decisions_lists_my_current_votes_newest_first_in_pages(world: World) -> None:
+    first, second, third = world.records[:3]
+    world.vote(world.one, first, "include")
+    world.vote(world.one, second, "exclude", note="adults only")
+    world.vote(world.one, first, "maybe")  # revised: only the current vote is listed
+    world.vote(world.one, third, "include", stage=TA)
+    world.vote(world.two, first, "exclude")  # someone else's: never listed
+    url = world.url(f"/my-decisions?stage={TA}")
+    page = world.client.get(f"{url}&limit=2", headers=world.one.headers)
+    assert page.status_code == 200, page.text
+    body = page.json()
+    assert body["total"] == 3
+    assert [(v["record_id"], v["decision"]) for v in body["items"]] == [
+        (third, "include"),
+        (first, "maybe"),
+    ]
+    assert body["items"][1]["title"] == "Exercise trial 0 for back pain"
+    rest = world.client.get(f"{url}&limit=2&offset=2", headers=world.one.headers).json()
+    assert [(v["record_id"], v["decision"], v["note"]) for v in rest["items"]] == [
+        (second, "exclude", "adults only")
+    ]
+    theirs = world.client.get(url, headers=world.two.headers).json()
+    assert [(v["record_id"], v["decision"]) for v in theirs["items"]] == [(first, "exclude")]
+    full_text = world.client.get(
+        world.url("/my-decisions?stage=full_text"), headers=world.one.headers
+    )
+    assert full_text.json() == {"items": [], "total": 0}
+    assert world.client.get(f"{url}&limit=0", headers=world.one.headers).status_code == 422
+
+
+def test_notes_saved_with_n_reach_the_decision_log_once_blinding_allows(world: World) -> None:
+    # Issue 17: the log's note column was empty because notes written with `n` are stored
+    # beside the votes (record_note), not in the vote; each now goes with the vote it was for.
+    record_id = world.records[0]
+    notes_url = world.url(f"/records/{record_id}/notes")
+    world.client.post(notes_url, json={"text": "only adults?"}, headers=world.one.headers)
+    world.vote(world.one, record_id, "include")
+    world.client.post(notes_url, json={"text": "", "tags": ["rct"]}, headers=world.one.headers)
+    export = world.client.get(world.url("/decisions/export?format=csv"), headers=world.lead.headers)
+    assert "only adults?" not in export.text  # blinded: the record is open
+    world.vote(world.two, record_id, "include")
+    rows = world.client.get(world.url("/decisions/export"), headers=world.lead.headers).json()
+    notes = {row["reviewer_id"]: row["note"] for row in rows["items"]}
+    assert notes == {world.one.id: "only adults?\n#rct", world.two.id: ""}
+    csv_text = world.client.get(
+        world.url("/decisions/export?format=csv"), headers=world.lead.headers
+    ).text
+    assert '"only adults?\n#rct"' in csv_text
