@@ -36,6 +36,7 @@ from screening.agreement import AgreementStats, agreement_band, stage_agreement
 from screening.decisions import RecordState, RecordStatus, superseded_seqs
 from screening.methods import StageFigures, methods_paragraph
 from screening.model import DecisionEvent, Stage, Vote
+from screening.notes import WrittenNote, note_cell, notes_by_vote
 from screening.queue import FOR_LEADS, stage_progress, visible_votes
 from screening.stopping import estimate_remaining
 
@@ -198,7 +199,8 @@ def methods(session: Session, review: Review) -> str:
 
 
 def decision_log(session: Session, review: Review, viewer_id: int) -> list[dict[str, Any]]:
-    """Every vote event, superseded ones included; others' votes on unsettled records withheld."""
+    """Every vote event, superseded ones included; others' votes on unsettled records withheld.
+    A vote's note column also holds the notes its voter wrote for it (`screening.notes`)."""
     assert review.id is not None
     repo = ScreeningRepository(session)
     rows = repo.decision_rows(review.id)
@@ -207,6 +209,7 @@ def decision_log(session: Session, review: Review, viewer_id: int) -> list[dict[
     states = {stage: load_stage(session, review, stage) for stage in Stage}
     reasons = {r.id: r.label for r in repo.reasons(review.id)}
     emails = repo.emails({e.reviewer_id for e in events})
+    written = notes_by_vote(events, _written_notes(session, review.id))
     out = []
     for event in events:
         if not _visible(states[event.stage], event, viewer_id):
@@ -221,13 +224,26 @@ def decision_log(session: Session, review: Review, viewer_id: int) -> list[dict[
                 "decision": event.vote.value,
                 "reason_id": event.reason_id,
                 "reason": reasons.get(event.reason_id, "") if event.reason_id else "",
-                "note": event.note,
+                "note": note_cell(event.note, written.get(event.seq, [])),
                 "created_at": event.at.isoformat(),
                 "supersedes_id": event.supersedes,
                 "superseded": event.seq in superseded,
             }
         )
     return out
+
+
+def _written_notes(session: Session, review_id: int) -> list[WrittenNote]:
+    """The review's notes (saved with `n`), tags written after the text."""
+    return [
+        WrittenNote(
+            note.record_id,
+            note.user_id,
+            " ".join([note.text.strip(), *(f"#{tag}" for tag in note.tags)]).strip(),
+            note.created_at,
+        )
+        for note in ScreeningViews(session).review_notes(review_id)
+    ]
 
 
 def _visible(state: StageState, event: DecisionEvent, viewer_id: int) -> bool:

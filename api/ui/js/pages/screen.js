@@ -246,7 +246,10 @@ export async function render(ctx) {
     h("div", { class: "vote-buttons", role: "group", "aria-label": "Your vote" }, voteButtons),
     h("div", { class: "actions" }, actionButtons, shortcutSwitch(ctx.me.id, applyShortcuts)),
   );
-  const recordColumn = h("div", { class: "screen-record", tabindex: "-1" }, otherTab, resumeLine, previousBanner, recordSlot, reasonsCard);
+  // Notes on the record on screen: mine at once, others' once blinding allows (the API decides).
+  const notesBox = h("section", { class: "card record-notes screen-notes", "aria-labelledby": "notes-h", hidden: true }, h("h2", { id: "notes-h" }, "Notes"), h("ul", { class: "notes" }));
+  const recordColumn = h("div", { class: "screen-record", tabindex: "-1" }, otherTab, resumeLine, previousBanner, recordSlot, notesBox, reasonsCard);
+  let memberNames = null;
   const screen = h(
     "div",
     { class: `container screen ${fullText ? "screen-full" : ""}` },
@@ -344,7 +347,41 @@ export async function render(ctx) {
     if (recordSlot.getBoundingClientRect().top < 0) window.scrollTo(0, 0);
     if (reasonsCard) markReasons();
     drawProgress();
+    state.notes = [];
+    drawNotes([]);
+    loadNotes(record);
     if (fullText) loadPdf(record);
+  }
+
+  function drawNotes(notes) {
+    notesBox.hidden = !notes.length;
+    notesBox.querySelector("ul").replaceChildren(
+      ...notes.map((n) =>
+        h(
+          "li",
+          {},
+          h("span", { class: "small muted" }, `${n.user_id === ctx.me.id ? "You" : memberNames?.get(n.user_id) || "A reviewer"} · ${formatDate(n.created_at)}: `),
+          n.text,
+          n.tags.length ? h("span", { class: "small muted" }, ` ${n.tags.map((t) => `#${t}`).join(" ")}`) : null,
+        ),
+      ),
+    );
+  }
+
+  // Read after the record is drawn, so the vote keys never wait for it.
+  async function loadNotes(record) {
+    try {
+      const notes = await api(`/reviews/${rid}/records/${record.id}/notes`);
+      if (notes.some((n) => n.user_id !== ctx.me.id) && !memberNames) {
+        memberNames = new Map((await api(`/reviews/${rid}/members`)).map((m) => [m.user_id, m.name]));
+      }
+      if (state.current === record) {
+        state.notes = notes;
+        drawNotes(notes);
+      }
+    } catch {
+      // Notes are a help, not the task: the record stays usable without them.
+    }
   }
 
   function showDone() {
@@ -361,6 +398,7 @@ export async function render(ctx) {
     );
     recordSlot.replaceChildren(empty);
     if (reasonsCard) reasonsCard.hidden = true;
+    drawNotes([]);
     if (fullText) {
       // Nothing to read beside: the message takes the whole width.
       pdfSlot.replaceChildren();
@@ -606,7 +644,12 @@ export async function render(ctx) {
 
   async function saveNote(text) {
     try {
-      await api(`/reviews/${rid}/records/${state.current.id}/notes`, { method: "POST", json: { text } });
+      const record = state.current;
+      const saved = await api(`/reviews/${rid}/records/${record.id}/notes`, { method: "POST", json: { text } });
+      if (state.current === record) {
+        state.notes = [...(state.notes || []), saved];
+        drawNotes(state.notes);
+      }
       notify("Note saved.");
     } catch (error) {
       notify(errorText(error), "error");
