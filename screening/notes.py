@@ -35,10 +35,10 @@ def notes_by_vote(
         chain.sort(key=lambda e: (e.at, e.seq))
     attached: dict[int, list[str]] = defaultdict(list)
     for note in sorted(notes, key=lambda n: n.at):
-        chain = votes.get((note.record_id, note.writer_id))
-        if not chain or not note.text.strip():
+        written_for = votes.get((note.record_id, note.writer_id))
+        if not written_for or not note.text.strip():
             continue
-        target = next((e for e in chain if e.at >= note.at), chain[-1])
+        target = next((e for e in written_for if e.at >= note.at), written_for[-1])
         attached[target.seq].append(note.text.strip())
     return dict(attached)
 
