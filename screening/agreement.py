@@ -55,7 +55,10 @@ class PairAgreement:
 
 @dataclass(frozen=True, slots=True)
 class StageAgreement:
-    """``overall`` pairs each record's first two voters; ``pairs`` is per reviewer pair."""
+    """``overall`` pairs each record's first two voters, the one with the lower id as rater 1
+    (Cohen's kappa needs the same rater in the same row: taking them in voting order mixed the
+    two reviewers' marginals, so overall and pair kappa differed on the same records; with one
+    pair of reviewers they are now the same table). ``pairs`` is per reviewer pair."""
 
     stage: Stage
     maybe_as_include: bool
@@ -175,7 +178,7 @@ def stage_agreement(
     """Agreement at a stage from first votes, optionally limited to ``records`` (rapid dual set)."""
     by_record = _first_votes_by_record(log, stage, records)
     overall_pairs = [
-        (votes[0].vote, votes[1].vote) for votes in by_record.values() if len(votes) > 1
+        rater_order(votes[0], votes[1]) for votes in by_record.values() if len(votes) > 1
     ]
     overall = cohen_kappa(pair_table(overall_pairs, maybe_as_include))
     return StageAgreement(
@@ -185,6 +188,11 @@ def stage_agreement(
         pairs=_per_pair(by_record, maybe_as_include),
         fleiss=_fleiss_for(by_record, maybe_as_include),
     )
+
+
+def rater_order(one: DecisionEvent, two: DecisionEvent) -> tuple[Vote, Vote]:
+    """Two reviewers' votes on a record, the lower reviewer id first (always the same rows)."""
+    return (one.vote, two.vote) if one.reviewer_id < two.reviewer_id else (two.vote, one.vote)
 
 
 def _first_votes_by_record(

@@ -144,6 +144,11 @@ class AgreementRead(AgreementFigures):
     band: str
     maybe_as_include: bool
     settled_only: bool = Field(description="true when blinding limits you to settled records")
+    left_out: int = Field(
+        default=0,
+        description="records rated by two that these figures leave out until they are settled"
+        " (blinding; open conflicts are among them)",
+    )
     pairs: list[PairRead]
     fleiss: FleissRead | None
 

@@ -91,6 +91,8 @@ def agreement(
     settled_only = state.settings.blinding and viewer_role is not Role.LEAD
     records = {r for r, s in state.statuses.items() if s.state.settled} if settled_only else None
     result = stage_agreement(state.log, stage, records=records, maybe_as_include=True)
+    # What the blinded view leaves out, said rather than hidden (counts only, as progress).
+    everyone = stage_agreement(state.log, stage).overall.n if settled_only else result.overall.n
     fleiss = result.fleiss
     return AgreementRead(
         **_figures(result.overall).model_dump(),
@@ -98,6 +100,7 @@ def agreement(
         band=agreement_band(result.overall.kappa),
         maybe_as_include=result.maybe_as_include,
         settled_only=settled_only,
+        left_out=everyone - result.overall.n,
         pairs=[
             PairRead(reviewers=p.reviewers, **_figures(p.stats).model_dump()) for p in result.pairs
         ],

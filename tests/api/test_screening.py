@@ -424,3 +424,28 @@ def test_notes_saved_with_n_reach_the_decision_log_once_blinding_allows(world: W
         world.url("/decisions/export?format=csv"), headers=world.lead.headers
     ).text
     assert '"only adults?\n#rct"' in csv_text
+
+
+def test_a_blinded_agreement_says_how_many_records_it_leaves_out(world: World) -> None:
+    agreed_in, agreed_out, disputed = world.records[:3]
+    for who, votes in (
+        (world.one, ("include", "exclude", "include")),
+        (world.two, ("include", "exclude", "exclude")),
+    ):
+        for record_id, vote in zip((agreed_in, agreed_out, disputed), votes, strict=True):
+            world.vote(who, record_id, vote)
+    url = world.url(f"/agreement?stage={TA}")
+    blinded = world.client.get(url, headers=world.one.headers).json()
+    assert (blinded["settled_only"], blinded["n"], blinded["left_out"]) == (True, 2, 1)
+    assert blinded["percent_agreement"] == 1.0  # true of what it counts; left_out says the rest
+    lead = world.client.get(url, headers=world.lead.headers).json()
+    assert (lead["settled_only"], lead["n"], lead["left_out"]) == (False, 3, 0)
+    assert lead["kappa"] == lead["pairs"][0]["kappa"]  # one pair: one computation
+    world.client.post(
+        world.url(f"/records/{disputed}/resolution"),
+        json={"stage": TA, "decision": "include"},
+        headers=world.lead.headers,
+    )
+    settled = world.client.get(url, headers=world.one.headers).json()
+    assert (settled["n"], settled["left_out"]) == (3, 0)
+    assert settled["kappa"] == lead["kappa"]  # first votes: the resolution changes nothing
