@@ -73,10 +73,10 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "volume": ("volume", "journal volume", "vl"),
     "issue": ("issue", "number", "journal issue", "is"),
     "pages": ("pages", "page range", "pg"),
-    "start_page": ("page start", "start page", "bp", "sp"),
-    "end_page": ("page end", "end page", "ep"),
+    "start_page": ("page start", "start page", "first page", "bp", "sp"),
+    "end_page": ("page end", "end page", "last page", "ep"),
     "doi": ("doi", "item doi", "di", "do", "doi link"),
-    "pmid": ("pmid", "pubmed id", "pubmed_id", "pm"),
+    "pmid": ("pmid", "pubmed id", "pubmed_id", "medline pmid", "pm"),
     "pmcid": ("pmcid",),
     "isbn": ("isbn", "bn"),
     "issn": ("issn", "eissn", "sn"),
@@ -90,10 +90,16 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "ty",
         "type_of_reference",
     ),
-    "language": ("language", "language of original document", "la"),
+    "language": ("language", "language of original document", "article language", "la"),
     "url": ("url", "link", "open url link", "ur"),
 }
-_ALIAS_INDEX = {alias: field for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
+# alias -> (field, rank): a table with two spellings of one field (Embase: "Source", the whole
+# citation, and "Source title") takes the spelling listed first.
+_ALIAS_INDEX = {
+    alias: (field, rank)
+    for field, aliases in COLUMN_ALIASES.items()
+    for rank, alias in enumerate(aliases)
+}
 _CONTENT_FIELDS = ("title", "abstract", "doi", "pmid")
 csv.field_size_limit(10_000_000)
 
@@ -134,7 +140,7 @@ def parse_tabular(text: str, *, encoding: str = "utf-8") -> ParseResult:
         if not any(cell.strip() for cell in row):
             continue
         number += 1
-        values = {field: row[i] for field, i in columns.items() if i < len(row)}
+        values = split_embase_citation({f: row[i] for f, i in columns.items() if i < len(row)})
         repairs = [] if len(row) == len(header or []) else ["row has a different number of cells"]
         if preamble and number == 1:
             repairs.append(preamble)
@@ -164,12 +170,38 @@ def _delimiter(text: str) -> str:
 
 
 def _map_columns(header: list[str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
+    """Field -> column index; of two columns for one field, the better-ranked alias wins, then
+    the first column."""
+    ranked: dict[str, tuple[int, int]] = {}
     for index, name in enumerate(header):
-        field = _ALIAS_INDEX.get(" ".join(name.strip().lstrip("\ufeff").lower().split()))
-        if field and field not in columns:
-            columns[field] = index
-    return columns
+        found = _ALIAS_INDEX.get(" ".join(name.strip().lstrip("\ufeff").lower().split()))
+        if found and (found[0] not in ranked or found[1] < ranked[found[0]][0]):
+            ranked[found[0]] = (found[1], index)
+    return {field: index for field, (_, index) in ranked.items()}
+
+
+# Embase writes a whole citation in its "Source" column: "Journal (Year) Volume:Issue (Pages).
+# Date of Publication: ...". Read the parts out of it when the table has no column for them.
+_EMBASE_CITATION = re.compile(
+    r"(?P<journal>.+?) \((?P<year>\d{4})\)"
+    r"(?: (?P<volume>[^\s:()]+)(?::(?P<issue>[^\s()]+))?)?"
+    r"(?: \((?P<pages>[^()]*)\))?\.?"
+    r"(?: Date of Publication: .*)?"
+)
+
+
+def split_embase_citation(values: dict[str, str]) -> dict[str, str]:
+    """The row's values, with journal, volume, issue and pages read out of an Embase citation
+    in the journal cell when the row has none of volume, issue and pages; unchanged otherwise
+    (also when the cell is not such a citation: it needs a volume or pages after the year)."""
+    journal = values.get("journal", "")
+    if "(" not in journal or any(values.get(f) for f in ("volume", "issue", "pages", "start_page")):
+        return values
+    found = _EMBASE_CITATION.fullmatch(" ".join(journal.split()))
+    if found is None or not (found["volume"] or found["pages"]):
+        return values
+    parts = {k: v for k, v in found.groupdict().items() if v and k != "year"}
+    return {**values, **parts, "year": values.get("year") or found["year"]}
 
 
 def _to_reference(

@@ -104,13 +104,45 @@ def test_embase_csv_with_search_query_preamble(name: str) -> None:
     assert first.title == "Lantern-light exposure and sleep in night-shift bakers"
     assert first.authors == ("Quill H.M.", "Okafor B")
     assert (first.doi, first.year) == ("10.5555/jioh.2019.0117", 2019)
+    # Embase's "Source" cell is the whole citation: its parts go to their fields.
+    assert (first.journal, first.volume, first.issue, first.pages) == (
+        "Journal of Invented Occupational Health",
+        "41",
+        "2",
+        "117-129",
+    )
     assert second.title == "A second invented record"
+    assert (second.journal, second.pages, second.pmid) == ("Invented Letters", "5-8", "30000002")
     # Rows keep their line numbers in the file; the skipped preamble is reported.
     assert [(n.record, n.line) for n in result.notes] == [(1, 4), (2, 5)]
     note = result.notes[0]
     assert note.outcome.value == "repaired"
     assert note.message.startswith("2 line(s) above the header row skipped (line 1: ")
     assert "SEARCH QUERY" in note.message
+
+
+def test_embase_columns_for_journal_pages_pmid_and_language() -> None:
+    # Hand-made in the layout of Embase's newer CSV: "Source" (the citation) comes before
+    # "Source title"; pages in "First Page"/"Last Page"; the PMID in "Medline PMID".
+    text = (
+        '"Title","Author Names","Source","Source title","Publication Year","Volume","Issue",'
+        '"First Page","Last Page","Article Language","Medline PMID"\n'
+        '"Invented trial of lamplight","Quill H.M.","Invented J (2021) 3:1 (10-12)",'
+        '"Invented J","2021","3","1","10","12","English","30000003"\n'
+    )
+    (reference,) = parse_tabular(text).references
+    assert (reference.journal, reference.volume, reference.issue) == ("Invented J", "3", "1")
+    assert (reference.pages, reference.pmid, reference.language) == ("10-12", "30000003", "English")
+
+
+@pytest.mark.parametrize(
+    "journal",
+    ["Journal of Invented Studies (London)", "Invented Review (2020)", "Annals (1999) of Things"],
+)
+def test_a_journal_with_brackets_that_is_no_citation_is_kept(journal: str) -> None:
+    text = f'"Title","Source"\n"An invented title","{journal}"\n'
+    (reference,) = parse_tabular(text).references
+    assert (reference.journal, reference.volume, reference.pages) == (journal, "", "")
 
 
 def test_header_row_is_searched_only_for_a_title_column() -> None:
