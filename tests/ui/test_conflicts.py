@@ -217,3 +217,48 @@ def test_the_lead_judges_blinded_conflicts_by_key_and_takes_one_back(
         (tai_chi, "include", "", False),
     ]
     assert audit == 2
+
+
+def test_a_designated_third_reviewer_judges_what_they_did_not_vote_on(
+    page: Page, live_server: LiveServer
+) -> None:
+    build = live_server.build
+    lead = build.user(name="Lena Lead")
+    rid = build.review(lead)["id"]
+    ana, ben, cleo = (build.user(name=n) for n in ("Ana Screener", "Ben Screener", "Cleo Third"))
+    for who in (ana, ben, cleo):
+        _api(live_server, lead, "PUT", f"/reviews/{rid}/members/{who.id}", role="reviewer")
+    rows = ReviewRows(build.engine, rid)
+    yoga, tai_chi = rows.records(
+        rows.source("MEDLINE"), "Yoga for back pain", "Tai chi for balance"
+    )
+    for record_id, (first, second) in ((yoga, (ana, ben)), (tai_chi, (ana, cleo))):
+        for who, vote in ((first, "include"), (second, "exclude")):
+            _api(
+                live_server,
+                who,
+                "POST",
+                f"/reviews/{rid}/records/{record_id}/decisions",
+                stage="title_abstract",
+                decision=vote,
+            )
+    _api(live_server, lead, "PATCH", f"/reviews/{rid}", settings={"resolvers": [cleo.id]})
+
+    sign_in(page, live_server, cleo, then=f"/reviews/{rid}")
+    page.get_by_role("navigation").get_by_role("link", name="Conflicts").click()
+    # Cleo voted on tai chi: only yoga is hers to judge, with both votes shown.
+    expect(page.get_by_role("article")).to_have_count(1)
+    card = page.get_by_role("article").filter(has_text="Yoga for back pain")
+    expect(card.get_by_text("Ana Screener")).to_be_visible()
+    expect(card.get_by_text("Ben Screener")).to_be_visible()
+    assert_accessible(page)
+    page.keyboard.press("i")
+    expect(page.get_by_text("No conflicts")).to_be_visible()
+    page.keyboard.press("u")  # she may take back what she resolved
+    expect(page.get_by_role("article").filter(has_text="Yoga for back pain")).to_be_visible()
+    page.context.clear_cookies()
+
+    # Ben is not a resolver: no Conflicts section, and the page is not for him.
+    sign_in(page, live_server, ben, then=f"/reviews/{rid}")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Screen")).to_be_visible()
+    expect(page.get_by_role("navigation").get_by_role("link", name="Conflicts")).to_have_count(0)
