@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.commands import dedupe, files, reports, serve, simulate, users
+from api.commands import dedupe, files, reports, screening, serve, simulate, users
 from api.errors import WinnowError
 
 DESCRIPTION = """\
@@ -16,7 +16,7 @@ Configuration comes from WINNOW_* environment variables (see the README); the da
 WINNOW_DATABASE_URL (default: sqlite:///./winnow.db)."""
 
 # Each module adds its subcommands; add new ones here.
-COMMAND_MODULES = (serve, users, files, simulate, reports, dedupe)
+COMMAND_MODULES = (serve, users, files, simulate, reports, dedupe, screening)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

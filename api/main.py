@@ -30,6 +30,7 @@ from api.routes import (
     ui,
     users,
 )
+from api.services.prioritization import RankingWorker
 from api.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -61,8 +62,11 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         runner = JobRunner(app_engine, settings)
+        ranker = RankingWorker(app_engine)
         runner.start()
+        ranker.start()
         yield
+        ranker.stop()
         runner.stop()
         if owns_engine:
             app_engine.dispose()

@@ -12,10 +12,10 @@ from sqlmodel import Session
 
 from api.repositories.reports import RecordFact, ReportsRepository
 from api.repositories.screening import ScreeningRepository
-from api.services.screening_state import load_stage
+from api.services.screening_state import current
 from api.tables import FullTextStatus, Removal, Review
 from screening.decisions import RecordState, RecordStatus
-from screening.model import DecisionEvent, Stage
+from screening.model import DecisionEvent
 from screening.prisma import (
     FullTextTally,
     NamedCount,
@@ -72,26 +72,37 @@ class ReviewOutcomes:
 
 
 def record_outcomes(session: Session, review: Review) -> list[RecordOutcome]:
-    """Every record of the review with its final (settled or pending) state at each stage."""
-    return review_outcomes(session, review).records
-
-
-def review_outcomes(session: Session, review: Review) -> ReviewOutcomes:
+    """Every record of the review with its final (settled or pending) state at each stage, read
+    from the stored stage state (statuses carry the state, need and reason, not the voters)."""
     assert review.id is not None
     repo = ReportsRepository(session)
-    title_abstract = load_stage(session, review, Stage.TITLE_ABSTRACT)
-    full_text = load_stage(session, review, Stage.FULL_TEXT, title_abstract=title_abstract.statuses)
+    rows = {
+        record_id: (ta, ft)
+        for record_id, duplicate, removed, ta, ft in current(session, review).record_states(
+            review.id
+        )
+        if not duplicate and not removed
+    }
     retrieval = ScreeningRepository(session).retrieval(review.id)
     labels = repo.reason_labels(review.id)
     outcomes = []
     for fact in repo.record_facts(review.id):
-        ft = full_text.statuses.get(fact.record_id)
+        ta_row, ft_row = rows.get(fact.record_id, (None, None))
+        ta = ta_row.status() if ta_row is not None else None
+        ft = ft_row.status() if ft_row is not None else None
         reason = None
         if ft is not None and ft.state is RecordState.EXCLUDED:
             reason = labels.get(ft.reason_id, NO_REASON) if ft.reason_id else NO_REASON
-        ta = title_abstract.statuses.get(fact.record_id)
         outcomes.append(RecordOutcome(fact, ta, retrieval.get(fact.record_id), ft, reason))
-    return ReviewOutcomes(outcomes, [*title_abstract.log, *full_text.log])
+    return outcomes
+
+
+def review_outcomes(session: Session, review: Review) -> ReviewOutcomes:
+    """`record_outcomes` and the decision log of both stages (exports list the votes)."""
+    assert review.id is not None
+    return ReviewOutcomes(
+        record_outcomes(session, review), ScreeningRepository(session).log(review.id)
+    )
 
 
 def prisma_input(session: Session, review: Review) -> PrismaInput:

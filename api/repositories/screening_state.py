@@ -1,0 +1,570 @@
+"""Stored stage state SQL: the rows `next` picks from, their updates, and the reports' queries.
+
+Records left before screening (duplicates, removed records) keep their rows; every query that
+means "at the stage" joins ``record`` to leave them out, so dedup and removals need no hook here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from api.tables import (
+    Decision,
+    Record,
+    ScreeningClaim,
+    ScreeningStage,
+    ScreeningState,
+)
+from screening.decisions import RecordState, RecordStatus
+from screening.model import RecordId, ReviewerId, Stage, Vote
+from screening.stage_rows import FirstVotes, RapidSet, StageRow
+
+STATE: sa.Table = ScreeningState.__table__  # type: ignore[attr-defined]
+STAGE: sa.Table = ScreeningStage.__table__  # type: ignore[attr-defined]
+CLAIM: sa.Table = ScreeningClaim.__table__  # type: ignore[attr-defined]
+DECISION: sa.Table = Decision.__table__  # type: ignore[attr-defined]
+RECORD: sa.Table = Record.__table__  # type: ignore[attr-defined]
+FOR_LEADS = (RecordState.CONFLICT, RecordState.UNDECIDED)
+# Ranked records come first: a ranking's positions are stored below every record id.
+RANKED_BASE = -(2**52)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    """One stored row, as read back."""
+
+    record_id: RecordId
+    stage: Stage
+    in_stage: bool
+    state: RecordState
+    votes_needed: int
+    voters: int
+    reason_id: int | None
+    resolution_id: int | None
+    why: str
+    rapid_set: RapidSet | None
+    first_votes: FirstVotes
+    kept: bool
+    priority: int
+
+    @property
+    def ranked(self) -> bool:
+        return self.priority < 0
+
+    def status(self) -> RecordStatus:
+        """The status as reports read it: state, need and reason (who voted is in the log)."""
+        return RecordStatus(
+            self.record_id, self.state, votes_needed=self.votes_needed, reason_id=self.reason_id,
+            why=self.why,
+        )  # fmt: skip
+
+
+_ROW_COLUMNS = (
+    STATE.c.record_id,
+    STATE.c.stage,
+    STATE.c.in_stage,
+    STATE.c.state,
+    STATE.c.votes_needed,
+    STATE.c.voters,
+    STATE.c.reason_id,
+    STATE.c.resolution_id,
+    STATE.c.why,
+    STATE.c.rapid_set,
+    STATE.c.first_votes,
+    STATE.c.first_decision_id,
+    STATE.c.first_reviewer_id,
+    STATE.c.first_vote,
+    STATE.c.second_reviewer_id,
+    STATE.c.second_vote,
+    STATE.c.kept,
+    STATE.c.priority,
+)
+
+
+def _stored(row: Sequence[Any]) -> StoredRow:
+    (
+        record_id, stage, in_stage, state, needed, voters, reason_id, resolution_id, why,
+        rapid_set, count, first_id, first_reviewer, first_vote, second_reviewer, second_vote,
+        kept, priority,
+    ) = row  # fmt: skip
+    first = (int(first_reviewer), Vote(first_vote)) if first_reviewer is not None else None
+    second = (int(second_reviewer), Vote(second_vote)) if second_reviewer is not None else None
+    return StoredRow(
+        record_id=int(record_id),
+        stage=Stage(stage),
+        in_stage=bool(in_stage),
+        state=RecordState(state),
+        votes_needed=int(needed),
+        voters=int(voters),
+        reason_id=reason_id,
+        resolution_id=resolution_id,
+        why=why or "",
+        rapid_set=RapidSet(rapid_set) if rapid_set else None,
+        first_votes=FirstVotes(int(count), first_id, first, second),
+        kept=bool(kept),
+        priority=int(priority),
+    )
+
+
+def row_values(row: StageRow) -> dict[str, Any]:
+    """The columns a computed row sets (everything but ``in_stage``, ``open`` and ``priority``)."""
+    status, first = row.status, row.first_votes
+    return {
+        "state": status.state,
+        "votes_needed": status.votes_needed,
+        "voters": len(status.voters),
+        "reason_id": status.reason_id,
+        "resolution_id": status.resolution.seq if status.resolution is not None else None,
+        "why": status.why,
+        "rapid_set": row.rapid_set,
+        "first_votes": first.count,
+        "first_decision_id": first.first_seq,
+        "first_reviewer_id": first.first[0] if first.first else None,
+        "first_vote": first.first[1] if first.first else None,
+        "second_reviewer_id": first.second[0] if first.second else None,
+        "second_vote": first.second[1] if first.second else None,
+        "kept": row.kept,
+    }
+
+
+def _at_stage(review_id: int, stage: Stage) -> list[Any]:
+    """Conditions for rows of records at the stage (join ``record`` for the last two)."""
+    return [
+        STATE.c.review_id == review_id,
+        STATE.c.stage == stage,
+        STATE.c.in_stage == sa.true(),
+        RECORD.c.duplicate_of_id.is_(None),
+        RECORD.c.removed.is_(None),
+    ]
+
+
+_JOIN_RECORD = STATE.join(RECORD, RECORD.c.id == STATE.c.record_id)
+
+
+class StateRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _run(self, statement: Any, parameters: Any = None) -> Any:
+        return self.session.connection().execute(statement, parameters)
+
+    # One record
+
+    def row(self, record_id: int, stage: Stage, *, lock: bool = False) -> StoredRow | None:
+        """A record's row; *lock* holds it (PostgreSQL) until the transaction ends."""
+        statement = sa.select(*_ROW_COLUMNS).where(
+            STATE.c.record_id == record_id, STATE.c.stage == stage
+        )
+        if lock:
+            statement = statement.with_for_update(of=STATE)
+        found = self._run(statement).first()
+        return _stored(found) if found is not None else None
+
+    def save(self, record_id: int, stage: Stage, row: StageRow) -> None:
+        """Store a record's computed row; ``open`` follows from the need and ``in_stage``."""
+        needed = row.status.votes_needed
+        self._run(
+            sa.update(STATE)
+            .where(STATE.c.record_id == record_id, STATE.c.stage == stage)
+            .values(**row_values(row), open=STATE.c.in_stage if needed > 0 else sa.false())
+        )
+
+    def save_many(self, stage: Stage, rows: Iterable[StageRow]) -> int:
+        """`save` for many rows at once (one executemany); returns how many."""
+        batch = [
+            {
+                **{f"v_{name}": value for name, value in row_values(row).items()},
+                "v_key": row.record_id,
+                "v_open_if_in_stage": row.status.votes_needed > 0,
+            }
+            for row in rows
+        ]
+        if not batch:
+            return 0
+        names = [name[2:] for name in batch[0] if name not in ("v_key", "v_open_if_in_stage")]
+        values: dict[str, Any] = {
+            name: sa.bindparam(f"v_{name}", type_=STATE.c[name].type) for name in names
+        }
+        values["open"] = sa.and_(
+            STATE.c.in_stage, sa.bindparam("v_open_if_in_stage", type_=sa.Boolean)
+        )
+        statement = (
+            sa.update(STATE)
+            .where(STATE.c.record_id == sa.bindparam("v_key"), STATE.c.stage == stage)
+            .values(values)
+        )
+        self._run(statement, batch)
+        return len(batch)
+
+    def set_in_stage(self, record_ids: Sequence[int], stage: Stage, in_stage: bool) -> None:
+        if not record_ids:
+            return
+        self._run(
+            sa.update(STATE)
+            .where(STATE.c.record_id.in_(list(record_ids)), STATE.c.stage == stage)
+            .values(in_stage=in_stage, open=(STATE.c.votes_needed > 0) if in_stage else sa.false())
+        )
+
+    def current_votes(
+        self, record_id: int, stage: Stage
+    ) -> list[tuple[int, int, Vote, int | None]]:
+        """(decision id, reviewer, vote, reason) of each reviewer's current vote, oldest first."""
+        statement = (
+            sa.select(DECISION.c.id, DECISION.c.reviewer_id, DECISION.c.vote, DECISION.c.reason_id)
+            .where(DECISION.c.record_id == record_id, DECISION.c.stage == stage)
+            .order_by(DECISION.c.id)
+        )
+        latest: dict[int, tuple[int, int, Vote, int | None]] = {}
+        for seq, reviewer, vote, reason in self._run(statement).all():
+            latest[int(reviewer)] = (int(seq), int(reviewer), Vote(vote), reason)
+        return sorted(latest.values())
+
+    # The queue
+
+    def my_claims(
+        self, review_id: int, stage: Stage, reviewer_id: int, now: datetime, *, after: int | None
+    ) -> list[int]:
+        """Records the reviewer holds (served, not yet voted on), other than *after*."""
+        statement = sa.select(CLAIM.c.record_id).where(
+            CLAIM.c.review_id == review_id,
+            CLAIM.c.reviewer_id == reviewer_id,
+            CLAIM.c.stage == stage,
+            CLAIM.c.expires_at > now,
+        )
+        if after is not None:
+            statement = statement.where(CLAIM.c.record_id != after)
+        return [int(r[0]) for r in self._run(statement).all()]
+
+    def best_for(
+        self,
+        review_id: int,
+        stage: Stage,
+        reviewer_id: int,
+        now: datetime,
+        *,
+        after: int | None,
+        among: Sequence[int] | None = None,
+    ) -> tuple[int, int] | None:
+        """(record, priority) of the reviewer's best record: at the stage, waiting for votes,
+        not voted on by them, and with a vote still free after others' live claims. One scan of
+        the queue index in priority order; PostgreSQL locks the row it returns and skips rows
+        another transaction holds (two reviewers never both take a record's last slot)."""
+        voted = sa.exists().where(
+            DECISION.c.record_id == STATE.c.record_id,
+            DECISION.c.reviewer_id == reviewer_id,
+            DECISION.c.stage == STATE.c.stage,
+            DECISION.c.supersedes_id.is_(None),  # the first vote: one per voter (unique index)
+        )
+        claimed = (
+            sa.select(sa.func.count())
+            .where(
+                CLAIM.c.record_id == STATE.c.record_id,
+                CLAIM.c.stage == STATE.c.stage,
+                CLAIM.c.reviewer_id != reviewer_id,
+                CLAIM.c.expires_at > now,
+            )
+            .scalar_subquery()
+        )
+        statement = (
+            sa.select(STATE.c.record_id, STATE.c.priority)
+            .select_from(_JOIN_RECORD)
+            .where(
+                STATE.c.review_id == review_id,
+                STATE.c.stage == stage,
+                STATE.c.open == sa.true(),
+                RECORD.c.duplicate_of_id.is_(None),
+                RECORD.c.removed.is_(None),
+                ~voted,
+                STATE.c.votes_needed > claimed,
+            )
+            .order_by(STATE.c.priority)
+            .limit(1)
+            .with_for_update(of=STATE, skip_locked=True)
+        )
+        if after is not None:
+            statement = statement.where(STATE.c.record_id != after)
+        if among is not None:
+            statement = statement.where(STATE.c.record_id.in_(list(among)))
+        found = self._run(statement).first()
+        return (int(found[0]), int(found[1])) if found is not None else None
+
+    def release_claims(
+        self, reviewer_id: int, stage: Stage, *, keep: Sequence[int] = (), only: int | None = None
+    ) -> None:
+        """Drop the reviewer's claims at a stage: one record's (*only*), or all but *keep*."""
+        statement = sa.delete(CLAIM).where(
+            CLAIM.c.reviewer_id == reviewer_id, CLAIM.c.stage == stage
+        )
+        if only is not None:
+            statement = statement.where(CLAIM.c.record_id == only)
+        if keep:
+            statement = statement.where(CLAIM.c.record_id.not_in(list(keep)))
+        self._run(statement)
+
+    def claim(
+        self, review_id: int, record_id: int, stage: Stage, reviewer_id: int, until: datetime
+    ) -> None:
+        """Hold a record for the reviewer until *until* (extends a hold they already have)."""
+        renewed = self._run(
+            sa.update(CLAIM)
+            .where(
+                CLAIM.c.record_id == record_id,
+                CLAIM.c.stage == stage,
+                CLAIM.c.reviewer_id == reviewer_id,
+            )
+            .values(expires_at=until)
+        )
+        if renewed.rowcount == 0:
+            self._run(
+                sa.insert(CLAIM).values(
+                    review_id=review_id,
+                    record_id=record_id,
+                    stage=stage,
+                    reviewer_id=reviewer_id,
+                    expires_at=until,
+                )
+            )
+
+    # Whole stages
+
+    def rows(
+        self, review_id: int, stage: Stage, record_ids: Sequence[int] | None = None
+    ) -> dict[int, StoredRow]:
+        """Every row of the stage (records left before screening included), or those given."""
+        statement = sa.select(*_ROW_COLUMNS).where(
+            STATE.c.review_id == review_id, STATE.c.stage == stage
+        )
+        if record_ids is not None:
+            statement = statement.where(STATE.c.record_id.in_(list(record_ids)))
+        return {row.record_id: row for row in map(_stored, self._run(statement).all())}
+
+    def at_stage(
+        self, review_id: int, stage: Stage, states: Sequence[RecordState] | None = None
+    ) -> list[StoredRow]:
+        """Rows of the records at the stage (in queue order), optionally in these states."""
+        statement = (
+            sa.select(*_ROW_COLUMNS)
+            .select_from(_JOIN_RECORD)
+            .where(*_at_stage(review_id, stage))
+            .order_by(STATE.c.priority)
+        )
+        if states is not None:
+            statement = statement.where(STATE.c.state.in_(list(states)))
+        return [_stored(row) for row in self._run(statement).all()]
+
+    def state_counts(self, review_id: int, stage: Stage) -> dict[RecordState, int]:
+        statement = (
+            sa.select(STATE.c.state, sa.func.count())
+            .select_from(_JOIN_RECORD)
+            .where(*_at_stage(review_id, stage))
+            .group_by(STATE.c.state)
+        )
+        return {RecordState(state): int(n) for state, n in self._run(statement).all()}
+
+    def open_count(self, review_id: int, stage: Stage) -> int:
+        statement = (
+            sa.select(sa.func.count())
+            .select_from(_JOIN_RECORD)
+            .where(*_at_stage(review_id, stage), STATE.c.open == sa.true())
+        )
+        return int(self._run(statement).scalar_one())
+
+    def reviewer_counts(
+        self, review_id: int, stage: Stage, reviewers: Iterable[int]
+    ) -> dict[int, tuple[int, int, int]]:
+        """Per reviewer: records at the stage they voted on, of those how many wait for votes,
+        and how many await a lead."""
+        wanted = list(reviewers)
+        if not wanted:
+            return {}
+        statement = (
+            sa.select(
+                DECISION.c.reviewer_id,
+                sa.func.count(),
+                sa.func.sum(sa.case((STATE.c.open == sa.true(), 1), else_=0)),
+                sa.func.sum(sa.case((STATE.c.state.in_(FOR_LEADS), 1), else_=0)),
+            )
+            .select_from(
+                DECISION.join(
+                    STATE,
+                    sa.and_(
+                        STATE.c.record_id == DECISION.c.record_id,
+                        STATE.c.stage == DECISION.c.stage,
+                    ),
+                ).join(RECORD, RECORD.c.id == DECISION.c.record_id)
+            )
+            .where(
+                DECISION.c.review_id == review_id,
+                DECISION.c.stage == stage,
+                DECISION.c.supersedes_id.is_(None),
+                DECISION.c.reviewer_id.in_(wanted),
+                STATE.c.in_stage == sa.true(),
+                RECORD.c.duplicate_of_id.is_(None),
+                RECORD.c.removed.is_(None),
+            )
+            .group_by(DECISION.c.reviewer_id)
+        )
+        return {
+            int(r): (int(done), int(waiting or 0), int(for_leads or 0))
+            for r, done, waiting, for_leads in self._run(statement).all()
+        }
+
+    def screened_in_order(self, review_id: int, stage: Stage) -> list[tuple[RecordState, bool]]:
+        """(state, kept by some vote) of the records at the stage with a vote, in the order they
+        were first screened."""
+        statement = (
+            sa.select(STATE.c.state, STATE.c.kept)
+            .select_from(_JOIN_RECORD)
+            .where(*_at_stage(review_id, stage), STATE.c.first_decision_id.is_not(None))
+            .order_by(STATE.c.first_decision_id)
+        )
+        return [(RecordState(state), bool(kept)) for state, kept in self._run(statement).all()]
+
+    def first_vote_pairs(
+        self, review_id: int, stage: Stage, *, settled_only: bool
+    ) -> list[tuple[ReviewerId, Vote, ReviewerId, Vote, int]]:
+        """How often each pair of first two votes occurs among records with exactly two voters
+        (those with more are read from the log); *settled_only*: records settled at the stage."""
+        columns = (
+            STATE.c.first_reviewer_id,
+            STATE.c.first_vote,
+            STATE.c.second_reviewer_id,
+            STATE.c.second_vote,
+        )
+        statement = sa.select(*columns, sa.func.count()).where(
+            STATE.c.review_id == review_id, STATE.c.stage == stage, STATE.c.first_votes == 2
+        )
+        if settled_only:
+            statement = statement.select_from(_JOIN_RECORD).where(
+                *_at_stage(review_id, stage),
+                STATE.c.state.in_([RecordState.INCLUDED, RecordState.EXCLUDED]),
+            )
+        rows = self._run(statement.group_by(*columns)).all()
+        return [(int(a), Vote(va), int(b), Vote(vb), int(n)) for a, va, b, vb, n in rows]
+
+    def widely_rated(self, review_id: int, stage: Stage, *, settled_only: bool) -> list[int]:
+        """Records with more than two first votes (calibration sets, newcomers after a
+        departure): agreement reads their votes from the log."""
+        statement = sa.select(STATE.c.record_id).where(
+            STATE.c.review_id == review_id, STATE.c.stage == stage, STATE.c.first_votes > 2
+        )
+        if settled_only:
+            statement = statement.select_from(_JOIN_RECORD).where(
+                *_at_stage(review_id, stage),
+                STATE.c.state.in_([RecordState.INCLUDED, RecordState.EXCLUDED]),
+            )
+        return [int(r[0]) for r in self._run(statement).all()]
+
+    def voters(self, record_ids: Sequence[int], stage: Stage) -> dict[int, list[int]]:
+        """Who holds a current vote on each record (everyone who ever voted on it)."""
+        if not record_ids:
+            return {}
+        statement = (
+            sa.select(DECISION.c.record_id, DECISION.c.reviewer_id)
+            .where(
+                DECISION.c.record_id.in_(list(record_ids)),
+                DECISION.c.stage == stage,
+                DECISION.c.supersedes_id.is_(None),
+            )
+            .order_by(DECISION.c.id)
+        )
+        found: dict[int, list[int]] = {}
+        for record_id, reviewer_id in self._run(statement).all():
+            found.setdefault(int(record_id), []).append(int(reviewer_id))
+        return found
+
+    def record_states(
+        self, review_id: int
+    ) -> list[tuple[int, bool, bool, StoredRow | None, StoredRow | None]]:
+        """Every record (import order) with whether it is a duplicate or removed, and its rows
+        at title/abstract and, when at full text, there."""
+        ta = STATE.alias("ta")
+        ft = STATE.alias("ft")
+        statement = (
+            sa.select(
+                RECORD.c.id,
+                RECORD.c.duplicate_of_id.is_not(None),
+                RECORD.c.removed.is_not(None),
+                *[ta.c[c.name] for c in _ROW_COLUMNS],
+                *[ft.c[c.name] for c in _ROW_COLUMNS],
+            )
+            .select_from(
+                RECORD.outerjoin(
+                    ta, sa.and_(ta.c.record_id == RECORD.c.id, ta.c.stage == Stage.TITLE_ABSTRACT)
+                ).outerjoin(
+                    ft,
+                    sa.and_(
+                        ft.c.record_id == RECORD.c.id,
+                        ft.c.stage == Stage.FULL_TEXT,
+                        ft.c.in_stage == sa.true(),
+                    ),
+                )
+            )
+            .where(RECORD.c.review_id == review_id)
+            .order_by(RECORD.c.id)
+        )
+        width = len(_ROW_COLUMNS)
+        out = []
+        for row in self._run(statement).all():
+            ta_part, ft_part = row[3 : 3 + width], row[3 + width :]
+            out.append(
+                (
+                    int(row[0]),
+                    bool(row[1]),
+                    bool(row[2]),
+                    _stored(ta_part) if ta_part[0] is not None else None,
+                    _stored(ft_part) if ft_part[0] is not None else None,
+                )
+            )
+        return out
+
+    def settled(self, review_id: int, stage: Stage) -> dict[int, bool]:
+        """Records at the stage: whether each is settled (blinding of the decision log)."""
+        statement = (
+            sa.select(STATE.c.record_id, STATE.c.state)
+            .select_from(_JOIN_RECORD)
+            .where(*_at_stage(review_id, stage))
+        )
+        return {int(r): RecordState(s).settled for r, s in self._run(statement).all()}
+
+    def count_at_stage(self, review_id: int, stage: Stage) -> int:
+        statement = (
+            sa.select(sa.func.count()).select_from(_JOIN_RECORD).where(*_at_stage(review_id, stage))
+        )
+        return int(self._run(statement).scalar_one())
+
+    # Priorities
+
+    def set_priorities(self, stage: Stage, priorities: Mapping[int, int]) -> None:
+        if not priorities:
+            return
+        self._run(
+            sa.update(STATE)
+            .where(STATE.c.record_id == sa.bindparam("v_key"), STATE.c.stage == stage)
+            .values(priority=sa.bindparam("v_priority", type_=sa.BigInteger)),
+            [{"v_key": record_id, "v_priority": value} for record_id, value in priorities.items()],
+        )
+
+    # Stage settings
+
+    def stage_row(self, review_id: int, stage: Stage) -> dict[str, Any] | None:
+        found = self._run(
+            sa.select(STAGE).where(STAGE.c.review_id == review_id, STAGE.c.stage == stage)
+        ).first()
+        return dict(found._mapping) if found is not None else None
+
+    def put_stage(self, review_id: int, stage: Stage, **values: Any) -> None:
+        """Create or update a review stage's row."""
+        updated = self._run(
+            sa.update(STAGE)
+            .where(STAGE.c.review_id == review_id, STAGE.c.stage == stage)
+            .values(**values)
+        )
+        if updated.rowcount == 0:
+            self._run(sa.insert(STAGE).values(review_id=review_id, stage=stage, **values))
