@@ -10,6 +10,7 @@ Readers never wait for it: in WAL mode they read the last committed state while 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ MAX_OVERFLOW = 30
 POOL_RESERVE = 5
 # Requests served at once on SQLite: one interpreter runs them, so more only stretch each one
 # (and the time a writer holds its turn) without adding throughput.
-SQLITE_REQUEST_SLOTS = 4
+SQLITE_REQUEST_SLOTS = 1
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 _HOLDS = "winnow_writer_turns"
 
@@ -63,6 +64,7 @@ class WriterTurns:
 
 
 _TURNS: dict[str, WriterTurns] = {}
+_ENGINE_TURNS: weakref.WeakKeyDictionary[Engine, WriterTurns] = weakref.WeakKeyDictionary()
 _TURNS_GUARD = threading.Lock()
 
 
@@ -76,7 +78,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
-        _take_turns(engine, _turns_for(parsed.database or ""))
+        turns = _turns_for(parsed.database or "")
+        _take_turns(engine, turns)
+        _ENGINE_TURNS[engine] = turns
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -149,9 +153,9 @@ def hold_writer(session: Session) -> None:
     """Take this process's turn to write now, before the reads a write depends on, so nothing
     commits in between (SQLite; PostgreSQL locks rows instead and this does nothing)."""
     connection = session.connection()
-    if not is_sqlite(connection.engine):
-        return
-    _hold(connection.connection, _turns_for(connection.engine.url.database or ""))
+    turns = _ENGINE_TURNS.get(connection.engine)
+    if turns is not None:
+        _hold(connection.connection, turns)
 
 
 def consistent_snapshot(session: Session) -> None:

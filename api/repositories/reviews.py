@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, func, select
 
 from api.permissions import Role
-from api.tables import AuditEvent, Job, Membership, Review, Source, User
+from api.tables import ApiToken, AuditEvent, Job, Membership, Review, Source, User
 
 
 class ReviewRepository:
@@ -25,6 +25,25 @@ class ReviewRepository:
         )
         row = self.session.exec(statement).first()
         return (row[0], row[1]) if row else None
+
+    def access_by_token(
+        self, token_hash: str, review_id: int
+    ) -> tuple[ApiToken, User, Membership | None, Review | None] | None:
+        """A bearer token, its user, and their membership of a review with the review, in one
+        query (every review route starts here); None when the token is unknown."""
+        statement = (
+            select(ApiToken, User, Membership, Review)
+            .join(User, col(User.id) == col(ApiToken.user_id))
+            .outerjoin(
+                Membership,
+                (col(Membership.user_id) == col(User.id))
+                & (col(Membership.review_id) == review_id),
+            )
+            .outerjoin(Review, col(Review.id) == col(Membership.review_id))
+            .where(ApiToken.token_hash == token_hash)
+        )
+        row = self.session.exec(statement).first()
+        return (row[0], row[1], row[2], row[3]) if row is not None else None
 
     def for_member(self, user_id: int) -> Sequence[tuple[Review, Membership]]:
         statement = (

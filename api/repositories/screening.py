@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Table, bindparam, func
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -38,6 +39,21 @@ _EVENT_COLUMNS = (
     col(Decision.note),
     col(Decision.supersedes_id),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class CardFields:
+    """What a screener sees of a record."""
+
+    id: int
+    title: str
+    abstract: str
+    authors: list[str]
+    year: int | None
+    journal: str
+    doi: str | None
+    pmid: str | None
+    keywords: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +104,12 @@ class ScreeningRepository:
     def record(self, review_id: int, record_id: int) -> Record | None:
         record = self.session.get(Record, record_id)
         return record if record is not None and record.review_id == review_id else None
+
+    def card(self, review_id: int, record_id: int) -> CardFields | None:
+        """The fields of a record a screener sees (its import text and the rest stay unread)."""
+        found = self.session.connection().execute(_CARD, {"rid": review_id, "record_id": record_id})
+        row = found.first()
+        return CardFields(*row) if row is not None else None
 
     def records(self, review_id: int, record_ids: Sequence[int]) -> dict[int, Record]:
         statement = select(Record).where(
@@ -155,12 +177,30 @@ class ScreeningRepository:
         return {int(r[0]) for r in self.session.connection().execute(statement).all()}
 
     def record_log(self, record_id: int, stage: Stage) -> list[DecisionEvent]:
-        statement = (
-            sa_select(*_EVENT_COLUMNS)
-            .where(col(Decision.record_id) == record_id, col(Decision.stage) == stage)
-            .order_by(col(Decision.id))
+        parameters = {"record_id": record_id, "stage": stage}
+        return _events(self.session.connection().execute(_RECORD_LOG, parameters).all())
+
+    def insert_decision(self, review_id: int, event: DecisionEvent) -> int:
+        """Append a vote to the log; returns its id (the event's seq)."""
+        found = (
+            self.session.connection()
+            .execute(
+                _INSERT_DECISION,
+                {
+                    "v_review": review_id,
+                    "v_record": event.record_id,
+                    "v_reviewer": event.reviewer_id,
+                    "v_stage": event.stage,
+                    "v_vote": event.vote,
+                    "v_reason": event.reason_id,
+                    "v_note": event.note,
+                    "v_supersedes": event.supersedes,
+                    "v_at": event.at,
+                },
+            )
+            .scalar_one()
         )
-        return _events(self.session.connection().execute(statement).all())
+        return int(found)
 
     def voted_by(self, review_id: int, stage: Stage, reviewer_id: int) -> list[int]:
         """Records the reviewer voted on at a stage."""
@@ -259,6 +299,36 @@ class ScreeningRepository:
     def add(self, obj: object) -> None:
         self.session.add(obj)
         self.session.flush()
+
+
+_DECISION: Table = Decision.__table__  # type: ignore[attr-defined]
+_RECORD: Table = Record.__table__  # type: ignore[attr-defined]
+_CARD = sa_select(*[_RECORD.c[name] for name in CardFields.__slots__]).where(
+    _RECORD.c.id == bindparam("record_id"), _RECORD.c.review_id == bindparam("rid")
+)
+_RECORD_LOG = (
+    sa_select(*_EVENT_COLUMNS)
+    .where(
+        _DECISION.c.record_id == bindparam("record_id"),
+        _DECISION.c.stage == bindparam("stage", type_=_DECISION.c.stage.type),
+    )
+    .order_by(_DECISION.c.id)
+)
+_INSERT_DECISION = (
+    sa_insert(_DECISION)
+    .values(
+        review_id=bindparam("v_review"),
+        record_id=bindparam("v_record"),
+        reviewer_id=bindparam("v_reviewer"),
+        stage=bindparam("v_stage", type_=_DECISION.c.stage.type),
+        vote=bindparam("v_vote", type_=_DECISION.c.vote.type),
+        reason_id=bindparam("v_reason"),
+        note=bindparam("v_note"),
+        supersedes_id=bindparam("v_supersedes"),
+        created_at=bindparam("v_at", type_=_DECISION.c.created_at.type),
+    )
+    .returning(_DECISION.c.id)
+)
 
 
 def _events(rows: Any) -> list[DecisionEvent]:

@@ -16,6 +16,9 @@ from sqlmodel import Session
 
 from api.tables import (
     Decision,
+    FullText,
+    FullTextStatus,
+    Membership,
     Record,
     ScreeningClaim,
     ScreeningStage,
@@ -30,6 +33,8 @@ STAGE: sa.Table = ScreeningStage.__table__  # type: ignore[attr-defined]
 CLAIM: sa.Table = ScreeningClaim.__table__  # type: ignore[attr-defined]
 DECISION: sa.Table = Decision.__table__  # type: ignore[attr-defined]
 RECORD: sa.Table = Record.__table__  # type: ignore[attr-defined]
+FULL_TEXT: sa.Table = FullText.__table__  # type: ignore[attr-defined]
+MEMBERSHIP: sa.Table = Membership.__table__  # type: ignore[attr-defined]
 FOR_LEADS = (RecordState.CONFLICT, RecordState.UNDECIDED)
 # Ranked records come first: a ranking's positions are stored below every record id.
 RANKED_BASE = -(2**52)
@@ -112,6 +117,21 @@ def _stored(row: Sequence[Any]) -> StoredRow:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RecordAtStages:
+    """A record with both its rows and its full text's status, read (and locked) at once."""
+
+    record_id: int
+    duplicate: bool
+    removed: bool
+    title_abstract: StoredRow
+    full_text: StoredRow
+    retrieval: FullTextStatus | None
+
+    def row(self, stage: Stage) -> StoredRow:
+        return self.title_abstract if stage is Stage.TITLE_ABSTRACT else self.full_text
+
+
 def row_values(row: StageRow) -> dict[str, Any]:
     """The columns a computed row sets (everything but ``in_stage``, ``open`` and ``priority``)."""
     status, first = row.status, row.first_votes
@@ -147,6 +167,120 @@ def _at_stage(review_id: int, stage: Stage) -> list[Any]:
 _JOIN_RECORD = STATE.join(RECORD, RECORD.c.id == STATE.c.record_id)
 
 
+def _record_at_stages(lock: Stage | None) -> sa.Select[Any]:
+    ta = STATE.alias("ta")
+    ft = STATE.alias("ft")
+    statement = (
+        sa.select(
+            RECORD.c.id,
+            RECORD.c.duplicate_of_id.is_not(None),
+            RECORD.c.removed.is_not(None),
+            FULL_TEXT.c.status,
+            *[ta.c[c.name] for c in _ROW_COLUMNS],
+            *[ft.c[c.name] for c in _ROW_COLUMNS],
+        )
+        .select_from(
+            RECORD.join(
+                ta, sa.and_(ta.c.record_id == RECORD.c.id, ta.c.stage == Stage.TITLE_ABSTRACT)
+            )
+            .join(ft, sa.and_(ft.c.record_id == RECORD.c.id, ft.c.stage == Stage.FULL_TEXT))
+            .outerjoin(FULL_TEXT, FULL_TEXT.c.record_id == RECORD.c.id)
+        )
+        .where(RECORD.c.id == sa.bindparam("record_id"), RECORD.c.review_id == sa.bindparam("rid"))
+    )
+    if lock is not None:
+        statement = statement.with_for_update(of=ta if lock is Stage.TITLE_ABSTRACT else ft)
+    return statement
+
+
+# The hot paths' statements, built once (building and keying a statement costs more than
+# running it on SQLite).
+_AT_STAGES = {lock: _record_at_stages(lock) for lock in (None, *Stage)}
+_VOTED = sa.exists().where(
+    DECISION.c.record_id == STATE.c.record_id,
+    DECISION.c.reviewer_id == sa.bindparam("reviewer"),
+    DECISION.c.stage == STATE.c.stage,
+    DECISION.c.supersedes_id.is_(None),  # the first vote: one per voter (unique index)
+)
+_CLAIMED = (
+    sa.select(sa.func.count())
+    .where(
+        CLAIM.c.record_id == STATE.c.record_id,
+        CLAIM.c.stage == STATE.c.stage,
+        CLAIM.c.reviewer_id != sa.bindparam("reviewer"),
+        CLAIM.c.expires_at > sa.bindparam("now", type_=CLAIM.c.expires_at.type),
+    )
+    .scalar_subquery()
+)
+_BEST = (
+    sa.select(STATE.c.record_id, STATE.c.priority)
+    .select_from(_JOIN_RECORD)
+    .where(
+        STATE.c.review_id == sa.bindparam("rid"),
+        STATE.c.stage == sa.bindparam("stage", type_=STATE.c.stage.type),
+        STATE.c.open == sa.true(),
+        RECORD.c.duplicate_of_id.is_(None),
+        RECORD.c.removed.is_(None),
+        STATE.c.record_id != sa.bindparam("after"),
+        ~_VOTED,
+        STATE.c.votes_needed > _CLAIMED,
+    )
+    .order_by(STATE.c.priority)
+    .limit(1)
+    .with_for_update(of=STATE, skip_locked=True)
+)
+_BEST_AMONG = _BEST.where(STATE.c.record_id.in_(sa.bindparam("among", expanding=True)))
+_SAVED = (
+    "state", "votes_needed", "voters", "reason_id", "resolution_id", "why", "rapid_set",
+    "first_votes", "first_decision_id", "first_reviewer_id", "first_vote", "second_reviewer_id",
+    "second_vote", "kept",
+)  # fmt: skip
+_SAVE = (
+    sa.update(STATE)
+    .where(
+        STATE.c.record_id == sa.bindparam("v_key"),
+        STATE.c.stage == sa.bindparam("v_stage_key", type_=STATE.c.stage.type),
+    )
+    .values(
+        {
+            **{name: sa.bindparam(f"v_{name}", type_=STATE.c[name].type) for name in _SAVED},
+            "open": sa.and_(STATE.c.in_stage, sa.bindparam("v_open_if_in_stage", type_=sa.Boolean)),
+        }
+    )
+)
+_MY_CLAIMS = sa.select(CLAIM.c.record_id).where(
+    CLAIM.c.review_id == sa.bindparam("rid"),
+    CLAIM.c.reviewer_id == sa.bindparam("reviewer"),
+    CLAIM.c.stage == sa.bindparam("stage", type_=CLAIM.c.stage.type),
+    CLAIM.c.expires_at > sa.bindparam("now", type_=CLAIM.c.expires_at.type),
+    CLAIM.c.record_id != sa.bindparam("after"),
+)
+_RELEASE = sa.delete(CLAIM).where(
+    CLAIM.c.reviewer_id == sa.bindparam("reviewer"),
+    CLAIM.c.stage == sa.bindparam("stage", type_=CLAIM.c.stage.type),
+    CLAIM.c.record_id.not_in(sa.bindparam("keep", expanding=True)),
+)
+_RELEASE_ONE = sa.delete(CLAIM).where(
+    CLAIM.c.reviewer_id == sa.bindparam("reviewer"),
+    CLAIM.c.stage == sa.bindparam("stage", type_=CLAIM.c.stage.type),
+    CLAIM.c.record_id == sa.bindparam("record_id"),
+)
+_RENEW = (
+    sa.update(CLAIM)
+    .where(
+        CLAIM.c.record_id == sa.bindparam("v_record"),
+        CLAIM.c.stage == sa.bindparam("v_stage", type_=CLAIM.c.stage.type),
+        CLAIM.c.reviewer_id == sa.bindparam("v_reviewer"),
+    )
+    .values(expires_at=sa.bindparam("v_until", type_=CLAIM.c.expires_at.type))
+)
+_ACTIVE = sa.select(MEMBERSHIP.c.user_id).where(
+    MEMBERSHIP.c.review_id == sa.bindparam("rid"),
+    MEMBERSHIP.c.user_id.in_(sa.bindparam("users", expanding=True)),
+    MEMBERSHIP.c.role.in_(["lead", "reviewer"]),
+)
+
+
 class StateRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -168,12 +302,7 @@ class StateRepository:
 
     def save(self, record_id: int, stage: Stage, row: StageRow) -> None:
         """Store a record's computed row; ``open`` follows from the need and ``in_stage``."""
-        needed = row.status.votes_needed
-        self._run(
-            sa.update(STATE)
-            .where(STATE.c.record_id == record_id, STATE.c.stage == stage)
-            .values(**row_values(row), open=STATE.c.in_stage if needed > 0 else sa.false())
-        )
+        self.save_many(stage, [row])
 
     def save_many(self, stage: Stage, rows: Iterable[StageRow]) -> int:
         """`save` for many rows at once (one executemany); returns how many."""
@@ -181,25 +310,13 @@ class StateRepository:
             {
                 **{f"v_{name}": value for name, value in row_values(row).items()},
                 "v_key": row.record_id,
+                "v_stage_key": stage,
                 "v_open_if_in_stage": row.status.votes_needed > 0,
             }
             for row in rows
         ]
-        if not batch:
-            return 0
-        names = [name[2:] for name in batch[0] if name not in ("v_key", "v_open_if_in_stage")]
-        values: dict[str, Any] = {
-            name: sa.bindparam(f"v_{name}", type_=STATE.c[name].type) for name in names
-        }
-        values["open"] = sa.and_(
-            STATE.c.in_stage, sa.bindparam("v_open_if_in_stage", type_=sa.Boolean)
-        )
-        statement = (
-            sa.update(STATE)
-            .where(STATE.c.record_id == sa.bindparam("v_key"), STATE.c.stage == stage)
-            .values(values)
-        )
-        self._run(statement, batch)
+        if batch:
+            self._run(_SAVE, batch)
         return len(batch)
 
     def set_in_stage(self, record_ids: Sequence[int], stage: Stage, in_stage: bool) -> None:
@@ -231,15 +348,17 @@ class StateRepository:
         self, review_id: int, stage: Stage, reviewer_id: int, now: datetime, *, after: int | None
     ) -> list[int]:
         """Records the reviewer holds (served, not yet voted on), other than *after*."""
-        statement = sa.select(CLAIM.c.record_id).where(
-            CLAIM.c.review_id == review_id,
-            CLAIM.c.reviewer_id == reviewer_id,
-            CLAIM.c.stage == stage,
-            CLAIM.c.expires_at > now,
+        found = self._run(
+            _MY_CLAIMS,
+            {
+                "rid": review_id,
+                "reviewer": reviewer_id,
+                "stage": stage,
+                "now": now,
+                "after": after or 0,
+            },
         )
-        if after is not None:
-            statement = statement.where(CLAIM.c.record_id != after)
-        return [int(r[0]) for r in self._run(statement).all()]
+        return [int(r[0]) for r in found.all()]
 
     def best_for(
         self,
@@ -255,81 +374,69 @@ class StateRepository:
         not voted on by them, and with a vote still free after others' live claims. One scan of
         the queue index in priority order; PostgreSQL locks the row it returns and skips rows
         another transaction holds (two reviewers never both take a record's last slot)."""
-        voted = sa.exists().where(
-            DECISION.c.record_id == STATE.c.record_id,
-            DECISION.c.reviewer_id == reviewer_id,
-            DECISION.c.stage == STATE.c.stage,
-            DECISION.c.supersedes_id.is_(None),  # the first vote: one per voter (unique index)
-        )
-        claimed = (
-            sa.select(sa.func.count())
-            .where(
-                CLAIM.c.record_id == STATE.c.record_id,
-                CLAIM.c.stage == STATE.c.stage,
-                CLAIM.c.reviewer_id != reviewer_id,
-                CLAIM.c.expires_at > now,
-            )
-            .scalar_subquery()
-        )
-        statement = (
-            sa.select(STATE.c.record_id, STATE.c.priority)
-            .select_from(_JOIN_RECORD)
-            .where(
-                STATE.c.review_id == review_id,
-                STATE.c.stage == stage,
-                STATE.c.open == sa.true(),
-                RECORD.c.duplicate_of_id.is_(None),
-                RECORD.c.removed.is_(None),
-                ~voted,
-                STATE.c.votes_needed > claimed,
-            )
-            .order_by(STATE.c.priority)
-            .limit(1)
-            .with_for_update(of=STATE, skip_locked=True)
-        )
-        if after is not None:
-            statement = statement.where(STATE.c.record_id != after)
+        parameters: dict[str, Any] = {
+            "rid": review_id, "stage": stage, "reviewer": reviewer_id, "now": now,
+            "after": after or 0,
+        }  # fmt: skip
+        statement = _BEST
         if among is not None:
-            statement = statement.where(STATE.c.record_id.in_(list(among)))
-        found = self._run(statement).first()
+            statement, parameters["among"] = _BEST_AMONG, list(among)
+        found = self._run(statement, parameters).first()
         return (int(found[0]), int(found[1])) if found is not None else None
 
-    def release_claims(
-        self, reviewer_id: int, stage: Stage, *, keep: Sequence[int] = (), only: int | None = None
-    ) -> None:
-        """Drop the reviewer's claims at a stage: one record's (*only*), or all but *keep*."""
-        statement = sa.delete(CLAIM).where(
-            CLAIM.c.reviewer_id == reviewer_id, CLAIM.c.stage == stage
-        )
-        if only is not None:
-            statement = statement.where(CLAIM.c.record_id == only)
-        if keep:
-            statement = statement.where(CLAIM.c.record_id.not_in(list(keep)))
-        self._run(statement)
+    def release_claims(self, reviewer_id: int, stage: Stage, *, keep: Sequence[int] = ()) -> None:
+        """Drop the reviewer's claims at a stage, but those on *keep*."""
+        parameters = {"reviewer": reviewer_id, "stage": stage, "keep": list(keep) or [0]}
+        self._run(_RELEASE, parameters)
+
+    def release_claim(self, reviewer_id: int, stage: Stage, record_id: int) -> None:
+        self._run(_RELEASE_ONE, {"reviewer": reviewer_id, "stage": stage, "record_id": record_id})
 
     def claim(
         self, review_id: int, record_id: int, stage: Stage, reviewer_id: int, until: datetime
     ) -> None:
         """Hold a record for the reviewer until *until* (extends a hold they already have)."""
-        renewed = self._run(
-            sa.update(CLAIM)
-            .where(
-                CLAIM.c.record_id == record_id,
-                CLAIM.c.stage == stage,
-                CLAIM.c.reviewer_id == reviewer_id,
-            )
-            .values(expires_at=until)
-        )
-        if renewed.rowcount == 0:
+        renew = {
+            "v_record": record_id,
+            "v_stage": stage,
+            "v_reviewer": reviewer_id,
+            "v_until": until,
+        }
+        if self._run(_RENEW, renew).rowcount == 0:
             self._run(
-                sa.insert(CLAIM).values(
-                    review_id=review_id,
-                    record_id=record_id,
-                    stage=stage,
-                    reviewer_id=reviewer_id,
-                    expires_at=until,
-                )
+                sa.insert(CLAIM),
+                {
+                    "review_id": review_id,
+                    "record_id": record_id,
+                    "stage": stage,
+                    "reviewer_id": reviewer_id,
+                    "expires_at": until,
+                },
             )
+
+    def record_at_stages(
+        self, review_id: int, record_id: int, *, lock: Stage | None = None
+    ) -> RecordAtStages | None:
+        """The record's two rows and full-text status; *lock* holds that stage's row."""
+        found = self._run(_AT_STAGES[lock], {"record_id": record_id, "rid": review_id}).first()
+        if found is None:
+            return None
+        width = len(_ROW_COLUMNS)
+        return RecordAtStages(
+            record_id=int(found[0]),
+            duplicate=bool(found[1]),
+            removed=bool(found[2]),
+            retrieval=FullTextStatus(found[3]) if found[3] is not None else None,
+            title_abstract=_stored(found[4 : 4 + width]),
+            full_text=_stored(found[4 + width :]),
+        )
+
+    def active_among(self, review_id: int, users: Iterable[int]) -> set[int]:
+        """Those of *users* who screen in the review now (leads and reviewers)."""
+        wanted = list(users)
+        if not wanted:
+            return set()
+        return {int(r[0]) for r in self._run(_ACTIVE, {"rid": review_id, "users": wanted}).all()}
 
     # Whole stages
 

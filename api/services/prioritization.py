@@ -5,8 +5,8 @@ The worker notices new decisions and resolutions by reading the log's newest ids
 process sees every other process's votes; it retrains a stage when what the model may learn
 from changed (the settled records: other reviewers' open votes are never an input, for
 blinding), once more if decisions arrived meanwhile (coalescing), and rests between two
-trainings of a stage as long as the last one took, so a large review never takes more than
-about half of a core (the model runs in a child process at low CPU priority, off the
+trainings of a stage (`REST_FACTOR`, `MIN_REST`), so a large review never takes more than
+a bounded share of the machine (the model runs in a child process at low CPU priority, off the
 interpreter that serves requests). One worker trains a stage at a time: it holds a lease on
 the stage row that it renews, and any worker takes over a lease that expired.
 """
@@ -43,11 +43,19 @@ logger = logging.getLogger("winnow.ranking")
 # A ranking's positions sit below every record id, and each new ranking below the last, so the
 # newest ranking comes first, then what is left of older ones, then records never ranked.
 EPOCH_SPAN = 2**24
-# Each ranking writes the first TOP positions; every FULL_EVERY-th ranking writes them all.
-TOP = 2_000
-FULL_EVERY = 8
-WRITE_BATCH = 1_000
+# Each ranking writes the first TOP positions (reviewers take from the front; writing every
+# position of a large review after each retraining would keep the database busy for nothing);
+# every FULL_EVERY-th ranking writes them all.
+TOP = 500
+FULL_EVERY = 10
+WRITE_BATCH = 500
+# Between two trainings of a stage the worker rests REST_FACTOR times as long as the last one
+# took (reading, training, writing), and at least MIN_REST seconds: a small review is retrained
+# about once a second while decisions come in, a large one uses a bounded share of the machine.
+REST_FACTOR = 3.0
+MIN_REST = 1.0
 POLL_SECONDS = 2.0
+PASS_INTERVAL = 0.25
 RECHECK_SECONDS = 2.0  # a last look after activity stops: votes that committed out of id order
 LEASE = timedelta(seconds=60)
 NICENESS = 10
@@ -130,6 +138,7 @@ class RankingWorker:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            began = time.monotonic()
             with self._idle:
                 asked = self._asked
             try:
@@ -137,15 +146,17 @@ class RankingWorker:
             except Exception:  # the database may be briefly unreachable: try again later
                 logger.exception("ranking worker: a pass failed")
             with self._idle:
-                if not self._due_now():
+                if not self._pending_work():
                     self._answered = asked
                     self._idle.notify_all()
             self._wake.wait(self._sleep_seconds())
             self._wake.clear()
+            # Votes wake the worker one by one; looking a few times a second is enough.
+            self._stop.wait(max(0.0, PASS_INTERVAL - (time.monotonic() - began)))
 
-    def _due_now(self) -> bool:
-        now = time.monotonic()
-        return any(p.due <= now and not p.recheck for p in self._pending.values())
+    def _pending_work(self) -> bool:
+        """Stages still to rank (now or after their rest); a last look does not count."""
+        return any(not p.recheck for p in self._pending.values())
 
     def _sleep_seconds(self) -> float:
         now = time.monotonic()
@@ -167,32 +178,31 @@ class RankingWorker:
             started = time.monotonic()
             ranked = self._rank(key)
             took = time.monotonic() - started
-            self._rest_until[key] = time.monotonic() + took
+            rest = max(MIN_REST, REST_FACTOR * took) if ranked else REST_FACTOR * took
+            self._rest_until[key] = time.monotonic() + rest
             if ranked and not pending.recheck:
                 self._pending.setdefault(key, _Pending(time.monotonic() + RECHECK_SECONDS, True))
 
     def _rank(self, key: StageKey) -> bool:
-        """Rank one stage if this worker holds its lease and its labels changed."""
+        """Rank one stage if this worker holds its lease and what the model learns from changed
+        (the child process reads the stage, so the reading too stays off this interpreter)."""
         review_id, stage = key
         with Session(self.engine) as session, session.begin():
             repo = RankingRepository(session)
             if not repo.take_lease(review_id, stage, self.name, utc_now(), LEASE):
                 return False
-            stage_row = repo.stage(review_id, stage)
-            members, labels = repo.members_and_labels(review_id, stage)
-        digest = _digest(members, labels)
-        if digest == stage_row.ranked_labels or not _both_classes(labels):
-            return False
-        index = {record_id: i for i, record_id in enumerate(members)}
-        labelled = {index[r]: included for r, included in labels.items()}
+            previous = repo.stage(review_id, stage)
         url = self.engine.url.render_as_string(hide_password=False)
-        work = _model().submit(rank_in_child, url, review_id, stage, members, labelled)
-        while not self._renewed_until_done(work, key):
+        work = _model().submit(rank_in_child, url, review_id, stage, previous.ranked_labels)
+        while not self._renewed_until_done(work):
             if not self._renew(key):
                 work.cancel()
                 return False  # taken over meanwhile (this worker stalled): the holder ranks
-        order = work.result()
-        epoch = stage_row.ranked_epoch + 1
+        ranking = work.result()
+        if ranking is None:
+            return False
+        digest, order = ranking
+        epoch = previous.ranked_epoch + 1
         full = epoch % FULL_EVERY == 1 or len(order) <= TOP
         written = order if full else order[:TOP]
         for start in range(0, len(written), WRITE_BATCH):
@@ -208,7 +218,7 @@ class RankingWorker:
             RankingRepository(session).ranked(review_id, stage, self.name, epoch, digest, utc_now())
         return True
 
-    def _renewed_until_done(self, work: Future[list[int]], key: StageKey) -> bool:
+    def _renewed_until_done(self, work: Future[Ranking | None]) -> bool:
         """Wait for the model a third of a lease at most; True once it is done."""
         wait([work], timeout=LEASE.total_seconds() / 3)
         return work.done()
@@ -248,30 +258,38 @@ def _lower_priority() -> None:
     os.nice(NICENESS)
 
 
+Ranking = tuple[str, list[int]]  # what the model learnt from (a digest), and the order
 _RANKERS: dict[tuple[str, int, Stage], tuple[str, Ranker]] = {}
 
 
-def rank_in_child(
-    url: str, review_id: int, stage: Stage, members: Sequence[int], labelled: dict[int, bool]
-) -> list[int]:
-    """The stage's unlabelled records, most likely relevant first (runs in the child)."""
-    key = (url, review_id, stage)
-    members_digest = hashlib.sha256(repr(list(members)).encode()).hexdigest()
-    cached = _RANKERS.get(key)
-    if cached is None or cached[0] != members_digest:
-        _RANKERS.clear()  # one stage's features at a time: they are large
-        _RANKERS[key] = (members_digest, Ranker(_texts(url, review_id, members)))
-    ranker = _RANKERS[key][1]
-    return [members[i] for i in ranker.rank(labelled).tolist()]
-
-
-def _texts(url: str, review_id: int, members: Sequence[int]) -> list[str]:
+def rank_in_child(url: str, review_id: int, stage: Stage, previous: str) -> Ranking | None:
+    """The stage's unlabelled records, most likely relevant first, with a digest of what the
+    model learnt from; None when that did not change since *previous* or the model cannot rank
+    yet (runs in the child process, which keeps the text features of the last stage)."""
     engine = make_engine(url, pool_size=1, max_overflow=0)
     try:
         with Session(engine) as session:
-            rows = ScreeningRepository(session).texts(review_id, members)
+            members, labels = RankingRepository(session).members_and_labels(review_id, stage)
+            digest = _digest(members, labels)
+            if digest == previous or not _both_classes(labels):
+                return None
+            key = (url, review_id, stage)
+            members_digest = hashlib.sha256(repr(members).encode()).hexdigest()
+            cached = _RANKERS.get(key)
+            if cached is None or cached[0] != members_digest:
+                _RANKERS.clear()  # one stage's features at a time: they are large
+                texts = _texts(session, review_id, members)
+                _RANKERS[key] = (members_digest, Ranker(texts))
     finally:
         engine.dispose()
+    index = {record_id: i for i, record_id in enumerate(members)}
+    labelled = {index[r]: included for r, included in labels.items()}
+    ranker = _RANKERS[key][1]
+    return digest, [members[i] for i in ranker.rank(labelled).tolist()]
+
+
+def _texts(session: Session, review_id: int, members: Sequence[int]) -> list[str]:
+    rows = ScreeningRepository(session).texts(review_id, members)
     by_id = {
         row.id: record_text(row.title, row.abstract, row.keywords, row.journal) for row in rows
     }

@@ -6,6 +6,7 @@ same whatever the size of the review, and any number of workers share it through
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,8 @@ from sqlmodel import Session
 from api.db import hold_writer
 from api.errors import Conflict, NotFound
 from api.permissions import Role
-from api.repositories.screening import ScreeningRepository, to_event
+from api.repositories.screening import CardFields, ScreeningRepository
+from api.repositories.screening_state import StateRepository
 from api.schemas.screening import (
     NextRecord,
     RecordCard,
@@ -28,8 +30,13 @@ from api.schemas.screening import (
 from api.services import prioritization
 from api.services.audit import record_event
 from api.services.screening_settings import designated_resolvers
-from api.services.screening_state import current, record_position, review_settings, status_at
-from api.services.screening_store import compute_rows, lock_for_change, refresh_records
+from api.services.screening_state import (
+    current,
+    position_of_record,
+    review_settings,
+    status_at,
+)
+from api.services.screening_store import apply_change, compute_rows
 from api.tables import Decision, Record, Resolution, Review, User, utc_now
 from screening.decisions import RecordStatus, record_vote
 from screening.keywords import compile_keywords, find_spans
@@ -66,14 +73,13 @@ def next_record(
         return None
     record_id, priority = found
     state.claim(review.id, record_id, stage, user.id, now + CLAIM_TTL)
-    record = ScreeningRepository(session).record(review.id, record_id)
-    assert record is not None
+    card = ScreeningRepository(session).card(review.id, record_id)
+    assert card is not None
     prioritised = prioritization.is_ranked(priority)
-    return NextRecord(stage=stage, record=record_card(review, record), prioritised=prioritised)
+    return NextRecord(stage=stage, record=record_card(review, card), prioritised=prioritised)
 
 
-def record_card(review: Review, record: Record) -> RecordCard:
-    assert record.id is not None
+def record_card(review: Review, record: CardFields) -> RecordCard:
     settings = review_settings(review)
     matcher = compile_keywords(settings.include_keywords, settings.exclude_keywords)
     spans = find_spans(matcher, record.title or "", record.abstract or "")
@@ -107,15 +113,16 @@ def cast_vote(
     assert user.id is not None
     hold_writer(session)
     repo = ScreeningRepository(session)
-    record = get_record(session, review, record_id)
-    position = record_position(session, review, record)
+    state = StateRepository(session)
+    # Double clicks, two tabs and the other voter queue up on the record's row; its events are
+    # read under the lock, so the row is computed from every vote committed before.
+    at = state.record_at_stages(review.id, record_id, lock=data.stage)
+    if at is None:
+        raise NotFound("record", record_id)
     known: set[int] = set()
     if data.reason_id is not None:
         known = {r.id for r in repo.reasons(review.id, data.stage) if r.id is not None}
-    check_vote(position, data.stage, data.decision, data.reason_id, known)
-    # Double clicks, two tabs and the other voter queue up here; the record's events are read
-    # under the lock, so its row is computed from every vote committed before.
-    lock_for_change(session, record_id, data.stage)
+    check_vote(position_of_record(at), data.stage, data.decision, data.reason_id, known)
     log = repo.record_log(record_id, data.stage)
     previous = max((e.seq for e in log if e.reviewer_id == user.id), default=0)
     event = record_vote(
@@ -129,33 +136,26 @@ def cast_vote(
         reason_id=data.reason_id,
         note=data.note,
     )
-    current(session, review).release_claims(user.id, data.stage, only=record_id)
+    state.release_claim(user.id, data.stage, record_id)
     if event is None:
         latest = next(e for e in reversed(log) if e.reviewer_id == user.id)
         return VoteOutcome(vote=vote_read(latest), recorded=False)
-    row = Decision(
-        review_id=review.id,
-        record_id=record_id,
-        reviewer_id=user.id,
-        stage=data.stage,
-        vote=data.decision,
-        reason_id=data.reason_id,
-        note=data.note,
-        supersedes_id=event.supersedes,
-        created_at=event.at,
-    )
-    _insert(repo, row)
-    refresh_records(session, review, data.stage, [record_id])
+    try:
+        event = replace(event, seq=repo.insert_decision(review.id, event))
+    except IntegrityError as exc:
+        # The row lock makes this rare; the unique constraints keep the chain linear anyway.
+        raise Conflict("this vote changed at the same moment in another request; retry") from exc
+    apply_change(session, review, data.stage, at, [*log, event], known_active={user.id})
     record_event(
         session,
         actor=user,
         action="decision.cast",
         review_id=review.id,
         target=f"record:{record_id}",
-        details={"stage": data.stage.value, "decision_id": row.id},
+        details={"stage": data.stage.value, "decision_id": event.seq},
     )
     prioritization.decisions_changed(session)
-    return VoteOutcome(vote=vote_read(to_event(row)), recorded=True)
+    return VoteOutcome(vote=vote_read(event), recorded=True)
 
 
 def _insert(repo: ScreeningRepository, row: Decision | Resolution) -> None:
@@ -214,9 +214,10 @@ def resolve(
     assert user.id is not None
     hold_writer(session)
     repo = ScreeningRepository(session)
-    record = get_record(session, review, record_id)
-    lock_for_change(session, record_id, data.stage)
-    if status_at(session, review, record, data.stage) is None:
+    at = StateRepository(session).record_at_stages(review.id, record_id, lock=data.stage)
+    if at is None:
+        raise NotFound("record", record_id)
+    if at.duplicate or at.removed or not at.row(data.stage).in_stage:
         raise Conflict(f"record {record_id} is not at the {data.stage.value} stage")
     status = _status_now(session, review, data.stage, record_id)
     known = {r.id for r in repo.reasons(review.id, data.stage) if r.id is not None}
@@ -242,7 +243,8 @@ def resolve(
         supersedes_id=_previous_resolution(status),
     )
     _insert(repo, row)
-    refresh_records(session, review, data.stage, [record_id])
+    log = repo.record_log(record_id, data.stage)
+    apply_change(session, review, data.stage, at, log, new_resolution=True)
     record_event(
         session,
         actor=user,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from api.repositories.screening import ScreeningRepository
-from api.repositories.screening_state import StateRepository, StoredRow
+from api.repositories.screening_state import RecordAtStages, StateRepository, StoredRow
 from api.services.screening_settings import core_settings
 from api.services.screening_store import refresh_rapid_plans
 from api.tables import FullTextStatus, Record, Review
@@ -61,6 +61,12 @@ def position_from(
     ft = state.row(record_id, Stage.FULL_TEXT)
     fetched = ScreeningRepository(session).retrieval_of(record_id)
     return _position(is_duplicate, is_removed, ta, ft if ft and ft.in_stage else None, fetched)
+
+
+def position_of_record(at: RecordAtStages) -> Position:
+    """Where a record stands, from its rows read together (`StateRepository.record_at_stages`)."""
+    full_text = at.full_text if at.full_text.in_stage else None
+    return _position(at.duplicate, at.removed, at.title_abstract, full_text, at.retrieval)
 
 
 def _position(

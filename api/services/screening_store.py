@@ -8,7 +8,7 @@ The rules are the screening core's (`screening.stage_rows`): both paths call the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,11 +17,16 @@ from sqlmodel import Session
 
 from api.permissions import Role
 from api.repositories.screening import RAPID_SWITCH, ScreeningRepository
-from api.repositories.screening_state import StateRepository, StoredRow, row_values
+from api.repositories.screening_state import (
+    RecordAtStages,
+    StateRepository,
+    StoredRow,
+    row_values,
+)
 from api.services.screening_settings import core_settings
 from api.tables import FullTextStatus, Review, ScreeningState, StageEvent
 from screening.decisions import RapidPhase, RecordState
-from screening.model import Mode, ReviewSettings, Stage
+from screening.model import DecisionEvent, Mode, Resolution, ReviewSettings, Stage
 from screening.rapid import RapidGate, RapidSwitch
 from screening.stage_rows import (
     ReviewFacts,
@@ -34,6 +39,11 @@ from screening.stage_rows import (
     stage_rows,
 )
 
+STAGE_DEFAULTS = {
+    "fresh_state": RecordState.NEEDS_VOTES,
+    "fresh_votes_needed": 2,
+    "rapid_plan": "",
+}
 FIELDS = (
     "in_stage",
     "state",
@@ -105,6 +115,49 @@ def compute_rows(
         active_reviewers=screeners(session, review.id),
         rapid=phase,
     )
+
+
+def apply_change(
+    session: Session,
+    review: Review,
+    stage: Stage,
+    at: RecordAtStages,
+    log: list[DecisionEvent],
+    *,
+    new_resolution: bool = False,
+    known_active: Collection[int] = (),
+) -> None:
+    """Store the record's row at *stage* as its events now say, after a vote (*log*: its events
+    at the stage, the new one included) or a resolution, under the row's lock; and move it in
+    or out of full text when its title/abstract inclusion changed. A handful of statements,
+    whatever the size of the review (a rapid review's plan aside)."""
+    assert review.id is not None
+    settings = review_settings(review).for_stage(stage)
+    phase = None
+    if settings.mode is Mode.RAPID:
+        found = _rapid_phase(session, review, stage)
+        if found is None:
+            return  # the plan moved: the whole review was rebuilt, this record included
+        phase = found
+    state = StateRepository(session)
+    stored = at.row(stage)
+    resolutions: list[Resolution] = []
+    if new_resolution or stored.resolution_id is not None:
+        resolutions = ScreeningRepository(session).resolutions(review.id, at.record_id)
+    voters = {event.reviewer_id for event in log}
+    active = set(known_active) | state.active_among(review.id, voters - set(known_active))
+    [row] = stage_rows(
+        [at.record_id], log, resolutions, settings, stage, active_reviewers=active, rapid=phase
+    ).values()
+    if _differs(stored, row):
+        state.save(at.record_id, stage, row)
+    if stage is Stage.TITLE_ABSTRACT:
+        member = row.status.state is RecordState.INCLUDED
+        member = member and at.retrieval is FullTextStatus.RETRIEVED
+        if member != at.full_text.in_stage:
+            state.set_in_stage([at.record_id], Stage.FULL_TEXT, member)
+            if review_settings(review).for_stage(Stage.FULL_TEXT).mode is Mode.RAPID:
+                _rapid_phase(session, review, Stage.FULL_TEXT)
 
 
 def refresh_records(
@@ -320,11 +373,13 @@ def _stage_differences(
         "rapid_plan": plan_digest(table.gate),
     }
     state = StateRepository(session)
-    found = state.stage_row(review.id, stage)
+    # A review without its stage row (one created straight in the database) reads as dual
+    # screening's defaults, as the trigger that adds new records' rows does.
+    found = state.stage_row(review.id, stage) or STAGE_DEFAULTS
     differences = [
-        Difference(None, stage, name, (found or {}).get(name), value)
+        Difference(None, stage, name, found[name], value)
         for name, value in expected.items()
-        if found is None or found[name] != value
+        if found[name] != value
     ]
     switch = table.gate.switch() if table.gate is not None else None
     if switch is not None and stage not in facts.switches:
