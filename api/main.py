@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.engine import Engine
@@ -62,7 +63,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        runner = JobRunner(app_engine, settings)
+        runner = JobRunner(
+            app_engine, settings, lease=timedelta(seconds=settings.job_lease_seconds)
+        )
         ranker = RankingWorker(app_engine)
         runner.start()
         ranker.start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,20 +33,17 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.demo import load_demo
-    from api.jobs import fail_interrupted_jobs
     from api.migrate import upgrade_to_head
 
     settings = Settings()
     upgrade_to_head(settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        failed = fail_interrupted_jobs(engine)
-        if failed:
-            print(f"marked {failed} interrupted job(s) failed", file=sys.stderr)
-        if args.demo:
+    # Jobs a lost worker was running are taken over once their lease expires (api.jobs).
+    if args.demo:
+        engine = make_engine(settings.database_url)
+        try:
             _print_demo(load_demo(engine), args.host, args.port)
-    finally:
-        engine.dispose()
+        finally:
+            engine.dispose()
     uvicorn.run(
         "api.main:create_app",
         factory=True,
