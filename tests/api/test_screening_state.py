@@ -3,6 +3,9 @@ repaired by `winnow screening rebuild`, guarded by constraints, and read by an i
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.cli import main
-from api.db import make_engine
+from api.db import hold_writer, make_engine
 from api.main import create_app
-from api.repositories.screening_state import STATE, StateRepository
+from api.repositories.prioritization import RankingRepository
+from api.repositories.screening_state import STAGE, STATE, StateRepository
+from api.services import prioritization
 from api.services.screening_store import rebuild
 from api.settings import Settings
 from api.tables import Decision, Record, Review, ScreeningState, utc_now
@@ -246,3 +251,81 @@ def test_two_app_instances_on_one_database_share_the_queue_and_the_votes(
     with Session(engine) as session:
         count = session.exec(select(func.count()).select_from(Decision)).one()
     assert count == 20  # every accepted vote, once
+
+
+def test_sqlite_readers_never_wait_for_a_writer_and_writers_take_turns(build: Builder) -> None:
+    """While a write transaction is open, pages read at once (WAL); a vote waits its turn
+    and is recorded once the write ends."""
+    engine = build.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has row locks and a pool; SQLite has one writer")
+    world = make_world(build, n=2)
+    holder = Session(engine)
+    try:
+        hold_writer(holder)
+        holder.execute(
+            update(STATE).where(STATE.c.record_id == world.records[1]).values(kept=False)
+        )
+        started = time.monotonic()
+        page = world.client.get(world.url("/progress"), headers=world.lead.headers)
+        assert page.status_code == 200
+        assert time.monotonic() - started < 5  # did not wait for the 30 s write lock timeout
+        with ThreadPoolExecutor(1) as pool:
+            vote = pool.submit(world.vote, world.one, world.records[0], "include")
+            time.sleep(0.5)
+            assert not vote.done()  # its turn comes after the open write
+            holder.commit()
+            assert vote.result(timeout=30).status_code == 201
+    finally:
+        holder.close()
+
+
+def test_next_never_waits_for_the_ranker(build: Builder) -> None:
+    """With the model busy (another training holds the ranking process), a reviewer still gets
+    the next record at once, in the order already stored."""
+    world = make_world(build, n=6, settings={"title_abstract": {"mode": "single"}})
+    busy = prioritization._model().submit(time.sleep, 6)
+    try:
+        for decision in ("include", "exclude"):  # the ranker could learn now: it queues up
+            record_id = world.next(world.one).json()["record"]["id"]
+            world.vote(world.one, record_id, decision)
+        started = time.monotonic()
+        card = world.next(world.one)
+        took = time.monotonic() - started
+        assert card.status_code == 200
+        assert card.json()["prioritised"] is False
+        assert took < 3, took
+    finally:
+        busy.result()
+    prioritization.wait_idle()
+    assert world.next(world.one).json()["prioritised"] is True
+
+
+def test_a_stage_is_ranked_by_the_holder_of_its_lease_only(build: Builder) -> None:
+    """Another worker (another process or machine) holds the stage's ranking lease: this one
+    leaves the stage alone until that lease expires, then takes it over."""
+    world = make_world(build, n=6, settings={"title_abstract": {"mode": "single"}})
+    engine = build.engine
+    with Session(engine) as session, session.begin():
+        repo = RankingRepository(session)
+        assert repo.take_lease(
+            world.rid, Stage.TITLE_ABSTRACT, "elsewhere:1", utc_now(), timedelta(minutes=5)
+        )
+        assert not repo.take_lease(
+            world.rid, Stage.TITLE_ABSTRACT, "here:2", utc_now(), timedelta(minutes=5)
+        )
+    for decision in ("include", "exclude"):
+        record_id = world.next(world.one).json()["record"]["id"]
+        world.vote(world.one, record_id, decision)
+    prioritization.wait_idle()
+    assert world.next(world.one).json()["prioritised"] is False  # the holder ranks, not us
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(STAGE)
+            .where(STAGE.c.review_id == world.rid)
+            .values(rank_lease_until=utc_now() - timedelta(seconds=1))
+        )
+    record_id = world.next(world.one).json()["record"]["id"]
+    world.vote(world.one, record_id, "exclude")  # activity again: the expired lease is taken
+    prioritization.wait_idle()
+    assert world.next(world.one).json()["prioritised"] is True
