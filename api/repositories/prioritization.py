@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from api.repositories.screening_state import DECISION, RECORD, STAGE, STATE, StateRepository
+from api.repositories.screening_state import DECISION, STAGE, STATE, StateRepository
 from api.tables import Resolution
 from screening.decisions import RecordState
 from screening.model import Stage
@@ -87,13 +87,12 @@ class RankingRepository:
         settled ones (included or not). Open votes are never an input (blinding)."""
         statement = (
             sa.select(STATE.c.record_id, STATE.c.state)
-            .select_from(STATE.join(RECORD, RECORD.c.id == STATE.c.record_id))
             .where(
                 STATE.c.review_id == review_id,
                 STATE.c.stage == stage,
                 STATE.c.in_stage == sa.true(),
-                RECORD.c.duplicate_of_id.is_(None),
-                RECORD.c.removed.is_(None),
+                STATE.c.duplicate == sa.false(),
+                STATE.c.removed == sa.false(),
             )
             .order_by(STATE.c.record_id)
         )

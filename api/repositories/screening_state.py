@@ -32,9 +32,9 @@ STATE: sa.Table = ScreeningState.__table__  # type: ignore[attr-defined]
 STAGE: sa.Table = ScreeningStage.__table__  # type: ignore[attr-defined]
 CLAIM: sa.Table = ScreeningClaim.__table__  # type: ignore[attr-defined]
 DECISION: sa.Table = Decision.__table__  # type: ignore[attr-defined]
-RECORD: sa.Table = Record.__table__  # type: ignore[attr-defined]
 FULL_TEXT: sa.Table = FullText.__table__  # type: ignore[attr-defined]
 MEMBERSHIP: sa.Table = Membership.__table__  # type: ignore[attr-defined]
+RECORD: sa.Table = Record.__table__  # type: ignore[attr-defined]
 FOR_LEADS = (RecordState.CONFLICT, RecordState.UNDECIDED)
 # Ranked records come first: a ranking's positions are stored below every record id.
 RANKED_BASE = -(2**52)
@@ -47,6 +47,8 @@ class StoredRow:
     record_id: RecordId
     stage: Stage
     in_stage: bool
+    duplicate: bool
+    removed: bool
     state: RecordState
     votes_needed: int
     voters: int
@@ -62,6 +64,11 @@ class StoredRow:
     def ranked(self) -> bool:
         return self.priority < 0
 
+    @property
+    def at_stage(self) -> bool:
+        """At this stage now: reached it, and neither a duplicate nor removed."""
+        return self.in_stage and not self.duplicate and not self.removed
+
     def status(self) -> RecordStatus:
         """The status as reports read it: state, need and reason (who voted is in the log)."""
         return RecordStatus(
@@ -74,6 +81,8 @@ _ROW_COLUMNS = (
     STATE.c.record_id,
     STATE.c.stage,
     STATE.c.in_stage,
+    STATE.c.duplicate,
+    STATE.c.removed,
     STATE.c.state,
     STATE.c.votes_needed,
     STATE.c.voters,
@@ -94,9 +103,9 @@ _ROW_COLUMNS = (
 
 def _stored(row: Sequence[Any]) -> StoredRow:
     (
-        record_id, stage, in_stage, state, needed, voters, reason_id, resolution_id, why,
-        rapid_set, count, first_id, first_reviewer, first_vote, second_reviewer, second_vote,
-        kept, priority,
+        record_id, stage, in_stage, duplicate, removed, state, needed, voters, reason_id,
+        resolution_id, why, rapid_set, count, first_id, first_reviewer, first_vote,
+        second_reviewer, second_vote, kept, priority,
     ) = row  # fmt: skip
     first = (int(first_reviewer), Vote(first_vote)) if first_reviewer is not None else None
     second = (int(second_reviewer), Vote(second_vote)) if second_reviewer is not None else None
@@ -104,6 +113,8 @@ def _stored(row: Sequence[Any]) -> StoredRow:
         record_id=int(record_id),
         stage=Stage(stage),
         in_stage=bool(in_stage),
+        duplicate=bool(duplicate),
+        removed=bool(removed),
         state=RecordState(state),
         votes_needed=int(needed),
         voters=int(voters),
@@ -118,15 +129,50 @@ def _stored(row: Sequence[Any]) -> StoredRow:
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeRow:
+    record_id: int
+    source_id: int
+    study_id: int | None
+    duplicate: bool
+    removed: str | None
+    title_abstract: RecordState
+    ta_votes_needed: int
+    ta_reason_id: int | None
+    full_text: RecordState | None  # None: not at full text
+    ft_votes_needed: int
+    ft_reason_id: int | None
+    retrieval: str | None
+
+
+_STATE_OF = {state.value: state for state in RecordState}
+
+
+def _outcome(r: Sequence[Any]) -> OutcomeRow:
+    return OutcomeRow(
+        r[0], r[1], r[2], bool(r[3]), r[4], _STATE_OF[r[5]], r[6], r[7],
+        _STATE_OF[r[9]] if r[8] else None, r[10], r[11], r[12],
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class RecordAtStages:
     """A record with both its rows and its full text's status, read (and locked) at once."""
 
-    record_id: int
-    duplicate: bool
-    removed: bool
     title_abstract: StoredRow
     full_text: StoredRow
     retrieval: FullTextStatus | None
+
+    @property
+    def record_id(self) -> int:
+        return self.title_abstract.record_id
+
+    @property
+    def duplicate(self) -> bool:
+        return self.title_abstract.duplicate
+
+    @property
+    def removed(self) -> bool:
+        return self.title_abstract.removed
 
     def row(self, stage: Stage) -> StoredRow:
         return self.title_abstract if stage is Stage.TITLE_ABSTRACT else self.full_text
@@ -154,17 +200,14 @@ def row_values(row: StageRow) -> dict[str, Any]:
 
 
 def _at_stage(review_id: int, stage: Stage) -> list[Any]:
-    """Conditions for rows of records at the stage (join ``record`` for the last two)."""
+    """Conditions for rows of records at the stage."""
     return [
         STATE.c.review_id == review_id,
         STATE.c.stage == stage,
         STATE.c.in_stage == sa.true(),
-        RECORD.c.duplicate_of_id.is_(None),
-        RECORD.c.removed.is_(None),
+        STATE.c.duplicate == sa.false(),
+        STATE.c.removed == sa.false(),
     ]
-
-
-_JOIN_RECORD = STATE.join(RECORD, RECORD.c.id == STATE.c.record_id)
 
 
 def _record_at_stages(lock: Stage | None) -> sa.Select[Any]:
@@ -172,21 +215,20 @@ def _record_at_stages(lock: Stage | None) -> sa.Select[Any]:
     ft = STATE.alias("ft")
     statement = (
         sa.select(
-            RECORD.c.id,
-            RECORD.c.duplicate_of_id.is_not(None),
-            RECORD.c.removed.is_not(None),
             FULL_TEXT.c.status,
             *[ta.c[c.name] for c in _ROW_COLUMNS],
             *[ft.c[c.name] for c in _ROW_COLUMNS],
         )
         .select_from(
-            RECORD.join(
-                ta, sa.and_(ta.c.record_id == RECORD.c.id, ta.c.stage == Stage.TITLE_ABSTRACT)
-            )
-            .join(ft, sa.and_(ft.c.record_id == RECORD.c.id, ft.c.stage == Stage.FULL_TEXT))
-            .outerjoin(FULL_TEXT, FULL_TEXT.c.record_id == RECORD.c.id)
+            ta.join(
+                ft, sa.and_(ft.c.record_id == ta.c.record_id, ft.c.stage == Stage.FULL_TEXT)
+            ).outerjoin(FULL_TEXT, FULL_TEXT.c.record_id == ta.c.record_id)
         )
-        .where(RECORD.c.id == sa.bindparam("record_id"), RECORD.c.review_id == sa.bindparam("rid"))
+        .where(
+            ta.c.record_id == sa.bindparam("record_id"),
+            ta.c.stage == Stage.TITLE_ABSTRACT,
+            ta.c.review_id == sa.bindparam("rid"),
+        )
     )
     if lock is not None:
         statement = statement.with_for_update(of=ta if lock is Stage.TITLE_ABSTRACT else ft)
@@ -214,13 +256,10 @@ _CLAIMED = (
 )
 _BEST = (
     sa.select(STATE.c.record_id, STATE.c.priority)
-    .select_from(_JOIN_RECORD)
     .where(
         STATE.c.review_id == sa.bindparam("rid"),
         STATE.c.stage == sa.bindparam("stage", type_=STATE.c.stage.type),
         STATE.c.open == sa.true(),
-        RECORD.c.duplicate_of_id.is_(None),
-        RECORD.c.removed.is_(None),
         STATE.c.record_id != sa.bindparam("after"),
         ~_VOTED,
         STATE.c.votes_needed > _CLAIMED,
@@ -230,6 +269,73 @@ _BEST = (
     .with_for_update(of=STATE, skip_locked=True)
 )
 _BEST_AMONG = _BEST.where(STATE.c.record_id.in_(sa.bindparam("among", expanding=True)))
+
+
+def _raw(column: Any) -> Any:
+    return sa.type_coerce(column, sa.String)  # no enum decoding for 100,000 rows
+
+
+_TA, _FT = STATE.alias("ta"), STATE.alias("ft")
+_OUTCOMES = (
+    sa.select(
+        RECORD.c.id,
+        RECORD.c.source_id,
+        RECORD.c.study_id,
+        RECORD.c.duplicate_of_id.is_not(None),
+        _raw(RECORD.c.removed),
+        _raw(_TA.c.state),
+        _TA.c.votes_needed,
+        _TA.c.reason_id,
+        _FT.c.in_stage,
+        _raw(_FT.c.state),
+        _FT.c.votes_needed,
+        _FT.c.reason_id,
+        _raw(FULL_TEXT.c.status),
+    )
+    .select_from(
+        RECORD.join(
+            _TA, sa.and_(_TA.c.record_id == RECORD.c.id, _TA.c.stage == Stage.TITLE_ABSTRACT)
+        )
+        .join(_FT, sa.and_(_FT.c.record_id == RECORD.c.id, _FT.c.stage == Stage.FULL_TEXT))
+        .outerjoin(FULL_TEXT, FULL_TEXT.c.record_id == RECORD.c.id)
+    )
+    .where(RECORD.c.review_id == sa.bindparam("rid"))
+    .order_by(RECORD.c.id)
+)
+_GROUPED = (
+    RECORD.c.source_id,
+    sa.null(),
+    RECORD.c.duplicate_of_id.is_not(None),
+    _raw(RECORD.c.removed),
+    _raw(_TA.c.state),
+    sa.literal(0),
+    sa.null(),
+    _FT.c.in_stage,
+    _raw(_FT.c.state),
+    sa.literal(0),
+    _FT.c.reason_id,
+    _raw(FULL_TEXT.c.status),
+)
+_OUTCOME_GROUPS = (
+    sa.select(*_GROUPED, sa.func.count())
+    .select_from(_OUTCOMES.get_final_froms()[0])
+    .where(RECORD.c.review_id == sa.bindparam("rid"))
+    .group_by(*[c for c in _GROUPED if not isinstance(c, sa.Null | sa.BindParameter)])
+)
+_INCLUDED_STUDIES = (
+    sa.select(sa.func.coalesce(RECORD.c.study_id, -RECORD.c.id))
+    .select_from(_OUTCOMES.get_final_froms()[0])
+    .where(
+        RECORD.c.review_id == sa.bindparam("rid"),
+        RECORD.c.duplicate_of_id.is_(None),
+        RECORD.c.removed.is_(None),
+        _FT.c.in_stage == sa.true(),
+        _FT.c.state == RecordState.INCLUDED,
+    )
+)
+_OPEN_WHEN_IN_STAGE = sa.and_(
+    STATE.c.votes_needed > 0, sa.not_(STATE.c.duplicate), sa.not_(STATE.c.removed)
+)
 _SAVED = (
     "state", "votes_needed", "voters", "reason_id", "resolution_id", "why", "rapid_set",
     "first_votes", "first_decision_id", "first_reviewer_id", "first_vote", "second_reviewer_id",
@@ -325,7 +431,28 @@ class StateRepository:
         self._run(
             sa.update(STATE)
             .where(STATE.c.record_id.in_(list(record_ids)), STATE.c.stage == stage)
-            .values(in_stage=in_stage, open=(STATE.c.votes_needed > 0) if in_stage else sa.false())
+            .values(in_stage=in_stage, open=_OPEN_WHEN_IN_STAGE if in_stage else sa.false())
+        )
+
+    def set_record_flags(self, flags: Sequence[tuple[int, bool, bool]]) -> None:
+        """Mirror (record, duplicate, removed) onto both rows of each record (repairs only:
+        triggers on ``record`` keep them)."""
+        if not flags:
+            return
+        self._run(
+            sa.update(STATE)
+            .where(STATE.c.record_id == sa.bindparam("v_key"))
+            .values(
+                duplicate=sa.bindparam("v_duplicate", type_=sa.Boolean),
+                removed=sa.bindparam("v_removed", type_=sa.Boolean),
+                open=sa.and_(
+                    STATE.c.in_stage,
+                    STATE.c.votes_needed > 0,
+                    sa.not_(sa.bindparam("v_duplicate", type_=sa.Boolean)),
+                    sa.not_(sa.bindparam("v_removed", type_=sa.Boolean)),
+                ),
+            ),
+            [{"v_key": r, "v_duplicate": d, "v_removed": x} for r, d, x in flags],
         )
 
     def current_votes(
@@ -423,12 +550,9 @@ class StateRepository:
             return None
         width = len(_ROW_COLUMNS)
         return RecordAtStages(
-            record_id=int(found[0]),
-            duplicate=bool(found[1]),
-            removed=bool(found[2]),
-            retrieval=FullTextStatus(found[3]) if found[3] is not None else None,
-            title_abstract=_stored(found[4 : 4 + width]),
-            full_text=_stored(found[4 + width :]),
+            retrieval=FullTextStatus(found[0]) if found[0] is not None else None,
+            title_abstract=_stored(found[1 : 1 + width]),
+            full_text=_stored(found[1 + width :]),
         )
 
     def active_among(self, review_id: int, users: Iterable[int]) -> set[int]:
@@ -456,10 +580,7 @@ class StateRepository:
     ) -> list[StoredRow]:
         """Rows of the records at the stage (in queue order), optionally in these states."""
         statement = (
-            sa.select(*_ROW_COLUMNS)
-            .select_from(_JOIN_RECORD)
-            .where(*_at_stage(review_id, stage))
-            .order_by(STATE.c.priority)
+            sa.select(*_ROW_COLUMNS).where(*_at_stage(review_id, stage)).order_by(STATE.c.priority)
         )
         if states is not None:
             statement = statement.where(STATE.c.state.in_(list(states)))
@@ -468,17 +589,14 @@ class StateRepository:
     def state_counts(self, review_id: int, stage: Stage) -> dict[RecordState, int]:
         statement = (
             sa.select(STATE.c.state, sa.func.count())
-            .select_from(_JOIN_RECORD)
             .where(*_at_stage(review_id, stage))
             .group_by(STATE.c.state)
         )
         return {RecordState(state): int(n) for state, n in self._run(statement).all()}
 
     def open_count(self, review_id: int, stage: Stage) -> int:
-        statement = (
-            sa.select(sa.func.count())
-            .select_from(_JOIN_RECORD)
-            .where(*_at_stage(review_id, stage), STATE.c.open == sa.true())
+        statement = sa.select(sa.func.count()).where(
+            *_at_stage(review_id, stage), STATE.c.open == sa.true()
         )
         return int(self._run(statement).scalar_one())
 
@@ -504,7 +622,7 @@ class StateRepository:
                         STATE.c.record_id == DECISION.c.record_id,
                         STATE.c.stage == DECISION.c.stage,
                     ),
-                ).join(RECORD, RECORD.c.id == DECISION.c.record_id)
+                )
             )
             .where(
                 DECISION.c.review_id == review_id,
@@ -512,8 +630,8 @@ class StateRepository:
                 DECISION.c.supersedes_id.is_(None),
                 DECISION.c.reviewer_id.in_(wanted),
                 STATE.c.in_stage == sa.true(),
-                RECORD.c.duplicate_of_id.is_(None),
-                RECORD.c.removed.is_(None),
+                STATE.c.duplicate == sa.false(),
+                STATE.c.removed == sa.false(),
             )
             .group_by(DECISION.c.reviewer_id)
         )
@@ -522,16 +640,20 @@ class StateRepository:
             for r, done, waiting, for_leads in self._run(statement).all()
         }
 
-    def screened_in_order(self, review_id: int, stage: Stage) -> list[tuple[RecordState, bool]]:
-        """(state, kept by some vote) of the records at the stage with a vote, in the order they
-        were first screened."""
+    def screened_in_order(self, review_id: int, stage: Stage) -> list[bool]:
+        """For the records at the stage with a vote, in the order they were first screened:
+        whether each counts as relevant (settled: included; open: some vote kept it)."""
+        relevant = sa.case(
+            (STATE.c.state == RecordState.INCLUDED, sa.true()),
+            (STATE.c.state == RecordState.EXCLUDED, sa.false()),
+            else_=STATE.c.kept,
+        )
         statement = (
-            sa.select(STATE.c.state, STATE.c.kept)
-            .select_from(_JOIN_RECORD)
+            sa.select(relevant)
             .where(*_at_stage(review_id, stage), STATE.c.first_decision_id.is_not(None))
             .order_by(STATE.c.first_decision_id)
         )
-        return [(RecordState(state), bool(kept)) for state, kept in self._run(statement).all()]
+        return [bool(r[0]) for r in self._run(statement).all()]
 
     def first_vote_pairs(
         self, review_id: int, stage: Stage, *, settled_only: bool
@@ -548,7 +670,7 @@ class StateRepository:
             STATE.c.review_id == review_id, STATE.c.stage == stage, STATE.c.first_votes == 2
         )
         if settled_only:
-            statement = statement.select_from(_JOIN_RECORD).where(
+            statement = statement.where(
                 *_at_stage(review_id, stage),
                 STATE.c.state.in_([RecordState.INCLUDED, RecordState.EXCLUDED]),
             )
@@ -562,7 +684,7 @@ class StateRepository:
             STATE.c.review_id == review_id, STATE.c.stage == stage, STATE.c.first_votes > 2
         )
         if settled_only:
-            statement = statement.select_from(_JOIN_RECORD).where(
+            statement = statement.where(
                 *_at_stage(review_id, stage),
                 STATE.c.state.in_([RecordState.INCLUDED, RecordState.EXCLUDED]),
             )
@@ -586,64 +708,46 @@ class StateRepository:
             found.setdefault(int(record_id), []).append(int(reviewer_id))
         return found
 
-    def record_states(
-        self, review_id: int
-    ) -> list[tuple[int, bool, bool, StoredRow | None, StoredRow | None]]:
-        """Every record (import order) with whether it is a duplicate or removed, and its rows
-        at title/abstract and, when at full text, there."""
+    def record_states(self, review_id: int) -> list[tuple[StoredRow, StoredRow]]:
+        """Every record's two rows (title/abstract, full text), in import order."""
         ta = STATE.alias("ta")
         ft = STATE.alias("ft")
         statement = (
-            sa.select(
-                RECORD.c.id,
-                RECORD.c.duplicate_of_id.is_not(None),
-                RECORD.c.removed.is_not(None),
-                *[ta.c[c.name] for c in _ROW_COLUMNS],
-                *[ft.c[c.name] for c in _ROW_COLUMNS],
-            )
+            sa.select(*[ta.c[c.name] for c in _ROW_COLUMNS], *[ft.c[c.name] for c in _ROW_COLUMNS])
             .select_from(
-                RECORD.outerjoin(
-                    ta, sa.and_(ta.c.record_id == RECORD.c.id, ta.c.stage == Stage.TITLE_ABSTRACT)
-                ).outerjoin(
-                    ft,
-                    sa.and_(
-                        ft.c.record_id == RECORD.c.id,
-                        ft.c.stage == Stage.FULL_TEXT,
-                        ft.c.in_stage == sa.true(),
-                    ),
+                ta.join(
+                    ft, sa.and_(ft.c.record_id == ta.c.record_id, ft.c.stage == Stage.FULL_TEXT)
                 )
             )
-            .where(RECORD.c.review_id == review_id)
-            .order_by(RECORD.c.id)
+            .where(ta.c.review_id == review_id, ta.c.stage == Stage.TITLE_ABSTRACT)
+            .order_by(ta.c.record_id)
         )
         width = len(_ROW_COLUMNS)
-        out = []
-        for row in self._run(statement).all():
-            ta_part, ft_part = row[3 : 3 + width], row[3 + width :]
-            out.append(
-                (
-                    int(row[0]),
-                    bool(row[1]),
-                    bool(row[2]),
-                    _stored(ta_part) if ta_part[0] is not None else None,
-                    _stored(ft_part) if ft_part[0] is not None else None,
-                )
-            )
-        return out
+        return [(_stored(row[:width]), _stored(row[width:])) for row in self._run(statement).all()]
+
+    def outcomes(self, review_id: int) -> list[OutcomeRow]:
+        """Every record of the review (import order) with what reports say of it: its source,
+        study, whether it left before screening, its state at both stages (full text when it
+        got there) and its report's retrieval. One pass over the rows and an index of records
+        (their large text columns stay unread); values come back as stored, undecoded."""
+        return [_outcome(r) for r in self._run(_OUTCOMES, {"rid": review_id}).all()]
+
+    def outcome_groups(self, review_id: int) -> list[tuple[OutcomeRow, int]]:
+        """`outcomes` counted: one row per distinct combination (records and study unset)."""
+        found = self._run(_OUTCOME_GROUPS, {"rid": review_id}).all()
+        return [(_outcome((0, *r[:-1])), int(r[-1])) for r in found]
+
+    def included_study_keys(self, review_id: int) -> list[int]:
+        """For each record included at full text: its study, or minus its id when unlinked."""
+        return [int(r[0]) for r in self._run(_INCLUDED_STUDIES, {"rid": review_id}).all()]
 
     def settled(self, review_id: int, stage: Stage) -> dict[int, bool]:
         """Records at the stage: whether each is settled (blinding of the decision log)."""
-        statement = (
-            sa.select(STATE.c.record_id, STATE.c.state)
-            .select_from(_JOIN_RECORD)
-            .where(*_at_stage(review_id, stage))
-        )
+        statement = sa.select(STATE.c.record_id, STATE.c.state).where(*_at_stage(review_id, stage))
         return {int(r): RecordState(s).settled for r, s in self._run(statement).all()}
 
     def count_at_stage(self, review_id: int, stage: Stage) -> int:
-        statement = (
-            sa.select(sa.func.count()).select_from(_JOIN_RECORD).where(*_at_stage(review_id, stage))
-        )
+        statement = sa.select(sa.func.count()).where(*_at_stage(review_id, stage))
         return int(self._run(statement).scalar_one())
 
     # Priorities

@@ -198,16 +198,9 @@ def _stopping(state: StateRepository, review_id: int, stage: Stage, total: int) 
 
     A settled record counts as its outcome; an open one as relevant if any vote keeps it.
     """
-    screened = state.screened_in_order(review_id, stage)
-    decisions = [_relevant(record_state, kept) for record_state, kept in screened]
-    estimate = estimate_remaining(decisions, total - len(screened))
+    decisions = state.screened_in_order(review_id, stage)
+    estimate = estimate_remaining(decisions, total - len(decisions))
     return StoppingRead(**{name: getattr(estimate, name) for name in StoppingRead.model_fields})
-
-
-def _relevant(state: RecordState, kept_by_a_vote: bool) -> bool:
-    if state.settled:
-        return state is RecordState.INCLUDED
-    return kept_by_a_vote
 
 
 def methods(session: Session, review: Review) -> str:

@@ -39,8 +39,14 @@ def positions(session: Session, review: Review) -> dict[int, Position]:
     rows = current(session, review).record_states(review.id)
     retrieval = ScreeningRepository(session).retrieval(review.id)
     return {
-        record_id: _position(duplicate, removed, ta, ft, retrieval.get(record_id))
-        for record_id, duplicate, removed, ta, ft in rows
+        ta.record_id: _position(
+            ta.duplicate,
+            ta.removed,
+            ta,
+            ft if ft.in_stage else None,
+            retrieval.get(ta.record_id),
+        )
+        for ta, ft in rows
     }
 
 

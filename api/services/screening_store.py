@@ -46,6 +46,8 @@ STAGE_DEFAULTS = {
 }
 FIELDS = (
     "in_stage",
+    "duplicate",
+    "removed",
     "state",
     "votes_needed",
     "voters",
@@ -319,6 +321,7 @@ def rebuild(
     assert review.id is not None
     facts = facts or review_facts(session, review)
     tables = review_rows(facts)
+    flags = _record_flags(session, review.id)
     state = StateRepository(session)
     differences: list[Difference] = []
     for stage, table in tables.items():
@@ -326,32 +329,60 @@ def rebuild(
         stored = state.rows(review.id, stage)
         wrong: list[StageRow] = []
         moved: dict[bool, list[int]] = {True: [], False: []}
+        mirrored: list[tuple[int, bool, bool]] = []
         for record_id, row in table.rows.items():
-            in_stage = record_id in table.in_stage
+            where = Placement(record_id in table.in_stage, *flags[record_id])
             found = stored.get(record_id)
-            found_differences = _row_differences(record_id, stage, found, row, in_stage)
-            differences += found_differences
-            if found is None and write:
-                _insert_row(session, review.id, stage, row, in_stage)
+            differences += _row_differences(record_id, stage, found, row, where)
+            if found is None:
+                if write:
+                    _insert_row(session, review.id, stage, row, where)
                 continue
-            if found is not None and found.in_stage != in_stage:
-                moved[in_stage].append(record_id)
-            if found is not None and _differs(found, row):
+            if found.in_stage != where.in_stage:
+                moved[where.in_stage].append(record_id)
+            if (found.duplicate, found.removed) != (where.duplicate, where.removed):
+                mirrored.append((record_id, where.duplicate, where.removed))
+            if _differs(found, row):
                 wrong.append(row)
         if write:
+            state.set_record_flags(mirrored)
             state.set_in_stage(moved[True], stage, True)
             state.set_in_stage(moved[False], stage, False)
             state.save_many(stage, wrong)
     return differences
 
 
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a record is, besides its status: at the stage, a duplicate, removed."""
+
+    in_stage: bool
+    duplicate: bool
+    removed: bool
+
+
+def _record_flags(session: Session, review_id: int) -> dict[int, tuple[bool, bool]]:
+    all_ids, duplicates, removed = ScreeningRepository(session).record_ids(review_id)
+    return {r: (r in duplicates, r in removed) for r in all_ids}
+
+
 def _row_differences(
-    record_id: int, stage: Stage, stored: StoredRow | None, row: StageRow, in_stage: bool
+    record_id: int, stage: Stage, stored: StoredRow | None, row: StageRow, where: Placement
 ) -> list[Difference]:
-    expected = {"in_stage": in_stage, **row_values(row)}
+    expected = {
+        "in_stage": where.in_stage,
+        "duplicate": where.duplicate,
+        "removed": where.removed,
+        **row_values(row),
+    }
     if stored is None:
         return [Difference(record_id, stage, "row", None, "present")]
-    have = {"in_stage": stored.in_stage, **_values(stored)}
+    have = {
+        "in_stage": stored.in_stage,
+        "duplicate": stored.duplicate,
+        "removed": stored.removed,
+        **_values(stored),
+    }
     return [
         Difference(record_id, stage, name, have[name], expected[name])
         for name in FIELDS
@@ -392,16 +423,19 @@ def _stage_differences(
 
 
 def _insert_row(
-    session: Session, review_id: int, stage: Stage, row: StageRow, in_stage: bool
+    session: Session, review_id: int, stage: Stage, row: StageRow, where: Placement
 ) -> None:
     values = row_values(row)
+    at_stage = where.in_stage and not where.duplicate and not where.removed
     session.add(
         ScreeningState(
             record_id=row.record_id,
             stage=stage,
             review_id=review_id,
-            in_stage=in_stage,
-            open=in_stage and row.status.votes_needed > 0,
+            in_stage=where.in_stage,
+            duplicate=where.duplicate,
+            removed=where.removed,
+            open=at_stage and row.status.votes_needed > 0,
             priority=row.record_id,
             **values,
         )

@@ -172,11 +172,12 @@ class ScreeningState(SQLModel, table=True):
     """A record at a stage as the queue and the reports read it, updated in the transaction of
     each vote or resolution (the decision log stays the record of what happened).
 
-    ``in_stage``: the record is at this stage (full text: included at title/abstract and the
-    report retrieved; duplicates and removed records are left out by joining ``record``).
-    ``open``: it waits for votes. ``priority``: queue order, lowest first (import order until
-    the prioritiser ranks it). The first two independent votes feed agreement; ``first_decision_id``
-    and ``kept`` the stopping estimate. The checks make impossible combinations unstorable."""
+    ``in_stage``: the record reached this stage (full text: included at title/abstract and the
+    report retrieved); ``duplicate`` and ``removed`` mirror the record (kept by triggers on
+    ``record``): such records are out of every stage. ``open``: it waits for votes.
+    ``priority``: queue order, lowest first (import order until the prioritiser ranks it). The
+    first two independent votes feed agreement; ``first_decision_id`` and ``kept`` the
+    stopping estimate. The checks make impossible combinations unstorable."""
 
     __tablename__ = "screening_state"
     __table_args__ = (
@@ -187,7 +188,10 @@ class ScreeningState(SQLModel, table=True):
             "votes_needed >= 0 AND voters >= 0 AND voters <= first_votes", name="counts"
         ),
         sa.CheckConstraint(f"(state IN {_OPEN_STATES}) = (votes_needed > 0)", name="needs"),
-        sa.CheckConstraint("open = (in_stage AND votes_needed > 0)", name="open"),
+        sa.CheckConstraint(
+            "open = (in_stage AND NOT duplicate AND NOT removed AND votes_needed > 0)",
+            name="open",
+        ),
         sa.CheckConstraint("in_stage OR stage = 'full_text'", name="in_stage"),
         sa.CheckConstraint(
             f"resolution_id IS NULL OR state IN {_SETTLED_STATES}", name="resolution"
@@ -216,6 +220,8 @@ class ScreeningState(SQLModel, table=True):
     stage: Stage = Field(sa_type=str_enum(Stage), primary_key=True)
     review_id: int = Field(foreign_key="review.id", ondelete="CASCADE")
     in_stage: bool
+    duplicate: bool = False
+    removed: bool = False
     state: RecordState = Field(sa_type=str_enum(RecordState))
     votes_needed: int
     voters: int = 0  # current votes that count

@@ -146,6 +146,7 @@ def test_rebuild_check_reports_a_tampered_row_and_rebuild_repairs_it(
         {"state": "included", "votes_needed": 1},  # settled yet waiting for a vote
         {"state": "needs_votes", "votes_needed": 0},  # waiting for no vote
         {"open": False},  # waiting for votes at its stage, yet out of the queue
+        {"duplicate": True},  # a duplicate left in the queue
         {"voters": 3},  # more counted voters than ever voted
         {"reason_id": 1},  # a reason on a record that is not excluded
         {"in_stage": False},  # every record is at title/abstract
