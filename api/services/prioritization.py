@@ -43,11 +43,12 @@ logger = logging.getLogger("winnow.ranking")
 # A ranking's positions sit below every record id, and each new ranking below the last, so the
 # newest ranking comes first, then what is left of older ones, then records never ranked.
 EPOCH_SPAN = 2**24
-# Each ranking writes the first TOP positions (reviewers take from the front; writing every
-# position of a large review after each retraining would keep the database busy for nothing);
-# every FULL_EVERY-th ranking writes them all.
-TOP = 500
+# Each ranking writes its first TOP positions: reviewers take from the front, and rewriting
+# every position of a large review after each retraining would keep the database busy for
+# nothing. Every FULL_EVERY-th ranking of a stage of at most FULL_LIMIT records writes them all.
+TOP = 2_000
 FULL_EVERY = 10
+FULL_LIMIT = 20_000
 WRITE_BATCH = 500
 # Between two trainings of a stage the worker rests REST_FACTOR times as long as the last one
 # took (reading, training, writing), and at least MIN_REST seconds: a small review is retrained
@@ -203,7 +204,7 @@ class RankingWorker:
             return False
         digest, order = ranking
         epoch = previous.ranked_epoch + 1
-        full = epoch % FULL_EVERY == 1 or len(order) <= TOP
+        full = len(order) <= TOP or (epoch % FULL_EVERY == 1 and len(order) <= FULL_LIMIT)
         written = order if full else order[:TOP]
         for start in range(0, len(written), WRITE_BATCH):
             chunk = written[start : start + WRITE_BATCH]
