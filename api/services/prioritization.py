@@ -43,9 +43,12 @@ logger = logging.getLogger("winnow.ranking")
 # A ranking's positions sit below every record id, and each new ranking below the last, so the
 # newest ranking comes first, then what is left of older ones, then records never ranked.
 EPOCH_SPAN = 2**24
-# Each ranking writes its first TOP positions: reviewers take from the front, and rewriting
-# every position of a large review after each retraining would keep the database busy for
-# nothing. Every FULL_EVERY-th ranking of a stage of at most FULL_LIMIT records writes them all.
+# A ranking writes its first positions only: reviewers take from the front, and rewriting every
+# position of a large review after each retraining would keep the database busy for nothing.
+# How many: four per record settled since the last ranking (the front reviewers consumed, with
+# room), between TOP_MIN and TOP. Every FULL_EVERY-th ranking of a stage of at most FULL_LIMIT
+# records writes them all.
+TOP_MIN = 200
 TOP = 2_000
 FULL_EVERY = 10
 FULL_LIMIT = 20_000
@@ -54,7 +57,7 @@ WRITE_BATCH = 500
 # took (reading, training, writing), and at least MIN_REST seconds: a small review is retrained
 # about once a second while decisions come in, a large one uses a bounded share of the machine.
 REST_FACTOR = 3.0
-MIN_REST = 1.0
+MIN_REST = 2.0
 POLL_SECONDS = 2.0
 PASS_INTERVAL = 0.25
 RECHECK_SECONDS = 2.0  # a last look after activity stops: votes that committed out of id order
@@ -109,6 +112,7 @@ class RankingWorker:
     _cursor: tuple[int, int] = (0, 0)
     _pending: dict[StageKey, _Pending] = field(default_factory=dict)
     _rest_until: dict[StageKey, float] = field(default_factory=dict)
+    _settled: dict[StageKey, int] = field(default_factory=dict)  # at the last ranking
     _wake: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
     _idle: threading.Condition = field(default_factory=threading.Condition)
@@ -202,10 +206,10 @@ class RankingWorker:
         ranking = work.result()
         if ranking is None:
             return False
-        digest, order = ranking
+        digest, order, settled = ranking
         epoch = previous.ranked_epoch + 1
-        full = len(order) <= TOP or (epoch % FULL_EVERY == 1 and len(order) <= FULL_LIMIT)
-        written = order if full else order[:TOP]
+        full = len(order) <= TOP_MIN or (epoch % FULL_EVERY == 1 and len(order) <= FULL_LIMIT)
+        written = order if full else order[: self._front(key, settled)]
         for start in range(0, len(written), WRITE_BATCH):
             chunk = written[start : start + WRITE_BATCH]
             with Session(self.engine) as session, session.begin():
@@ -218,6 +222,14 @@ class RankingWorker:
         with Session(self.engine) as session, session.begin():
             RankingRepository(session).ranked(review_id, stage, self.name, epoch, digest, utc_now())
         return True
+
+    def _front(self, key: StageKey, settled: int) -> int:
+        """How many positions to write: enough for what reviewers take before the next one."""
+        before = self._settled.get(key)
+        self._settled[key] = settled
+        if before is None:
+            return TOP
+        return max(TOP_MIN, min(TOP, 4 * (settled - before) + TOP_MIN))
 
     def _renewed_until_done(self, work: Future[Ranking | None]) -> bool:
         """Wait for the model a third of a lease at most; True once it is done."""
@@ -259,7 +271,8 @@ def _lower_priority() -> None:
     os.nice(NICENESS)
 
 
-Ranking = tuple[str, list[int]]  # what the model learnt from (a digest), and the order
+# What the model learnt from (a digest), the order, and how many settled records it learnt from.
+Ranking = tuple[str, list[int], int]
 _RANKERS: dict[tuple[str, int, Stage], tuple[str, Ranker]] = {}
 
 
@@ -286,7 +299,7 @@ def rank_in_child(url: str, review_id: int, stage: Stage, previous: str) -> Rank
     index = {record_id: i for i, record_id in enumerate(members)}
     labelled = {index[r]: included for r, included in labels.items()}
     ranker = _RANKERS[key][1]
-    return digest, [members[i] for i in ranker.rank(labelled).tolist()]
+    return digest, [members[i] for i in ranker.rank(labelled).tolist()], len(labels)
 
 
 def _texts(session: Session, review_id: int, members: Sequence[int]) -> list[str]:
