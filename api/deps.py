@@ -23,7 +23,7 @@ from api.errors import Forbidden, NotFound, Unauthorized
 from api.permissions import Permission, Role, allows
 from api.repositories.reviews import ReviewRepository
 from api.security import hash_token
-from api.services.accounts import check_token, resolve_token
+from api.services.accounts import check_token, check_token_values, resolve_token
 from api.settings import Settings
 from api.tables import ApiToken, Membership, Review, User, utc_now
 
@@ -227,12 +227,44 @@ class OneTrip:
     def _run(self, work: Callable[[Session, ReviewAccess], T]) -> T:
         engine = get_engine(self.request)
         with Session(engine, expire_on_commit=False) as session:
-            access = _access(
-                session, engine, self.background, self.token, self.review_id, self.permission
-            )
+            access = self._access(session, engine)
             result = work(session, access)
             session.commit()
             return result
+
+    def _access(self, session: Session, engine: Engine) -> ReviewAccess:
+        """As `require` checks it, read as plain values: the review, user and membership
+        handed to the work are snapshots outside the session (to read, not to change)."""
+        if not self.token:
+            raise Unauthorized(MISSING_TOKEN)
+        found = ReviewRepository(session).access_snapshot(hash_token(self.token), self.review_id)
+        if found is None:
+            raise Unauthorized("invalid token")
+        check_token_values(found.revoked_at, found.expires_at, active=found.is_active)
+        if found.last_used_at is None or found.last_used_at < utc_now() - _LAST_USED_RESOLUTION:
+            self.background.add_task(_touch_token, engine, found.token_id, utc_now())
+        if found.role is None or found.review_created_at is None:
+            raise NotFound("review", self.review_id)
+        created, updated = (
+            found.review_created_at,
+            found.review_updated_at or found.review_created_at,
+        )
+        user = User(
+            id=found.user_id, email=found.email, name=found.name, password_hash="",
+            is_admin=found.is_admin, is_active=found.is_active,
+        )  # fmt: skip
+        review = Review(
+            id=self.review_id,
+            title=found.review_title or "",
+            settings=found.review_settings or {},
+            created_at=created,
+            updated_at=updated,
+        )
+        role = Role(found.role)
+        membership = Membership(review_id=self.review_id, user_id=found.user_id, role=role)
+        return _checked(
+            ReviewAccess(review=review, membership=membership, user=user), self.permission
+        )
 
 
 def in_one_trip(permission: Permission) -> Callable[..., Awaitable[OneTrip]]:

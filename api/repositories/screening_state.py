@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from api.tables import (
@@ -371,15 +372,6 @@ _RELEASE_ONE = sa.delete(CLAIM).where(
     CLAIM.c.stage == sa.bindparam("stage", type_=CLAIM.c.stage.type),
     CLAIM.c.record_id == sa.bindparam("record_id"),
 )
-_RENEW = (
-    sa.update(CLAIM)
-    .where(
-        CLAIM.c.record_id == sa.bindparam("v_record"),
-        CLAIM.c.stage == sa.bindparam("v_stage", type_=CLAIM.c.stage.type),
-        CLAIM.c.reviewer_id == sa.bindparam("v_reviewer"),
-    )
-    .values(expires_at=sa.bindparam("v_until", type_=CLAIM.c.expires_at.type))
-)
 _ACTIVE = sa.select(MEMBERSHIP.c.user_id).where(
     MEMBERSHIP.c.review_id == sa.bindparam("rid"),
     MEMBERSHIP.c.user_id.in_(sa.bindparam("users", expanding=True)),
@@ -523,23 +515,21 @@ class StateRepository:
         self, review_id: int, record_id: int, stage: Stage, reviewer_id: int, until: datetime
     ) -> None:
         """Hold a record for the reviewer until *until* (extends a hold they already have)."""
-        renew = {
-            "v_record": record_id,
-            "v_stage": stage,
-            "v_reviewer": reviewer_id,
-            "v_until": until,
-        }
-        if self._run(_RENEW, renew).rowcount == 0:
-            self._run(
-                sa.insert(CLAIM),
-                {
-                    "review_id": review_id,
-                    "record_id": record_id,
-                    "stage": stage,
-                    "reviewer_id": reviewer_id,
-                    "expires_at": until,
-                },
+        dialect = self.session.connection().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(CLAIM).values(
+            review_id=review_id,
+            record_id=record_id,
+            stage=stage,
+            reviewer_id=reviewer_id,
+            expires_at=until,
+        )
+        self._run(
+            statement.on_conflict_do_update(
+                index_elements=[CLAIM.c.record_id, CLAIM.c.stage, CLAIM.c.reviewer_id],
+                set_={"expires_at": statement.excluded.expires_at},
             )
+        )
 
     def record_at_stages(
         self, review_id: int, record_id: int, *, lock: Stage | None = None

@@ -117,11 +117,15 @@ def resolve_token(session: Session, token: str) -> tuple[User, ApiToken]:
 
 def check_token(stored: ApiToken, user: User) -> None:
     """401 saying precisely why a found token does not let its user in, if it does not."""
-    if stored.revoked_at is not None:
+    check_token_values(stored.revoked_at, stored.expires_at, active=user.is_active)
+
+
+def check_token_values(revoked_at: datetime | None, expires_at: datetime, *, active: bool) -> None:
+    if revoked_at is not None:
         raise Unauthorized("token has been revoked")
-    if stored.expires_at <= utc_now():
+    if expires_at <= utc_now():
         raise Unauthorized("token has expired; log in again")
-    if not user.is_active:
+    if not active:
         raise Unauthorized("this account is deactivated")
 
 

@@ -146,8 +146,8 @@ def apply_change(
     resolutions: list[Resolution] = []
     if new_resolution or stored.resolution_id is not None:
         resolutions = ScreeningRepository(session).resolutions(review.id, at.record_id)
-    voters = {event.reviewer_id for event in log}
-    active = set(known_active) | state.active_among(review.id, voters - set(known_active))
+    unknown = {event.reviewer_id for event in log} - set(known_active)
+    active = set(known_active) | (state.active_among(review.id, unknown) if unknown else set())
     [row] = stage_rows(
         [at.record_id], log, resolutions, settings, stage, active_reviewers=active, rapid=phase
     ).values()
