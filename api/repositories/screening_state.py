@@ -447,20 +447,6 @@ class StateRepository:
             [{"v_key": r, "v_duplicate": d, "v_removed": x} for r, d, x in flags],
         )
 
-    def current_votes(
-        self, record_id: int, stage: Stage
-    ) -> list[tuple[int, int, Vote, int | None]]:
-        """(decision id, reviewer, vote, reason) of each reviewer's current vote, oldest first."""
-        statement = (
-            sa.select(DECISION.c.id, DECISION.c.reviewer_id, DECISION.c.vote, DECISION.c.reason_id)
-            .where(DECISION.c.record_id == record_id, DECISION.c.stage == stage)
-            .order_by(DECISION.c.id)
-        )
-        latest: dict[int, tuple[int, int, Vote, int | None]] = {}
-        for seq, reviewer, vote, reason in self._run(statement).all():
-            latest[int(reviewer)] = (int(seq), int(reviewer), Vote(vote), reason)
-        return sorted(latest.values())
-
     # The queue
 
     def my_claims(

@@ -50,25 +50,6 @@ def positions(session: Session, review: Review) -> dict[int, Position]:
     }
 
 
-def record_position(session: Session, review: Review, record: Record) -> Position:
-    """Where one record stands (its two rows and its full text)."""
-    assert record.id is not None
-    return position_from(
-        session, record.id, is_duplicate=record.duplicate_of_id is not None,
-        is_removed=record.removed is not None,
-    )  # fmt: skip
-
-
-def position_from(
-    session: Session, record_id: int, *, is_duplicate: bool, is_removed: bool
-) -> Position:
-    state = StateRepository(session)
-    ta = state.row(record_id, Stage.TITLE_ABSTRACT)
-    ft = state.row(record_id, Stage.FULL_TEXT)
-    fetched = ScreeningRepository(session).retrieval_of(record_id)
-    return _position(is_duplicate, is_removed, ta, ft if ft and ft.in_stage else None, fetched)
-
-
 def position_of_record(at: RecordAtStages) -> Position:
     """Where a record stands, from its rows read together (`StateRepository.record_at_stages`)."""
     full_text = at.full_text if at.full_text.in_stage else None
