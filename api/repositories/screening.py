@@ -111,6 +111,12 @@ class ScreeningRepository:
         row = found.first()
         return CardFields(*row) if row is not None else None
 
+    def titles(self, review_id: int, record_ids: Sequence[int]) -> dict[int, str]:
+        statement = sa_select(_RECORD.c.id, _RECORD.c.title).where(
+            _RECORD.c.review_id == review_id, _RECORD.c.id.in_(list(record_ids))
+        )
+        return {int(i): t or "" for i, t in self.session.connection().execute(statement).all()}
+
     def records(self, review_id: int, record_ids: Sequence[int]) -> dict[int, Record]:
         statement = select(Record).where(
             Record.review_id == review_id, col(Record.id).in_(list(record_ids))

@@ -552,14 +552,14 @@ class StateRepository:
         return {row.record_id: row for row in map(_stored, self._run(statement).all())}
 
     def at_stage(
-        self, review_id: int, stage: Stage, states: Sequence[RecordState] | None = None
+        self, review_id: int, stage: Stage, states: Sequence[RecordState]
     ) -> list[StoredRow]:
-        """Rows of the records at the stage (in queue order), optionally in these states."""
+        """Rows of the records at the stage in these states, in import order."""
         statement = (
-            sa.select(*_ROW_COLUMNS).where(*_at_stage(review_id, stage)).order_by(STATE.c.priority)
+            sa.select(*_ROW_COLUMNS)
+            .where(*_at_stage(review_id, stage), STATE.c.state.in_(list(states)))
+            .order_by(STATE.c.record_id)
         )
-        if states is not None:
-            statement = statement.where(STATE.c.state.in_(list(states)))
         return [_stored(row) for row in self._run(statement).all()]
 
     def state_counts(self, review_id: int, stage: Stage) -> dict[RecordState, int]:

@@ -64,11 +64,10 @@ EXPORT_COLUMNS = (
 def conflicts(session: Session, review: Review, stage: Stage) -> list[ConflictRead]:
     """Records awaiting a lead: who voted, and how only when the stage is not blinded."""
     assert review.id is not None
-    waiting = current(session, review).at_stage(review.id, stage, states=sorted(FOR_LEADS))
-    waiting.sort(key=lambda row: row.record_id)
+    waiting = current(session, review).at_stage(review.id, stage, sorted(FOR_LEADS))
     ids = [row.record_id for row in waiting]
     repo = ScreeningRepository(session)
-    records = repo.records(review.id, ids)
+    titles = repo.titles(review.id, ids)
     active = repo.screeners(review.id)
     voters = StateRepository(session).voters(ids, stage)
     blinded = review_settings(review).for_stage(stage).blinding
@@ -76,7 +75,7 @@ def conflicts(session: Session, review: Review, stage: Stage) -> list[ConflictRe
     return [
         ConflictRead(
             record_id=row.record_id,
-            title=records[row.record_id].title,
+            title=titles[row.record_id],
             state=row.state,
             why=row.why,
             # An open record counts only the votes of people still screening.

@@ -182,6 +182,20 @@ class ScreeningState(SQLModel, table=True):
     __tablename__ = "screening_state"
     __table_args__ = (
         sa.Index("ix_screening_state_queue", "review_id", "stage", "open", "priority"),
+        # Counts by state and the records awaiting a lead, without reading every row.
+        sa.Index("ix_screening_state_state", "review_id", "stage", "state"),
+        # The stopping estimate reads records in the order first screened, from this alone.
+        sa.Index(
+            "ix_screening_state_screened",
+            "review_id",
+            "stage",
+            "first_decision_id",
+            "in_stage",
+            "duplicate",
+            "removed",
+            "state",
+            "kept",
+        ),
         sa.CheckConstraint(f"state IN {_STATES}", name="state"),
         sa.CheckConstraint("stage IN ('title_abstract', 'full_text')", name="stage"),
         sa.CheckConstraint(

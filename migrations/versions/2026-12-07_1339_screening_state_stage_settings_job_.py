@@ -220,6 +220,23 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_screening_state_queue", ["review_id", "stage", "open", "priority"], unique=False
         )
+        batch_op.create_index(
+            "ix_screening_state_state", ["review_id", "stage", "state"], unique=False
+        )
+        batch_op.create_index(
+            "ix_screening_state_screened",
+            [
+                "review_id",
+                "stage",
+                "first_decision_id",
+                "in_stage",
+                "duplicate",
+                "removed",
+                "state",
+                "kept",
+            ],
+            unique=False,
+        )
 
     with op.batch_alter_table("record", schema=None) as batch_op:
         batch_op.create_index(
@@ -257,6 +274,8 @@ def downgrade() -> None:
         batch_op.drop_column("lease_until")
 
     with op.batch_alter_table("screening_state", schema=None) as batch_op:
+        batch_op.drop_index("ix_screening_state_screened")
+        batch_op.drop_index("ix_screening_state_state")
         batch_op.drop_index("ix_screening_state_queue")
 
     with op.batch_alter_table("record", schema=None) as batch_op:
