@@ -729,13 +729,33 @@ class StateRepository:
     # Priorities
 
     def set_priorities(self, stage: Stage, priorities: Mapping[int, int]) -> None:
+        """Move records in the queue. On PostgreSQL in one statement that skips the rows a vote
+        or a `next` holds right now (they keep their place: the order is advice, and a voter
+        must never wait for the prioritiser); SQLite's writers take turns anyway."""
         if not priorities:
             return
+        if self.session.connection().dialect.name != "postgresql":
+            self._run(
+                sa.update(STATE)
+                .where(STATE.c.record_id == sa.bindparam("v_key"), STATE.c.stage == stage)
+                .values(priority=sa.bindparam("v_priority", type_=sa.BigInteger)),
+                [{"v_key": record_id, "v_priority": p} for record_id, p in priorities.items()],
+            )
+            return
         self._run(
-            sa.update(STATE)
-            .where(STATE.c.record_id == sa.bindparam("v_key"), STATE.c.stage == stage)
-            .values(priority=sa.bindparam("v_priority", type_=sa.BigInteger)),
-            [{"v_key": record_id, "v_priority": value} for record_id, value in priorities.items()],
+            sa.text(
+                "UPDATE screening_state AS s SET priority = v.priority"
+                " FROM unnest(CAST(:ids AS integer[]), CAST(:priorities AS bigint[]))"
+                " AS v (record_id, priority)"
+                " WHERE s.stage = :stage AND s.record_id = v.record_id AND s.record_id IN ("
+                " SELECT record_id FROM screening_state WHERE stage = :stage"
+                " AND record_id = ANY(CAST(:ids AS integer[])) FOR UPDATE SKIP LOCKED)"
+            ),
+            {
+                "ids": list(priorities),
+                "priorities": list(priorities.values()),
+                "stage": stage.value,
+            },
         )
 
     # Stage settings

@@ -52,7 +52,7 @@ TOP_MIN = 200
 TOP = 2_000
 FULL_EVERY = 10
 FULL_LIMIT = 20_000
-WRITE_BATCH = 500
+WRITE_BATCH = 200
 # Between two trainings of a stage the worker rests REST_FACTOR times as long as the last one
 # took (reading, training, writing), and at least MIN_REST seconds: a small review is retrained
 # about once a second while decisions come in, a large one uses a bounded share of the machine.

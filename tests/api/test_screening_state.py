@@ -330,3 +330,24 @@ def test_a_stage_is_ranked_by_the_holder_of_its_lease_only(build: Builder) -> No
     world.vote(world.one, record_id, "exclude")  # activity again: the expired lease is taken
     prioritization.wait_idle()
     assert world.next(world.one).json()["prioritised"] is True
+
+
+def test_ranks_never_wait_for_a_vote_in_progress(build: Builder) -> None:
+    """On PostgreSQL the prioritiser moves the records nobody holds and leaves a record that a
+    vote (or `next`) has locked where it is, without waiting for it."""
+    engine = build.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers take turns; PostgreSQL locks rows")
+    world = make_world(build, n=3)
+    held, free, other = world.records
+    with Session(engine) as voting, Session(engine) as ranking:
+        StateRepository(voting).row(held, Stage.TITLE_ABSTRACT, lock=True)
+        started = time.monotonic()
+        StateRepository(ranking).set_priorities(
+            Stage.TITLE_ABSTRACT, {held: -30, free: -20, other: -10}
+        )
+        ranking.commit()
+        assert time.monotonic() - started < 5
+        voting.rollback()
+    priorities = {r: _row(engine, r).priority for r in world.records}
+    assert priorities == {held: held, free: -20, other: -10}
