@@ -574,19 +574,27 @@ def _summary(rows: list[Row], sizes: list[int]) -> None:
     if len(sizes) < 2:
         return
     small, large = min(sizes), max(sizes)
-    print("\ntime per vote, largest / smallest review (human pace, p50 and mean of next+decision):")
+    print(
+        f"\ntime per vote at {large:,} records / at {small:,} (bar: 1.5x): human pace p50 and "
+        "mean of next+decision; flood, 1 / decisions per second; server CPU per decision"
+    )
     for backend, workers in sorted({(r.backend, r.workers) for r in rows}):
         found = {
-            r.records: r
-            for r in rows
-            if (r.backend, r.workers, r.phase) == (backend, workers, "human")
+            (r.records, r.phase): r for r in rows if (r.backend, r.workers) == (backend, workers)
         }
-        if small in found and large in found and found[small].pair_ms and found[large].pair_ms:
-            a, b = found[small].pair_ms, found[large].pair_ms
-            print(
-                f"  {backend} x{workers}: p50 {_pct(b, 50) / _pct(a, 50):.2f}x, "
-                f"mean {statistics.fmean(b) / statistics.fmean(a):.2f}x"
-            )
+        human = found.get((small, "human")), found.get((large, "human"))
+        flood = found.get((small, "flood")), found.get((large, "flood"))
+        if None in human or None in flood:
+            continue
+        a, b = human[0].pair_ms, human[1].pair_ms  # type: ignore[union-attr]
+        if not a or not b:
+            continue
+        print(
+            f"  {backend} x{workers}: human p50 {_pct(b, 50) / _pct(a, 50):.2f}x, "
+            f"mean {statistics.fmean(b) / statistics.fmean(a):.2f}x; "
+            f"flood {flood[0].per_second / flood[1].per_second:.2f}x; "  # type: ignore[union-attr]
+            f"cpu {flood[1].cpu_ms / flood[0].cpu_ms:.2f}x"  # type: ignore[union-attr]
+        )
 
 
 if __name__ == "__main__":
