@@ -582,18 +582,18 @@ def _summary(rows: list[Row], sizes: list[int]) -> None:
         found = {
             (r.records, r.phase): r for r in rows if (r.backend, r.workers) == (backend, workers)
         }
-        human = found.get((small, "human")), found.get((large, "human"))
-        flood = found.get((small, "flood")), found.get((large, "flood"))
-        if None in human or None in flood:
+        keys = [(small, "human"), (large, "human"), (small, "flood"), (large, "flood")]
+        if any(key not in found for key in keys):
             continue
-        a, b = human[0].pair_ms, human[1].pair_ms  # type: ignore[union-attr]
+        human_small, human_large, flood_small, flood_large = (found[key] for key in keys)
+        a, b = human_small.pair_ms, human_large.pair_ms
         if not a or not b:
             continue
         print(
             f"  {backend} x{workers}: human p50 {_pct(b, 50) / _pct(a, 50):.2f}x, "
             f"mean {statistics.fmean(b) / statistics.fmean(a):.2f}x; "
-            f"flood {flood[0].per_second / flood[1].per_second:.2f}x; "  # type: ignore[union-attr]
-            f"cpu {flood[1].cpu_ms / flood[0].cpu_ms:.2f}x"  # type: ignore[union-attr]
+            f"flood {flood_small.per_second / flood_large.per_second:.2f}x; "
+            f"cpu {flood_large.cpu_ms / flood_small.cpu_ms:.2f}x"
         )
 
 
