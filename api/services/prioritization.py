@@ -56,13 +56,13 @@ WRITE_BATCH = 200
 # Between two trainings of a stage the worker rests REST_FACTOR times as long as the last one
 # took (reading, training, writing), and at least MIN_REST seconds: a small review is retrained
 # about once a second while decisions come in, a large one uses a bounded share of the machine.
-REST_FACTOR = 3.0
+REST_FACTOR = 4.0
 MIN_REST = 2.0
 POLL_SECONDS = 2.0
 PASS_INTERVAL = 0.25
 RECHECK_SECONDS = 2.0  # a last look after activity stops: votes that committed out of id order
 LEASE = timedelta(seconds=60)
-NICENESS = 10
+NICENESS = 19  # the lowest priority: it uses only what requests leave
 
 StageKey = tuple[int, Stage]
 
