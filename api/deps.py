@@ -22,7 +22,8 @@ from sqlmodel import Session, col
 from api.errors import Forbidden, NotFound, Unauthorized
 from api.permissions import Permission, Role, allows
 from api.repositories.reviews import ReviewRepository
-from api.security import hash_token
+from api.schemas.ids import DbId
+from api.security import CSRF_HEADER, SESSION_COOKIE, csrf_matches, hash_token
 from api.services.accounts import check_token, check_token_values, resolve_token
 from api.settings import Settings
 from api.tables import ApiToken, Membership, Review, User, utc_now
@@ -84,18 +85,35 @@ class Caller:
     token: ApiToken
 
 
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _session_token(request: Request) -> str | None:
+    """The web app's session token from its cookie; unsafe requests must echo the CSRF value."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    if request.method not in _SAFE_METHODS and not csrf_matches(
+        token, request.headers.get(CSRF_HEADER)
+    ):
+        raise Forbidden(f"missing or wrong {CSRF_HEADER} header for a cookie-signed request")
+    return token
+
+
+def _request_token(request: Request, bearer: str | None) -> str | None:
+    """The caller's token: the bearer token (the API) or, without one, the session cookie's."""
+    return bearer or _session_token(request)
+
+
 def get_caller(
+    request: Request,
     session: SessionDep,
     engine: EngineDep,
     background: BackgroundTasks,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
+    bearer: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Caller:
-    return _caller(session, engine, background, token)
-
-
-def _caller(
-    session: Session, engine: Engine, background: BackgroundTasks, token: str | None
-) -> Caller:
+    """The caller, by bearer token (the API) or, without one, by the web app's session cookie."""
+    token = _request_token(request, bearer)
     if not token:
         raise Unauthorized(MISSING_TOKEN)
     user, stored = resolve_token(session, token)
@@ -172,13 +190,15 @@ def require(permission: Permission) -> Callable[..., ReviewAccess]:
     """Dependency for routes under ``/reviews/{rid}``: the caller's access with *permission*."""
 
     def dependency(
+        request: Request,
         session: SessionDep,
         engine: EngineDep,
         background: BackgroundTasks,
-        token: Annotated[str | None, Depends(oauth2_scheme)],
-        rid: Annotated[int, Path(ge=1)],
+        bearer: Annotated[str | None, Depends(oauth2_scheme)],
+        rid: Annotated[DbId, Path()],
     ) -> ReviewAccess:
         # The caller and their role in one query and one trip to a worker thread.
+        token = _request_token(request, bearer)
         return _access(session, engine, background, token, rid, permission)
 
     dependency.required_permission = permission  # type: ignore[attr-defined]
@@ -274,10 +294,10 @@ def in_one_trip(permission: Permission) -> Callable[..., Awaitable[OneTrip]]:
     async def dependency(
         request: Request,
         background: BackgroundTasks,
-        token: Annotated[str | None, Depends(oauth2_scheme)],
-        rid: Annotated[int, Path(ge=1)],
+        bearer: Annotated[str | None, Depends(oauth2_scheme)],
+        rid: Annotated[DbId, Path()],
     ) -> OneTrip:
-        return OneTrip(request, background, token, rid, permission)
+        return OneTrip(request, background, _request_token(request, bearer), rid, permission)
 
     dependency.required_permission = permission  # type: ignore[attr-defined]
     return dependency
@@ -289,3 +309,4 @@ LibrarianAccess = Annotated[ReviewAccess, Depends(require(Permission.MANAGE_SOUR
 ScreenAccess = Annotated[ReviewAccess, Depends(require(Permission.SCREEN))]
 ScreenInOneTrip = Annotated[OneTrip, Depends(in_one_trip(Permission.SCREEN))]
 ExtractAccess = Annotated[ReviewAccess, Depends(require(Permission.EXTRACT))]
+RetrieveAccess = Annotated[ReviewAccess, Depends(require(Permission.RETRIEVE))]

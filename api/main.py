@@ -7,14 +7,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy.engine import Engine
 
 from api.db import make_engine, request_session_slots
 from api.errors import install_error_handlers
+from api.input_text import refuse_control_characters
 from api.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.routes import (
+    audit,
     auth,
     dedup,
     extraction,
@@ -24,6 +26,7 @@ from api.routes import (
     jobs,
     records,
     reports,
+    retrieval,
     reviews,
     screening,
     sources,
@@ -51,7 +54,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports.router,
     extraction.router,
     full_text.router,
+    retrieval.router,
     studies.router,
+    audit.router,
 )
 
 
@@ -84,13 +89,15 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.engine = app_engine
     app.state.session_slots = asyncio.Semaphore(request_session_slots(app_engine))
     app.state.settings = settings
+    app.state.browser_not_found = ui.browser_not_found
     install_error_handlers(app)
     app.add_middleware(
         BodySizeLimit,
         upload_bytes=settings.max_upload_bytes,
         json_bytes=settings.max_json_kb * 1024,
     )
+    refuse_control = [Depends(refuse_control_characters)]  # every API route (api.input_text)
     for resource_router in ROUTERS:  # each straight on the app: matching walks one level less
-        app.include_router(resource_router, prefix=API_PREFIX)
+        app.include_router(resource_router, prefix=API_PREFIX, dependencies=refuse_control)
     app.include_router(ui.router)  # the web app: page shells and /ui assets
     return app

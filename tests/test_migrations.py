@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from api.db import make_engine
@@ -21,26 +19,14 @@ from api.services.screening_store import rebuild
 from api.tables import Decision, FullText, FullTextStatus, Membership, Resolution, Review
 from screening.model import Stage, Vote
 from tests.api.builders import screening_records
-from tests.conftest import TEST_DATABASE_URL
 
 
 @pytest.fixture
-def empty_database_url(tmp_path: Path, database_url: str) -> Iterator[str]:
-    """A database of its own (the shared test database stays migrated for the other tests).
-    It asks for ``database_url`` so that the PostgreSQL lane, which keeps only the tests that
-    use a database, runs these too."""
+def empty_database_url(empty_database_url: str, database_url: str) -> str:
+    """The shared fresh database, asking for ``database_url`` too so that the PostgreSQL lane,
+    which keeps only the tests that use a database, runs these."""
     del database_url
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    name = f"winnow_migrations_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    return empty_database_url
 
 
 def _tables(url: str) -> set[str]:
@@ -72,7 +58,52 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
     engine.dispose()
 
 
-PREVIOUS_HEAD = "9555e0e51814"  # the schema before the stored screening state
+def test_studies_of_one_are_backfilled_for_records_stored_before(
+    empty_database_url: str, database_url: str
+) -> None:
+    # database_url: run on both lanes (the migration's data step differs by backend).
+    from sqlmodel import Session, col, select
+
+    from api.tables import ImportBatch, Record, Review, Source, Study
+
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "9555e0e51814")  # the revision before studies were stored
+    engine = make_engine(empty_database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            review = Review(title="Old review")
+            session.add(review)
+            session.flush()
+            assert review.id is not None
+            source = Source(review_id=review.id, name="MEDLINE")
+            session.add(source)
+            session.flush()
+            assert source.id is not None
+            batch = ImportBatch(review_id=review.id, source_id=source.id, format="ris")
+            session.add(batch)
+            session.flush()
+            assert batch.id is not None
+            for title, authors, year in (("Kept", ["Doe, Jane"], 2020), ("No one", [], None)):
+                session.add(
+                    Record(
+                        review_id=review.id,
+                        batch_id=batch.id,
+                        source_id=source.id,
+                        title=title,
+                        authors=authors,
+                        year=year,
+                    )
+                )
+        command.upgrade(config, "head")
+        with Session(engine) as session:
+            records = session.exec(select(Record).order_by(col(Record.id))).all()
+            labels = {s.id: s.label for s in session.exec(select(Study)).all()}
+        assert [labels[r.study_id] for r in records if r.study_id] == ["Doe 2020", "Anonymous n.d."]
+    finally:
+        engine.dispose()
+
+
+PREVIOUS_HEAD = "5d1f0c3a9b27"  # the schema before the stored screening state
 
 
 def test_the_migration_fills_the_stage_state_of_existing_reviews(

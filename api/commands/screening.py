@@ -36,12 +36,13 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 def _rebuild(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
-    from api.db import consistent_snapshot, make_engine
+    from api.commands.database import open_database
+    from api.db import consistent_snapshot
     from api.errors import NotFound
     from api.services.screening_store import rebuild
     from api.tables import Review
 
-    engine = make_engine(Settings().database_url)
+    engine = open_database(Settings().database_url)
     try:
         with Session(engine) as session, session.begin():
             consistent_snapshot(session)  # the log and the rows read at one moment

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, delete, func, select
@@ -27,6 +27,14 @@ class UserRepository:
         self.session.add(user)
         self.session.flush()
         return user
+
+    def names(self, user_ids: Iterable[int | None]) -> dict[int, str]:
+        """``{user id: name}`` for the given ids (``None`` and unknown ids are left out)."""
+        wanted = sorted({user_id for user_id in user_ids if user_id is not None})
+        if not wanted:
+            return {}
+        statement = select(User.id, User.name).where(col(User.id).in_(wanted))
+        return {user_id: name for user_id, name in self.session.exec(statement).all() if user_id}
 
 
 class TokenRepository:

@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from api.deps import LeadAccess, ReadAccess, ScreenAccess, ScreenInOneTrip, SessionDep
 from api.errors import ERROR_RESPONSES
+from api.schemas.ids import DbId
 from api.schemas.screening import (
     AgreementRead,
     ConflictRead,
@@ -32,7 +33,7 @@ from screening.model import Stage
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["screening"], responses=ERROR_RESPONSES)
 
-RecordIdPath = Annotated[int, Path(ge=1)]
+RecordIdPath = Annotated[DbId, Path()]
 StageQuery = Annotated[Stage, Query()]
 TA = Stage.TITLE_ABSTRACT
 
@@ -45,7 +46,7 @@ TA = Stage.TITLE_ABSTRACT
 async def next_record(
     stage: Stage,
     trip: ScreenInOneTrip,
-    after: Annotated[int | None, Query(ge=1)] = None,
+    after: Annotated[DbId | None, Query()] = None,
 ) -> Any:
     """The next record awaiting your vote, prioritised, with keyword spans; 204 when none.
 

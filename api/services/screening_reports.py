@@ -5,7 +5,6 @@ Every figure respects blinding: counts only, and no vote on an unsettled record 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter, defaultdict
 from typing import Any
@@ -31,6 +30,7 @@ from api.services.screening import vote_read
 from api.services.screening_state import current, review_settings
 from api.services.screening_store import stage_gate
 from api.tables import Review
+from screening import csv_cells
 from screening.agreement import (
     AgreementStats,
     FirstVoteTally,
@@ -269,7 +269,7 @@ def _visible(event: DecisionEvent, viewer_id: int, blinding: bool, settled: bool
 
 def decision_log_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer = csv_cells.dict_writer(buffer, EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -108,6 +108,7 @@ def screening_records(
         ]
         session.add_all(rows)
         session.flush()
+        _studies_of_one(session, review_id, batch.id)
         return [row.id for row in rows if row.id is not None]
 
 
@@ -154,6 +155,7 @@ class ReviewRows:
             ]
             session.add_all(rows)
             session.flush()
+            _studies_of_one(session, self.review_id, batch.id)
             return [row.id for row in rows if row.id is not None]
 
     def merge(self, duplicate_id: int, kept_id: int, status: str = "auto") -> None:
@@ -356,4 +358,12 @@ def insert_records(
         ]
         session.add_all(rows)
         session.flush()
+        _studies_of_one(session, review_id, batch.id)
         return [row.id for row in rows if row.id is not None]
+
+
+def _studies_of_one(session: Session, review_id: int, batch_id: int) -> None:
+    """What an import does after storing a batch: a study for each of its records."""
+    from api.repositories.studies import StudyRepository
+
+    StudyRepository(session).add_studies_of_one(review_id, batch_id)

@@ -50,6 +50,49 @@ def test_users_create_reads_the_password_from_stdin(
     engine.dispose()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["users", "create", "first@example.org", "--name", "First", "--password-stdin"],
+        ["export", "1"],
+        ["prisma", "1"],
+    ],
+    ids=["users-create", "export", "prisma"],
+)
+@pytest.mark.usefixtures("database_url")  # runs on both lanes
+def test_commands_on_a_fresh_database_migrate_it_first(
+    empty_database_url: str,
+    command: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("WINNOW_DATABASE_URL", empty_database_url)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a very long secret\n"))
+    code = main(command)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if command[0] == "users":
+        assert code == 0
+        engine = make_engine(empty_database_url)
+        with Session(engine) as session:
+            assert UserRepository(session).by_email("first@example.org") is not None
+        engine.dispose()
+    else:  # migrated, then a clear refusal: there is no review 1 yet
+        assert code == 1
+        assert err.strip().splitlines() == ["winnow: error: review 1 not found"]
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WINNOW_DATABASE_URL", f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a very long secret\n"))
+    assert main(["users", "create", "a@example.org", "--name", "A", "--password-stdin"]) == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("winnow: error: cannot open or upgrade the database sqlite:///")
+    assert line.endswith("check WINNOW_DATABASE_URL, then run 'winnow migrate'")
+
+
 def test_users_create_refuses_duplicates_and_short_passwords(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -105,6 +148,9 @@ def test_serve_demo_migrates_prints_working_credentials_and_answers(
         printed = _wait_for_credentials(process, time.monotonic() + 60)
         password = re.search(r"lead\s+lead@example.org\s+(\S+)", printed)
         assert password, printed
+        # The web app's address comes first, the API docs last.
+        web = printed.index(f"Web app: http://localhost:{port}/")
+        assert web < printed.index("Demo accounts") < printed.index("API docs:")
         base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, timeout=5) as http:
             for _ in range(100):

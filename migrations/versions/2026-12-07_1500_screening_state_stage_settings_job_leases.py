@@ -4,7 +4,7 @@ Each record gets a row per stage (filled here for existing reviews from their de
 the screening core's rules, then by a trigger for every record inserted); jobs get a lease.
 
 Revision ID: 3e4d45b9e993
-Revises: 9555e0e51814
+Revises: 5d1f0c3a9b27
 Create Date: 2026-12-07 13:39:48.205532
 """
 
@@ -33,7 +33,7 @@ from screening.rapid import RapidSwitch
 from screening.stage_rows import ReviewFacts, fresh_status, plan_digest, review_rows
 
 revision: str = "3e4d45b9e993"
-down_revision: str | None = "9555e0e51814"
+down_revision: str | None = "5d1f0c3a9b27"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
