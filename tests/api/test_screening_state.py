@@ -177,6 +177,34 @@ def test_records_inserted_by_any_path_get_rows_with_their_review_rules(build: Bu
     assert (full_text.in_stage, full_text.open) == (False, False)
 
 
+def test_an_import_removed_takes_its_rows_and_frees_what_was_merged_into_it(
+    build: Builder,
+) -> None:
+    """Removing an import made into the wrong source (before screening) deletes its records'
+    rows with them; a record merged into one of them stands alone again (the database sets its
+    link to NULL) and is back in the queue, as the log says."""
+    world = make_world(build, n=2)
+    [mistaken] = screening_records(build.engine, world.rid, [("Wrong source", "Imported twice")])
+    kept = world.records[0]
+    with Session(build.engine) as session, session.begin():
+        record = session.get_one(Record, kept)
+        record.duplicate_of_id = mistaken
+        session.add(record)
+        batch_id = session.get_one(Record, mistaken).batch_id
+    assert not _row(build.engine, kept).open
+    removed = world.client.delete(world.url(f"/imports/{batch_id}"), headers=world.lead.headers)
+    assert removed.status_code in (200, 204), removed.text
+    with Session(build.engine) as session:
+        left = session.exec(
+            select(func.count()).select_from(STATE).where(STATE.c.record_id == mistaken)
+        ).one()
+    assert left == 0
+    row = _row(build.engine, kept)
+    assert (row.duplicate, row.open) == (False, True)
+    assert world.next(world.one).json()["record"]["id"] == kept
+    assert differences(build.engine, world.rid) == []
+
+
 def test_next_is_one_scan_of_the_queue_index(build: Builder) -> None:
     """The query `next` runs reads the queue index in priority order and stops at the first
     record that fits: no sort, no scan of the stage (so its cost does not grow with it)."""
