@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "a review's references with decisions (RIS, CSV) or its extracted data",
     ),
     "dedupe": ("api.commands.dedupe", "deduplicate CSV files of references without a database"),
+    "screening": ("api.commands.screening", "the stored screening state of a review"),
 }
 
 

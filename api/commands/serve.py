@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,14 +33,11 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.demo import load_demo
-    from api.jobs import fail_interrupted_jobs
 
     settings = Settings()
     engine = open_database(settings.database_url)
     try:
-        failed = fail_interrupted_jobs(engine)
-        if failed:
-            print(f"marked {failed} interrupted job(s) failed", file=sys.stderr)
+        # Jobs a lost worker was running are taken over once their lease expires (api.jobs).
         credentials = load_demo(engine) if args.demo else []
     finally:
         engine.dispose()
@@ -53,6 +49,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     return 0
 

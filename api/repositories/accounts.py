@@ -41,8 +41,15 @@ class TokenRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def by_hash(self, token_hash: str) -> ApiToken | None:
-        return self.session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
+    def with_user(self, token_hash: str) -> tuple[ApiToken, User] | None:
+        """A token and its user in one query (every authenticated request starts here)."""
+        statement = (
+            select(ApiToken, User)
+            .join(User, col(User.id) == col(ApiToken.user_id))
+            .where(ApiToken.token_hash == token_hash)
+        )
+        found = self.session.exec(statement).first()
+        return (found[0], found[1]) if found is not None else None
 
     def for_user(self, user_id: int) -> Sequence[ApiToken]:
         statement = (

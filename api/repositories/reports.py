@@ -56,6 +56,10 @@ class ReportsRepository:
             for i, name, kind, n, d in self.session.execute(statement).all()
         ]
 
+    def source_kinds(self, review_id: int) -> dict[int, SourceKind]:
+        statement = select(Source.id, Source.kind).where(Source.review_id == review_id)
+        return {int(i): SourceKind(k) for i, k in self.session.exec(statement).all() if i}
+
     def record_facts(self, review_id: int) -> list[RecordFact]:
         statement = (
             sa.select(

@@ -124,17 +124,26 @@ def issue_token(session: Session, user: User, *, ttl: timedelta, name: str = "")
 
 def resolve_token(session: Session, token: str) -> tuple[User, ApiToken]:
     """The user behind a bearer token, or 401 saying precisely why not."""
-    stored = TokenRepository(session).by_hash(hash_token(token))
-    if stored is None:
+    found = TokenRepository(session).with_user(hash_token(token))
+    if found is None:
         raise Unauthorized("invalid token")
-    if stored.revoked_at is not None:
-        raise Unauthorized("token has been revoked")
-    if stored.expires_at <= utc_now():
-        raise Unauthorized("token has expired; log in again")
-    user = UserRepository(session).get(stored.user_id)
-    if user is None or not user.is_active:
-        raise Unauthorized("this account is deactivated")
+    stored, user = found
+    check_token(stored, user)
     return user, stored
+
+
+def check_token(stored: ApiToken, user: User) -> None:
+    """401 saying precisely why a found token does not let its user in, if it does not."""
+    check_token_values(stored.revoked_at, stored.expires_at, active=user.is_active)
+
+
+def check_token_values(revoked_at: datetime | None, expires_at: datetime, *, active: bool) -> None:
+    if revoked_at is not None:
+        raise Unauthorized("token has been revoked")
+    if expires_at <= utc_now():
+        raise Unauthorized("token has expired; log in again")
+    if not active:
+        raise Unauthorized("this account is deactivated")
 
 
 def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:

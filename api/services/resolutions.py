@@ -6,14 +6,17 @@ from collections.abc import Collection
 
 from sqlmodel import Session
 
-from api.errors import Conflict
+from api.db import hold_writer
+from api.errors import Conflict, NotFound
 from api.permissions import Role
 from api.repositories.screening import ScreeningRepository
+from api.repositories.screening_state import StateRepository
 from api.schemas.screening import ResolutionRead
+from api.services import prioritization
 from api.services.audit import record_event
-from api.services.screening import get_record
+from api.services.screening import status_now
 from api.services.screening_settings import designated_resolvers
-from api.services.screening_state import load_stage
+from api.services.screening_store import apply_change
 from api.tables import Resolution, Review, User
 from screening.model import Stage
 from screening.workflow import check_undo_resolution
@@ -29,18 +32,20 @@ def may_resolve(review: Review, user_id: int, role: Role, voters: Collection[int
 def undo_resolution(
     session: Session, review: Review, user: User, role: Role, record_id: int, stage: Stage
 ) -> ResolutionRead:
-    """Take the record's resolution back: a withdrawn row supersedes it, the record is again
-    what its votes say (a conflict goes back to the list), and the audit log says who did it."""
+    """Take the record's resolution back: a withdrawn row supersedes it, the record's stored
+    row is recomputed as for a resolution (so it is again what its votes say: a conflict goes
+    back to the list), and the audit log says who did it."""
     assert review.id is not None
     assert user.id is not None
+    hold_writer(session)
     repo = ScreeningRepository(session)
-    get_record(session, review, record_id)
-    repo.lock_record(record_id)
-    status = load_stage(session, review, stage).statuses.get(record_id)
-    if status is None:
+    at = StateRepository(session).record_at_stages(review.id, record_id, lock=stage)
+    if at is None:
+        raise NotFound("record", record_id)
+    if at.duplicate or at.removed or not at.row(stage).in_stage:
         raise Conflict(f"record {record_id} is not at the {stage.value} stage")
     undone = check_undo_resolution(
-        status,
+        status_now(session, review, stage, record_id),
         resolver_id=user.id,
         resolver_is_lead=role is Role.LEAD,
         designated_resolvers=designated_resolvers(review.settings),
@@ -57,6 +62,7 @@ def undo_resolution(
         withdrawn=True,
     )
     repo.add(row)
+    apply_change(session, review, stage, at, repo.record_log(record_id, stage), new_resolution=True)
     record_event(
         session,
         actor=user,
@@ -65,6 +71,7 @@ def undo_resolution(
         target=f"record:{record_id}",
         details={"stage": stage.value, "undone": undone.seq, "decision": undone.vote.value},
     )
+    prioritization.decisions_changed(session)
     return resolution_read(row)
 
 

@@ -9,7 +9,6 @@ from sqlmodel import Session
 
 from api.errors import Conflict, NotFound
 from api.repositories.retrieval import RetrievalRepository
-from api.repositories.screening import ScreeningRepository
 from api.schemas.retrieval import (
     FileMatchRead,
     MatchOption,
@@ -20,7 +19,9 @@ from api.schemas.retrieval import (
 )
 from api.services.audit import record_event
 from api.services.screening_state import positions
+from api.services.screening_store import lock_for_change, retrieval_changed
 from api.tables import FullText, FullTextStatus, Record, Review, User, utc_now
+from screening.model import Stage
 from screening.retrieval import Candidate, match_files
 from screening.workflow import Position
 
@@ -107,7 +108,7 @@ def undo_not_retrieved(
 ) -> RetrievalItem:
     """Take back "not retrieved": the record goes back to the PDF it had, or to awaiting one."""
     assert review.id is not None
-    ScreeningRepository(session).lock_record(record_id)
+    lock_for_change(session, record_id, Stage.TITLE_ABSTRACT)
     repo = RetrievalRepository(session)
     found = repo.records(review.id, [record_id])
     if not found:
@@ -126,6 +127,7 @@ def undo_not_retrieved(
     else:
         repo.delete(row)
         kept = None
+    retrieval_changed(session, review, record_id)  # back to a PDF: the record enters full text
     record_event(
         session,
         actor=actor,

@@ -22,7 +22,7 @@ from api.schemas.reviews import (
     SourceCreate,
     SourceUpdate,
 )
-from api.services import accounts
+from api.services import accounts, screening_store
 from api.services.audit import record_event
 from api.services.screening_records import seed_default_reasons
 from api.settings import Settings
@@ -56,6 +56,7 @@ def create_review(session: Session, owner: User, data: ReviewCreate) -> Review:
     assert review.id is not None
     reviews.add(Membership(review_id=review.id, user_id=owner.id, role=Role.LEAD))
     seed_default_reasons(session, review.id)
+    screening_store.rebuild(session, review)  # the stage rows: what new records start as
     record_event(
         session,
         actor=owner,
@@ -74,6 +75,7 @@ def list_reviews(session: Session, user: User) -> list[ReviewRead]:
 
 def update_review(session: Session, review: Review, actor: User, data: ReviewUpdate) -> Review:
     changed: dict[str, Any] = data.model_dump(exclude_none=True)
+    before = review.settings
     if data.title is not None:
         review.title = data.title.strip()
     if data.description is not None:
@@ -83,6 +85,7 @@ def update_review(session: Session, review: Review, actor: User, data: ReviewUpd
     review.updated_at = utc_now()
     session.add(review)
     session.flush()
+    screening_store.settings_changed(session, review, before)
     record_event(
         session,
         actor=actor,
@@ -139,6 +142,7 @@ def set_member(
     membership.role = role
     session.add(membership)
     session.flush()
+    screening_store.member_changed(session, review, user_id)
     record_event(
         session,
         actor=actor,
@@ -190,6 +194,7 @@ def remove_member(session: Session, review: Review, actor: User, *, user_id: int
     if membership.role == Role.LEAD:
         _keep_one_lead(memberships, review.id)
     memberships.delete(membership)
+    screening_store.member_changed(session, review, user_id)
     record_event(
         session,
         actor=actor,

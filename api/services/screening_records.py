@@ -14,7 +14,8 @@ from api.repositories.screening import ScreeningRepository
 from api.schemas.screening import NoteCreate, ReasonCreate
 from api.services.audit import record_event
 from api.services.screening import get_record
-from api.services.screening_state import load_stage
+from api.services.screening_state import review_settings, status_at
+from api.services.screening_store import lock_for_change, retrieval_changed
 from api.tables import (
     ExclusionReason,
     FullText,
@@ -126,7 +127,7 @@ def _set_full_text(
     session: Session, review: Review, actor: User, record_id: int, **fields: Any
 ) -> FullText:
     repo = ScreeningRepository(session)
-    repo.lock_record(record_id)
+    lock_for_change(session, record_id, Stage.TITLE_ABSTRACT)
     row = repo.full_text(record_id) or FullText(
         review_id=review.id or 0, record_id=record_id, status=fields["status"]
     )
@@ -137,6 +138,7 @@ def _set_full_text(
     row.uploaded_by_id = actor.id
     row.updated_at = utc_now()
     repo.add(row)
+    retrieval_changed(session, review, record_id)
     record_event(
         session,
         actor=actor,
@@ -178,13 +180,14 @@ def add_note(
 def notes(session: Session, review: Review, viewer: User, record_id: int) -> list[RecordNote]:
     """Notes on a record; under blinding, others' notes only once its title/abstract is settled."""
     assert review.id is not None
-    get_record(session, review, record_id)
+    record = get_record(session, review, record_id)
     rows = session.exec(
         select(RecordNote)
         .where(RecordNote.review_id == review.id, RecordNote.record_id == record_id)
         .order_by(col(RecordNote.id))
     ).all()
-    state = load_stage(session, review, Stage.TITLE_ABSTRACT)
-    if not state.settings.blinding or state.settled(record_id):
+    status = status_at(session, review, record, Stage.TITLE_ABSTRACT)
+    blinding = review_settings(review).for_stage(Stage.TITLE_ABSTRACT).blinding
+    if not blinding or (status is not None and status.state.settled):
         return list(rows)
     return [n for n in rows if n.user_id == viewer.id]

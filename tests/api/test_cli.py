@@ -181,3 +181,60 @@ def test_serve_demo_migrates_prints_working_credentials_and_answers(
         process.wait(timeout=20)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def _failed_logins_from(base: str, addresses: list[str]) -> list[int]:
+    """One failed login per forwarded address (each for another account), in order."""
+    statuses = []
+    with httpx.Client(base_url=base, timeout=5) as http:
+        for number, address in enumerate(addresses):
+            response = http.post(
+                "/api/v1/auth/token",
+                data={"username": f"nobody{number}@example.org", "password": "wrong password"},
+                headers={"X-Forwarded-For": address},
+            )
+            statuses.append(response.status_code)
+    return statuses
+
+
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [
+        # The proxy (this test, on 127.0.0.1) is trusted: each client address has its own count.
+        ("127.0.0.1", [401, 401, 429, 401]),
+        # Only another proxy is trusted: the header is ignored and every failure is 127.0.0.1's.
+        ("192.0.2.1", [401, 401, 429, 429]),
+    ],
+)
+def test_serve_passes_forwarded_allow_ips_so_throttling_sees_client_addresses(
+    database_url: str, tmp_path: Path, trusted: str, expected: list[int]
+) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "WINNOW_DATABASE_URL": database_url,
+        "WINNOW_DATA_DIR": str(tmp_path),
+        "WINNOW_FORWARDED_ALLOW_IPS": trusted,
+        "WINNOW_LOGIN_MAX_FAILURES_PER_ADDRESS": "2",
+    }
+    env.pop("FORWARDED_ALLOW_IPS", None)  # uvicorn's own variable would mask ours
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=tmp_path,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        clients = ["203.0.113.5", "203.0.113.5", "203.0.113.5", "203.0.113.6"]
+        assert _failed_logins_from(base, clients) == expected
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
