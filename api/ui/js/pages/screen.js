@@ -589,7 +589,14 @@ export async function render(ctx) {
     announce(`Back to ${whole.title || "(no title)"}. You voted ${vote.decision}.`);
   }
 
-  async function undo() {
+  // Presses of u take effect in order, even when a kept record is still being read.
+  let undoing = Promise.resolve();
+  function undo() {
+    undoing = undoing.then(undoOnce);
+    return undoing;
+  }
+
+  async function undoOnce() {
     if (state.busy || !state.history.length) return;
     const last = state.history.pop();
     stored.save(state.history);
