@@ -57,7 +57,10 @@ class PairAgreement:
 
 @dataclass(frozen=True, slots=True)
 class StageAgreement:
-    """``overall`` pairs each record's first two voters; ``pairs`` is per reviewer pair."""
+    """``overall`` pairs each record's first two voters, the one with the lower id as rater 1
+    (Cohen's kappa needs the same rater in the same row: taking them in voting order mixed the
+    two reviewers' marginals, so overall and pair kappa differed on the same records; with one
+    pair of reviewers they are now the same table). ``pairs`` is per reviewer pair."""
 
     stage: Stage
     maybe_as_include: bool
@@ -178,8 +181,9 @@ def counted_pair_table(
 class FirstVoteTally:
     """Everything agreement reads from first votes, as counts.
 
-    ``overall`` counts each record's first two votes (in the order they were cast); ``pairs``
-    counts, per pair of reviewers (lower id first), their two votes on the records both rated;
+    ``overall`` counts each record's first two votes (the lower reviewer id as rater 1, see
+    `StageAgreement`); ``pairs`` counts, per pair of reviewers (lower id first), their two
+    votes on the records both rated;
     ``most_rated`` holds the votes on the records rated by the most reviewers (Fleiss' kappa),
     and ``raters`` that number. Tallies of disjoint sets of records add up with `combined`.
     """
@@ -211,7 +215,7 @@ def tally_first_votes(by_record: Mapping[RecordId, Sequence[DecisionEvent]]) -> 
     pairs: dict[ReviewerPair, Counter[VotePair]] = defaultdict(Counter)
     for votes in by_record.values():
         if len(votes) > 1:
-            overall[(votes[0].vote, votes[1].vote)] += 1
+            overall[rater_order(votes[0], votes[1])] += 1
         ordered = sorted(votes, key=lambda e: e.reviewer_id)
         for one, two in combinations(ordered, 2):
             pairs[(one.reviewer_id, two.reviewer_id)][(one.vote, two.vote)] += 1
@@ -255,6 +259,11 @@ def agreement_from_tally(
         ),
         fleiss=_fleiss_for(tally, maybe_as_include),
     )
+
+
+def rater_order(one: DecisionEvent, two: DecisionEvent) -> tuple[Vote, Vote]:
+    """Two reviewers' votes on a record, the lower reviewer id first (always the same rows)."""
+    return (one.vote, two.vote) if one.reviewer_id < two.reviewer_id else (two.vote, one.vote)
 
 
 def _first_votes_by_record(

@@ -67,19 +67,22 @@ def _exclusion(votes: Sequence[DecisionEvent], reason_mismatch_is_conflict: bool
 def latest_resolution(
     resolutions: Sequence[Resolution], record_id: int, stage: str
 ) -> Resolution | None:
-    """The newest resolution of a record at a stage (a later one overrides an earlier one)."""
+    """The newest resolution of a record at a stage (a later one overrides an earlier one);
+    None when there is none or the newest is an undo (the record is back to what its votes say)."""
     matching = [r for r in resolutions if r.record_id == record_id and r.stage == stage]
-    return max(matching, key=lambda r: r.seq, default=None)
+    newest = max(matching, key=lambda r: r.seq, default=None)
+    return None if newest is None or newest.withdrawn else newest
 
 
 def latest_resolutions(resolutions: Iterable[Resolution], stage: str) -> dict[RecordId, Resolution]:
-    """The newest resolution per record at ``stage``, in one pass."""
+    """The newest resolution per record at ``stage``, in one pass; records whose newest is an
+    undo have none."""
     latest: dict[RecordId, Resolution] = {}
     for resolution in resolutions:
         held = latest.get(resolution.record_id)
         if resolution.stage == stage and (held is None or resolution.seq > held.seq):
             latest[resolution.record_id] = resolution
-    return latest
+    return {record_id: r for record_id, r in latest.items() if not r.withdrawn}
 
 
 def count_conflicts(

@@ -81,7 +81,10 @@ class DecisionEvent:
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The final word on a record at a stage, by a lead or a designated third reviewer."""
+    """The final word on a record at a stage, by a lead or a designated third reviewer.
+
+    A ``withdrawn`` one is an undo: it records who took the resolution it supersedes back, and
+    leaves the record as its votes say (nothing is deleted)."""
 
     seq: int
     record_id: RecordId
@@ -91,6 +94,7 @@ class Resolution:
     reason: str
     at: datetime
     reason_id: int | None = None
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True, slots=True)

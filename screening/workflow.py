@@ -14,6 +14,7 @@ from screening.model import (
     InvalidDecision,
     InvalidTransition,
     NotPermitted,
+    Resolution,
     ReviewerId,
     Stage,
     Vote,
@@ -122,6 +123,25 @@ def check_vote(
     check_reason(stage, vote, reason_id, known_reason_ids)
 
 
+def check_undo_resolution(
+    status: RecordStatus,
+    *,
+    resolver_id: ReviewerId,
+    resolver_is_lead: bool,
+    designated_resolvers: Collection[ReviewerId],
+) -> Resolution:
+    """A resolution is taken back by a lead, or by the designated third reviewer who made it;
+    the one taken back is returned."""
+    resolution = status.resolution
+    if resolution is None:
+        raise InvalidTransition(f"record {status.record_id} has no resolution to undo")
+    if not resolver_is_lead and (
+        resolver_id not in designated_resolvers or resolver_id != resolution.resolver_id
+    ):
+        raise NotPermitted("only a lead or the third reviewer who resolved it may undo it")
+    return resolution
+
+
 def check_reason(
     stage: Stage, vote: Vote, reason_id: int | None, known_reason_ids: Collection[int]
 ) -> None:
@@ -144,11 +164,11 @@ def check_resolution(
     resolver_is_lead: bool,
     designated_resolvers: Collection[ReviewerId],
     vote: Vote,
-    reason: str,
     reason_id: int | None,
     known_reason_ids: Collection[int],
 ) -> None:
-    """A conflict is resolved by a lead, or by a designated third reviewer who did not vote."""
+    """A conflict is resolved by a lead, or by a designated third reviewer who did not vote.
+    Saying why is welcome but optional; a full-text exclusion still needs its reason."""
     if not resolver_is_lead:
         if resolver_id not in designated_resolvers:
             raise NotPermitted("only a lead or a designated third reviewer resolves conflicts")
@@ -160,6 +180,4 @@ def check_resolution(
         )
     if vote is Vote.MAYBE:
         raise InvalidDecision("a resolution is include or exclude, not maybe")
-    if not reason.strip():
-        raise InvalidDecision("a resolution needs a recorded reason")
     check_reason(stage, vote, reason_id, known_reason_ids)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
@@ -16,7 +16,8 @@ from api.permissions import Role
 from api.repositories.screening_state import StateRepository
 from api.services.accounts import create_user
 from api.services.screening_store import rebuild
-from api.tables import Decision, FullText, FullTextStatus, Membership, Resolution, Review
+from api.tables import Decision, FullText, FullTextStatus, Membership, Review, utc_now
+from api.tables.base import Timestamp
 from screening.model import Stage, Vote
 from tests.api.builders import screening_records
 
@@ -178,12 +179,15 @@ def _screened_before(engine: Engine) -> tuple[int, list[int], list[int]]:
                 )
             )  # fmt: skip
             session.flush()
-        session.add(
-            Resolution(
-                review_id=review_id, record_id=records[2], stage=Stage.TITLE_ABSTRACT,
-                vote=Vote.INCLUDE, reason="discussed", resolver_id=ids[0],
-            )
-        )  # fmt: skip
+        # In SQL: the model has columns this old schema lacks (resolution.withdrawn, issue 17).
+        session.execute(
+            text(
+                "INSERT INTO resolution (review_id, record_id, stage, vote, reason, resolver_id,"
+                " created_at) VALUES (:review, :record, 'title_abstract', 'include', 'discussed',"
+                " :resolver, :at)"
+            ).bindparams(bindparam("at", type_=Timestamp)),
+            {"review": review_id, "record": records[2], "resolver": ids[0], "at": utc_now()},
+        )
         session.add(
             FullText(review_id=review_id, record_id=records[0], status=FullTextStatus.RETRIEVED)
         )

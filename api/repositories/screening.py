@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func
+from sqlalchemy import Table, bindparam, case, func
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -91,6 +91,7 @@ def to_resolution(row: Resolution) -> CoreResolution:
         reason=row.reason,
         at=row.created_at,
         reason_id=row.reason_id,
+        withdrawn=row.withdrawn,
     )
 
 
@@ -225,7 +226,9 @@ class ScreeningRepository:
         return int(self.session.connection().execute(statement).scalar_one())
 
     def count_resolutions(self, review_id: int, stage: Stage) -> int:
-        statement = sa_select(func.count()).where(
+        """Resolutions that stand: each undo (a withdrawn row) takes one back."""
+        standing = func.coalesce(func.sum(case((col(Resolution.withdrawn), -1), else_=1)), 0)
+        statement = sa_select(standing).where(
             col(Resolution.review_id) == review_id, col(Resolution.stage) == stage
         )
         return int(self.session.connection().execute(statement).scalar_one())

@@ -18,6 +18,7 @@ from api.schemas.screening import (
     NextRecord,
     NoteCreate,
     NoteRead,
+    OwnVotesRead,
     ProgressRead,
     ReasonCreate,
     ReasonRead,
@@ -27,7 +28,13 @@ from api.schemas.screening import (
     VoteOutcome,
     VoteRead,
 )
-from api.services import screening, screening_records, screening_reports
+from api.services import (
+    own_votes,
+    resolutions,
+    screening,
+    screening_records,
+    screening_reports,
+)
 from api.tables import ExclusionReason, RecordNote
 from screening.model import Stage
 
@@ -82,12 +89,30 @@ def record_votes(
     return screening.record_votes(session, access.review, access.user, record_id, stage)
 
 
+@router.get("/my-decisions", response_model=OwnVotesRead)
+def my_decisions(
+    stage: StageQuery = TA,
+    *,
+    access: ScreenAccess,
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> OwnVotesRead:
+    """Your current votes at a stage (one per record, newest first), to reopen and revise."""
+    return own_votes.own_votes(
+        session, access.review, access.user, stage, offset=offset, limit=limit
+    )
+
+
 @router.get("/conflicts", response_model=list[ConflictRead])
 def conflicts(
-    stage: StageQuery = TA, *, access: LeadAccess, session: SessionDep
+    stage: StageQuery = TA, *, access: ScreenAccess, session: SessionDep
 ) -> list[ConflictRead]:
-    """Records awaiting a lead's decision at a stage."""
-    return screening_reports.conflicts(session, access.review, stage)
+    """Records awaiting your decision at a stage, with every vote and note (the resolver is
+    not blinded): all of them for a lead, those you did not vote on for a designated third
+    reviewer, none for anyone else."""
+    assert access.user.id is not None
+    return screening_reports.conflicts(session, access.review, stage, access.user.id, access.role)
 
 
 @router.post(
@@ -100,6 +125,17 @@ def resolve(
 ) -> ResolutionRead:
     """Resolve a conflict (a lead, or a designated third reviewer who did not vote on it)."""
     return screening.resolve(session, access.review, access.user, access.role, record_id, data)
+
+
+@router.delete("/records/{record_id}/resolution", response_model=ResolutionRead)
+def undo_resolution(
+    record_id: RecordIdPath, stage: StageQuery = TA, *, access: ScreenAccess, session: SessionDep
+) -> ResolutionRead:
+    """Take a resolution back (a lead, or the third reviewer who made it): the record is again
+    what its votes say. Recorded as a withdrawn resolution and in the audit log."""
+    return resolutions.undo_resolution(
+        session, access.review, access.user, access.role, record_id, stage
+    )
 
 
 @router.get("/agreement", response_model=AgreementRead)

@@ -75,7 +75,7 @@ class NextRecord(BaseModel):
 class ResolutionCreate(_Strict):
     stage: Stage
     decision: Vote
-    reason: str = Field(min_length=1, max_length=10_000, description="why, as recorded")
+    reason: str = Field(default="", max_length=10_000, description="why, as recorded (optional)")
     reason_id: DbId | None = None
 
 
@@ -89,15 +89,29 @@ class ResolutionRead(BaseModel):
     resolver_id: int
     supersedes_id: int | None
     created_at: datetime
+    withdrawn: bool = Field(default=False, description="true for an undo of the superseded one")
 
 
 class ConflictRead(BaseModel):
+    """A record for the caller to resolve. Blinding is for the screeners: the resolver sees
+    every current vote with its reason and note, and every note on the record."""
+
     record_id: int
     title: str
     state: RecordState
     why: str
-    voters: list[int] = Field(description="who voted; how they voted stays blinded")
-    votes: list[VoteRead] | None = Field(description="shown only when the stage is unblinded")
+    voters: list[int] = Field(description="who voted")
+    votes: list[VoteRead] = Field(description="each voter's current vote")
+    notes: list[NoteRead] = Field(default_factory=list, description="notes on the record")
+
+
+class OwnVoteRead(VoteRead):
+    title: str
+
+
+class OwnVotesRead(BaseModel):
+    items: list[OwnVoteRead]
+    total: int
 
 
 class AgreementFigures(BaseModel):
@@ -130,6 +144,11 @@ class AgreementRead(AgreementFigures):
     band: str
     maybe_as_include: bool
     settled_only: bool = Field(description="true when blinding limits you to settled records")
+    left_out: int = Field(
+        default=0,
+        description="records rated by two that these figures leave out until they are settled"
+        " (blinding; open conflicts are among them)",
+    )
     pairs: list[PairRead]
     fleiss: FleissRead | None
 

@@ -17,6 +17,7 @@ from api.errors import Conflict, NotFound
 from api.permissions import Role
 from api.repositories.screening import CardFields, ScreeningRepository
 from api.repositories.screening_state import StateRepository
+from api.repositories.screening_views import ScreeningViews
 from api.schemas.screening import (
     NextRecord,
     RecordCard,
@@ -209,7 +210,7 @@ def resolve(
     record_id: int,
     data: ResolutionCreate,
 ) -> ResolutionRead:
-    """The final word on a conflict, by a lead or a designated third reviewer, with a reason."""
+    """The final word on a conflict, by a lead or a designated third reviewer (why: optional)."""
     assert review.id is not None
     assert user.id is not None
     hold_writer(session)
@@ -219,7 +220,7 @@ def resolve(
         raise NotFound("record", record_id)
     if at.duplicate or at.removed or not at.row(data.stage).in_stage:
         raise Conflict(f"record {record_id} is not at the {data.stage.value} stage")
-    status = _status_now(session, review, data.stage, record_id)
+    status = status_now(session, review, data.stage, record_id)
     known = {r.id for r in repo.reasons(review.id, data.stage) if r.id is not None}
     check_resolution(
         status,
@@ -228,7 +229,6 @@ def resolve(
         resolver_is_lead=role is Role.LEAD,
         designated_resolvers=designated_resolvers(review.settings),
         vote=data.decision,
-        reason=data.reason,
         reason_id=data.reason_id,
         known_reason_ids=known,
     )
@@ -240,7 +240,7 @@ def resolve(
         reason_id=data.reason_id,
         reason=data.reason.strip(),
         resolver_id=user.id,
-        supersedes_id=_previous_resolution(status),
+        supersedes_id=ScreeningViews(session).newest_resolution_id(record_id, data.stage),
     )
     _insert(repo, row)
     log = repo.record_log(record_id, data.stage)
@@ -260,14 +260,10 @@ def resolve(
     )
 
 
-def _status_now(session: Session, review: Review, stage: Stage, record_id: int) -> RecordStatus:
+def status_now(session: Session, review: Review, stage: Stage, record_id: int) -> RecordStatus:
     """The record's full status (who voted, the resolution) from its events, as stored."""
     rows = compute_rows(session, review, stage, [record_id])
     if rows is None:  # a rapid plan moved and the review was rebuilt: compute again
         rows = compute_rows(session, review, stage, [record_id])
     assert rows is not None
     return rows[record_id].status
-
-
-def _previous_resolution(status: RecordStatus) -> int | None:
-    return status.resolution.seq if status.resolution is not None else None

@@ -14,11 +14,13 @@ from sqlmodel import Session
 from api.permissions import Role
 from api.repositories.screening import ScreeningRepository, to_event
 from api.repositories.screening_state import StateRepository
+from api.repositories.screening_views import ScreeningViews
 from api.schemas.screening import (
     AgreementFigures,
     AgreementRead,
     ConflictRead,
     FleissRead,
+    NoteRead,
     PairRead,
     ProgressRead,
     RapidRead,
@@ -26,6 +28,7 @@ from api.schemas.screening import (
     StageProgressRead,
     StoppingRead,
 )
+from api.services.resolutions import may_resolve
 from api.services.screening import vote_read
 from api.services.screening_state import current, review_settings
 from api.services.screening_store import stage_gate
@@ -42,6 +45,7 @@ from screening.agreement import (
 from screening.decisions import RecordState, superseded_seqs
 from screening.methods import StageFigures, methods_paragraph
 from screening.model import DecisionEvent, Stage
+from screening.notes import WrittenNote, note_cell, notes_by_vote
 from screening.queue import FOR_LEADS
 from screening.stopping import estimate_remaining
 
@@ -61,17 +65,26 @@ EXPORT_COLUMNS = (
 )
 
 
-def conflicts(session: Session, review: Review, stage: Stage) -> list[ConflictRead]:
-    """Records awaiting a lead: who voted, and how only when the stage is not blinded."""
+def conflicts(
+    session: Session, review: Review, stage: Stage, viewer_id: int, role: Role
+) -> list[ConflictRead]:
+    """Records awaiting the caller's decision, with every vote and note: blinding is for the
+    screeners, not for the resolver (a lead, or a designated third reviewer, who sees only
+    the records they did not vote on). Anyone else has none to resolve."""
     assert review.id is not None
     waiting = current(session, review).at_stage(review.id, stage, sorted(FOR_LEADS))
+    voters = StateRepository(session).voters([row.record_id for row in waiting], stage)
+    waiting = [
+        row
+        for row in waiting
+        if may_resolve(review, viewer_id, role, voters.get(row.record_id, []))
+    ]
     ids = [row.record_id for row in waiting]
     repo = ScreeningRepository(session)
     titles = repo.titles(review.id, ids)
     active = repo.screeners(review.id)
-    voters = StateRepository(session).voters(ids, stage)
-    blinded = review_settings(review).for_stage(stage).blinding
-    votes = {} if blinded else _current_by_record(repo.log(review.id, stage, ids))
+    votes = _current_by_record(repo.log(review.id, stage, ids)) if ids else {}
+    notes = _notes_by_record(session, review.id, ids)
     return [
         ConflictRead(
             record_id=row.record_id,
@@ -80,7 +93,8 @@ def conflicts(session: Session, review: Review, stage: Stage) -> list[ConflictRe
             why=row.why,
             # An open record counts only the votes of people still screening.
             voters=sorted(r for r in voters.get(row.record_id, []) if r in active),
-            votes=None if blinded else [vote_read(v) for v in votes.get(row.record_id, [])],
+            votes=[vote_read(v) for v in votes.get(row.record_id, [])],
+            notes=notes.get(row.record_id, []),
         )
         for row in waiting
     ]
@@ -98,6 +112,12 @@ def agreement(
         stage,
         maybe_as_include=True,
     )
+    # What the blinded view leaves out, said rather than hidden (counts only, as progress).
+    everyone = (
+        sum(first_vote_tally(session, review, stage).overall.values())
+        if settled_only
+        else result.overall.n
+    )
     fleiss = result.fleiss
     return AgreementRead(
         **_figures(result.overall).model_dump(),
@@ -105,6 +125,7 @@ def agreement(
         band=agreement_band(result.overall.kappa),
         maybe_as_include=result.maybe_as_include,
         settled_only=settled_only,
+        left_out=everyone - result.overall.n,
         pairs=[
             PairRead(reviewers=p.reviewers, **_figures(p.stats).model_dump()) for p in result.pairs
         ],
@@ -122,8 +143,8 @@ def agreement(
 def first_vote_tally(
     session: Session, review: Review, stage: Stage, *, settled_only: bool = False
 ) -> FirstVoteTally:
-    """First votes counted from the stored rows (the first two votes of each record); records
-    rated by more than two reviewers are read from the log."""
+    """First votes counted from the stored rows (the first two votes of each record, the lower
+    reviewer id as rater 1); records rated by more than two reviewers are read from the log."""
     assert review.id is not None
     state = current(session, review)
     overall: Counter[VotePair] = Counter()
@@ -131,8 +152,9 @@ def first_vote_tally(
     for a, vote_a, b, vote_b, n in state.first_vote_pairs(
         review.id, stage, settled_only=settled_only
     ):
-        overall[(vote_a, vote_b)] += n
+        # Rater 1 is the lower reviewer id, overall as in the pairs (one computation).
         key, votes = ((a, b), (vote_a, vote_b)) if a < b else ((b, a), (vote_b, vote_a))
+        overall[votes] += n
         pairs[key][votes] += n
     counted = FirstVoteTally(dict(overall), dict(pairs), 2 if overall else 0)
     wide = state.widely_rated(review.id, stage, settled_only=settled_only)
@@ -224,7 +246,8 @@ def methods(session: Session, review: Review) -> str:
 
 
 def decision_log(session: Session, review: Review, viewer_id: int) -> list[dict[str, Any]]:
-    """Every vote event, superseded ones included; others' votes on unsettled records withheld."""
+    """Every vote event, superseded ones included; others' votes on unsettled records withheld.
+    A vote's note column also holds the notes its voter wrote for it (`screening.notes`)."""
     assert review.id is not None
     repo = ScreeningRepository(session)
     rows = repo.decision_rows(review.id)
@@ -235,6 +258,7 @@ def decision_log(session: Session, review: Review, viewer_id: int) -> list[dict[
     settings = review_settings(review)
     reasons = {r.id: r.label for r in repo.reasons(review.id)}
     emails = repo.emails({e.reviewer_id for e in events})
+    written = notes_by_vote(events, _written_notes(session, review.id))
     out = []
     for event in events:
         blinding = settings.for_stage(event.stage).blinding
@@ -250,13 +274,26 @@ def decision_log(session: Session, review: Review, viewer_id: int) -> list[dict[
                 "decision": event.vote.value,
                 "reason_id": event.reason_id,
                 "reason": reasons.get(event.reason_id, "") if event.reason_id else "",
-                "note": event.note,
+                "note": note_cell(event.note, written.get(event.seq, [])),
                 "created_at": event.at.isoformat(),
                 "supersedes_id": event.supersedes,
                 "superseded": event.seq in superseded,
             }
         )
     return out
+
+
+def _written_notes(session: Session, review_id: int) -> list[WrittenNote]:
+    """The review's notes (saved with `n`), tags written after the text."""
+    return [
+        WrittenNote(
+            note.record_id,
+            note.user_id,
+            " ".join([note.text.strip(), *(f"#{tag}" for tag in note.tags)]).strip(),
+            note.created_at,
+        )
+        for note in ScreeningViews(session).review_notes(review_id)
+    ]
 
 
 def _visible(event: DecisionEvent, viewer_id: int, blinding: bool, settled: bool | None) -> bool:
@@ -273,6 +310,15 @@ def decision_log_csv(rows: list[dict[str, Any]]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _notes_by_record(
+    session: Session, review_id: int, record_ids: list[int]
+) -> dict[int, list[NoteRead]]:
+    grouped: dict[int, list[NoteRead]] = {}
+    for note in ScreeningViews(session).notes(review_id, record_ids):
+        grouped.setdefault(note.record_id, []).append(NoteRead.model_validate(note))
+    return grouped
 
 
 def _current_by_record(log: list[DecisionEvent]) -> dict[int, list[DecisionEvent]]:

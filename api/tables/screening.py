@@ -81,6 +81,8 @@ class Resolution(SQLModel, table=True):
     resolver_id: int = Field(foreign_key="user.id")
     supersedes_id: int | None = Field(default=None, foreign_key="resolution.id", unique=True)
     created_at: datetime = Field(default_factory=utc_now, sa_type=Timestamp)
+    # An undo: takes back the resolution it supersedes (which stays, as does this row).
+    withdrawn: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class FullText(SQLModel, table=True):

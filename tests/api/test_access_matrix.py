@@ -52,8 +52,11 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("GET", "/reviews/{rid}/screening/{stage}/next"): P.SCREEN,
     ("POST", "/reviews/{rid}/records/{record_id}/decisions"): P.SCREEN,
     ("GET", "/reviews/{rid}/records/{record_id}/decisions"): P.READ,
-    ("GET", "/reviews/{rid}/conflicts"): P.MANAGE_REVIEW,
+    # Designated third reviewers resolve too (issue 17): others get an empty list.
+    ("GET", "/reviews/{rid}/conflicts"): P.SCREEN,
+    ("GET", "/reviews/{rid}/my-decisions"): P.SCREEN,
     ("POST", "/reviews/{rid}/records/{record_id}/resolution"): P.SCREEN,
+    ("DELETE", "/reviews/{rid}/records/{record_id}/resolution"): P.SCREEN,
     ("GET", "/reviews/{rid}/agreement"): P.READ,
     ("GET", "/reviews/{rid}/progress"): P.READ,
     ("GET", "/reviews/{rid}/screening/methods"): P.READ,
@@ -158,6 +161,18 @@ def _screen_conflict(world: World) -> dict[str, Any]:
             json={"stage": "title_abstract", "decision": decision},
             headers=voter.headers,
         )
+    return params
+
+
+def _resolved_conflict(world: World) -> dict[str, Any]:
+    """A conflict the REVIEWER member resolved as its designated third reviewer."""
+    params = _screen_conflict(world)
+    response = world.build.client.post(
+        f"{API_PREFIX}/reviews/{world.review_id}/records/{params['record_id']}/resolution",
+        json={"stage": "title_abstract", "decision": "include"},
+        headers=world.members[Role.REVIEWER].headers,
+    )
+    assert response.status_code == 201, response.text
     return params
 
 
@@ -331,10 +346,12 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ("POST", "/reviews/{rid}/records/{record_id}/decisions"): (_screen_record, lambda: _TA_VOTE),
     ("GET", "/reviews/{rid}/records/{record_id}/decisions"): (_screen_record, lambda: None),
     ("GET", "/reviews/{rid}/conflicts"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/my-decisions"): (_plain, lambda: None),
     ("POST", "/reviews/{rid}/records/{record_id}/resolution"): (
         _screen_conflict,
         lambda: {"stage": "title_abstract", "decision": "include", "reason": "matrix"},
     ),
+    ("DELETE", "/reviews/{rid}/records/{record_id}/resolution"): (_resolved_conflict, lambda: None),
     ("GET", "/reviews/{rid}/agreement"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/progress"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/screening/methods"): (_plain, lambda: None),

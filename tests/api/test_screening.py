@@ -149,6 +149,8 @@ def test_blinding_holds_on_every_route_until_the_record_is_settled(world: World)
     routes = [
         f"/records/{record_id}/decisions?stage={TA}",
         f"/records/{record_id}/notes",
+        f"/conflicts?stage={TA}",
+        f"/my-decisions?stage={TA}",
         "/progress",
         f"/agreement?stage={TA}",
         "/studies",
@@ -179,33 +181,80 @@ def test_blinding_holds_on_every_route_until_the_record_is_settled(world: World)
     assert export.text.splitlines()[0].startswith("decision_id,record_id,stage,reviewer_id")
 
 
-def test_conflicts_show_who_voted_not_how_and_a_lead_resolves(world: World) -> None:
+def test_the_resolver_sees_votes_and_notes_and_resolves_without_saying_why(world: World) -> None:
+    # Issue 17 changes what this test asserted: blinding is for the screeners, so the lead who
+    # resolves sees each vote with its reason and note (it saw only who voted), and "why" is
+    # optional (a blank one was a 422).
     record_id = world.records[0]
-    world.vote(world.one, record_id, "include")
+    world.vote(world.one, record_id, "include", note="adults, as planned")
     world.vote(world.two, record_id, "exclude")
+    world.client.post(
+        world.url(f"/records/{record_id}/notes"),
+        json={"text": "check the age range"},
+        headers=world.two.headers,
+    )
     conflicts = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers)
     assert conflicts.status_code == 200
     [conflict] = conflicts.json()
     assert conflict["record_id"] == record_id
     assert conflict["voters"] == sorted([world.one.id, world.two.id])
-    assert conflict["votes"] is None
-    no_reason = world.client.post(
+    votes = {v["reviewer_id"]: (v["decision"], v["note"]) for v in conflict["votes"]}
+    assert votes == {world.one.id: ("include", "adults, as planned"), world.two.id: ("exclude", "")}
+    assert [n["text"] for n in conflict["notes"]] == ["check the age range"]
+    # The screeners are not resolvers: they get no conflicts, so no one else's vote.
+    for screener in (world.one, world.two):
+        mine = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=screener.headers)
+        assert mine.status_code == 200
+        assert mine.json() == []
+    resolved = world.client.post(
         world.url(f"/records/{record_id}/resolution"),
         json={"stage": TA, "decision": "include", "reason": "  "},
         headers=world.lead.headers,
     )
-    assert no_reason.status_code == 422
-    resolved = world.client.post(
-        world.url(f"/records/{record_id}/resolution"),
-        json={"stage": TA, "decision": "include", "reason": "population matches on discussion"},
-        headers=world.lead.headers,
-    )
     assert resolved.status_code == 201, resolved.text
     assert resolved.json()["resolver_id"] == world.lead.id
+    assert resolved.json()["reason"] == ""
     assert (
         world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers).json()
         == []
     )
+
+
+def test_an_undone_resolution_puts_the_conflict_back_and_stays_in_the_record(
+    world: World,
+) -> None:
+    record_id = world.records[0]
+    world.vote(world.one, record_id, "include")
+    world.vote(world.two, record_id, "exclude")
+    url = world.url(f"/records/{record_id}/resolution")
+    first = world.client.post(
+        url, json={"stage": TA, "decision": "exclude"}, headers=world.lead.headers
+    ).json()
+    assert world.client.delete(f"{url}?stage={TA}", headers=world.one.headers).status_code == 403
+    undone = world.client.delete(f"{url}?stage={TA}", headers=world.lead.headers)
+    assert undone.status_code == 200, undone.text
+    assert undone.json()["withdrawn"] is True
+    assert undone.json()["supersedes_id"] == first["id"]
+    [back] = world.client.get(
+        world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers
+    ).json()
+    assert back["record_id"] == record_id
+    progress = world.client.get(world.url("/progress"), headers=world.lead.headers).json()
+    assert progress[TA]["conflicts"] == 1
+    again = world.client.delete(f"{url}?stage={TA}", headers=world.lead.headers)
+    assert again.status_code == 409
+    assert "no resolution to undo" in again.json()["detail"]
+    # Resolved again, the new resolution continues the chain from the undo.
+    second = world.client.post(
+        url, json={"stage": TA, "decision": "include"}, headers=world.lead.headers
+    ).json()
+    assert second["supersedes_id"] == undone.json()["id"]
+    assert (
+        world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers).json()
+        == []
+    )
+    audit = world.client.get(f"{API}/reviews/{world.rid}/audit", headers=world.lead.headers)
+    assert "resolution.undo" in audit.text
 
 
 def test_only_a_designated_third_reviewer_who_did_not_vote_may_resolve(
@@ -226,7 +275,19 @@ def test_only_a_designated_third_reviewer_who_did_not_vote_may_resolve(
     voter = world.client.post(url, json=body, headers=world.one.headers)
     assert voter.status_code == 403
     assert "who voted on the record" in voter.json()["detail"]
+    # The designated third reviewer sees the conflicts they did not vote on, votes included;
+    # a designated reviewer who voted does not see that one.
+    listed = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=third.headers).json()
+    assert [c["record_id"] for c in listed] == [record_id]
+    assert {v["decision"] for v in listed[0]["votes"]} == {"include", "exclude"}
+    assert (
+        world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.one.headers).json()
+        == []
+    )
     assert world.client.post(url, json=body, headers=third.headers).status_code == 201
+    # The lead takes it back, or the third reviewer who made it; not another designated one.
+    assert world.client.delete(f"{url}?stage={TA}", headers=world.one.headers).status_code == 403
+    assert world.client.delete(f"{url}?stage={TA}", headers=third.headers).status_code == 200
 
 
 def test_bad_votes_get_a_precise_4xx_and_change_nothing(world: World, build: Builder) -> None:
@@ -313,3 +374,78 @@ def test_next_after_serves_the_following_record_and_keeps_the_current_one_held(
     assert single.next(single.one).json()["record"]["id"] == following
     bad = single.client.get(single.url(f"/screening/{TA}/next?after=0"), headers=single.one.headers)
     assert bad.status_code == 422
+
+
+def test_my_decisions_lists_my_current_votes_newest_first_in_pages(world: World) -> None:
+    first, second, third = world.records[:3]
+    world.vote(world.one, first, "include")
+    world.vote(world.one, second, "exclude", note="adults only")
+    world.vote(world.one, first, "maybe")  # revised: only the current vote is listed
+    world.vote(world.one, third, "include", stage=TA)
+    world.vote(world.two, first, "exclude")  # someone else's: never listed
+    url = world.url(f"/my-decisions?stage={TA}")
+    page = world.client.get(f"{url}&limit=2", headers=world.one.headers)
+    assert page.status_code == 200, page.text
+    body = page.json()
+    assert body["total"] == 3
+    assert [(v["record_id"], v["decision"]) for v in body["items"]] == [
+        (third, "include"),
+        (first, "maybe"),
+    ]
+    assert body["items"][1]["title"] == "Exercise trial 0 for back pain"
+    rest = world.client.get(f"{url}&limit=2&offset=2", headers=world.one.headers).json()
+    assert [(v["record_id"], v["decision"], v["note"]) for v in rest["items"]] == [
+        (second, "exclude", "adults only")
+    ]
+    theirs = world.client.get(url, headers=world.two.headers).json()
+    assert [(v["record_id"], v["decision"]) for v in theirs["items"]] == [(first, "exclude")]
+    full_text = world.client.get(
+        world.url("/my-decisions?stage=full_text"), headers=world.one.headers
+    )
+    assert full_text.json() == {"items": [], "total": 0}
+    assert world.client.get(f"{url}&limit=0", headers=world.one.headers).status_code == 422
+
+
+def test_notes_saved_with_n_reach_the_decision_log_once_blinding_allows(world: World) -> None:
+    # Issue 17: the log's note column was empty because notes written with `n` are stored
+    # beside the votes (record_note), not in the vote; each now goes with the vote it was for.
+    record_id = world.records[0]
+    notes_url = world.url(f"/records/{record_id}/notes")
+    world.client.post(notes_url, json={"text": "only adults?"}, headers=world.one.headers)
+    world.vote(world.one, record_id, "include")
+    world.client.post(notes_url, json={"text": "", "tags": ["rct"]}, headers=world.one.headers)
+    export = world.client.get(world.url("/decisions/export?format=csv"), headers=world.lead.headers)
+    assert "only adults?" not in export.text  # blinded: the record is open
+    world.vote(world.two, record_id, "include")
+    rows = world.client.get(world.url("/decisions/export"), headers=world.lead.headers).json()
+    notes = {row["reviewer_id"]: row["note"] for row in rows["items"]}
+    assert notes == {world.one.id: "only adults?\n#rct", world.two.id: ""}
+    csv_text = world.client.get(
+        world.url("/decisions/export?format=csv"), headers=world.lead.headers
+    ).text
+    assert '"only adults?\n#rct"' in csv_text
+
+
+def test_a_blinded_agreement_says_how_many_records_it_leaves_out(world: World) -> None:
+    agreed_in, agreed_out, disputed = world.records[:3]
+    for who, votes in (
+        (world.one, ("include", "exclude", "include")),
+        (world.two, ("include", "exclude", "exclude")),
+    ):
+        for record_id, vote in zip((agreed_in, agreed_out, disputed), votes, strict=True):
+            world.vote(who, record_id, vote)
+    url = world.url(f"/agreement?stage={TA}")
+    blinded = world.client.get(url, headers=world.one.headers).json()
+    assert (blinded["settled_only"], blinded["n"], blinded["left_out"]) == (True, 2, 1)
+    assert blinded["percent_agreement"] == 1.0  # true of what it counts; left_out says the rest
+    lead = world.client.get(url, headers=world.lead.headers).json()
+    assert (lead["settled_only"], lead["n"], lead["left_out"]) == (False, 3, 0)
+    assert lead["kappa"] == lead["pairs"][0]["kappa"]  # one pair: one computation
+    world.client.post(
+        world.url(f"/records/{disputed}/resolution"),
+        json={"stage": TA, "decision": "include"},
+        headers=world.lead.headers,
+    )
+    settled = world.client.get(url, headers=world.one.headers).json()
+    assert (settled["n"], settled["left_out"]) == (3, 0)
+    assert settled["kappa"] == lead["kappa"]  # first votes: the resolution changes nothing

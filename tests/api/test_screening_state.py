@@ -113,6 +113,39 @@ def test_every_kind_of_change_leaves_the_stored_state_equal_to_the_log(build: Bu
     assert not _row(build.engine, world.records[3], FT).in_stage  # not retrieved
 
 
+def test_an_undone_resolution_updates_the_rows_as_a_resolution_does(build: Builder) -> None:
+    """Issue 17: undoing a resolution recomputes the record's rows in the same transaction; a
+    record that had reached full text (resolved include, report attached) leaves it again."""
+    world = make_world(build, n=2)
+    record_id = world.records[0]
+    world.vote(world.one, record_id, "include")
+    world.vote(world.two, record_id, "exclude")
+    url = world.url(f"/records/{record_id}/resolution")
+    made = world.client.post(
+        url, json={"stage": TA, "decision": "include"}, headers=world.lead.headers
+    )
+    assert made.status_code == 201, made.text
+    pdf = {"file": ("trial.pdf", b"%PDF-1.4 report", "application/pdf")}
+    attached = world.client.put(
+        world.url(f"/records/{record_id}/full-text"), files=pdf, headers=world.one.headers
+    )
+    assert attached.status_code == 200, attached.text
+    assert _row(build.engine, record_id, FT).in_stage
+    undone = world.client.delete(f"{url}?stage={TA}", headers=world.lead.headers)
+    assert undone.status_code == 200, undone.text
+    row = _row(build.engine, record_id)
+    assert (row.state.value, row.resolution_id) == ("conflict", None)
+    assert not _row(build.engine, record_id, FT).in_stage
+    assert differences(build.engine, world.rid) == []
+    again = world.client.post(
+        url, json={"stage": TA, "decision": "include"}, headers=world.lead.headers
+    )
+    assert again.status_code == 201, again.text
+    assert _row(build.engine, record_id).resolution_id == again.json()["id"]
+    assert _row(build.engine, record_id, FT).in_stage
+    assert differences(build.engine, world.rid) == []
+
+
 def test_rebuild_check_reports_a_tampered_row_and_rebuild_repairs_it(
     build: Builder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

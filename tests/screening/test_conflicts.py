@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from screening.conflicts import (
@@ -11,7 +13,7 @@ from screening.conflicts import (
     latest_resolution,
     latest_resolutions,
 )
-from screening.model import DecisionEvent, MaybePolicy, Stage
+from screening.model import DecisionEvent, MaybePolicy, Resolution, Stage, Vote
 from tests.screening.log_builders import EXAMPLE_2, Log, table_pairs
 
 
@@ -111,3 +113,13 @@ def test_latest_resolutions_indexes_the_newest_per_record():
     assert index == {1: made[2], 2: made[1]}
     for record_id in (1, 2):
         assert index[record_id] == latest_resolution(made, record_id, Stage.TITLE_ABSTRACT)
+
+
+def test_an_undo_leaves_the_record_without_a_resolution() -> None:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    made = Resolution(1, 5, Stage.TITLE_ABSTRACT, Vote.INCLUDE, 9, "", at)
+    undone = Resolution(2, 5, Stage.TITLE_ABSTRACT, Vote.INCLUDE, 9, "", at, withdrawn=True)
+    again = Resolution(3, 5, Stage.TITLE_ABSTRACT, Vote.EXCLUDE, 9, "", at)
+    assert latest_resolution([made, undone], 5, Stage.TITLE_ABSTRACT) is None
+    assert latest_resolutions([made, undone], Stage.TITLE_ABSTRACT) == {}
+    assert latest_resolutions([made, undone, again], Stage.TITLE_ABSTRACT) == {5: again}

@@ -161,3 +161,40 @@ def test_answers_made_elsewhere_and_automatic_merges(page: Page, live_server: Li
     expect(page.get_by_text("Merge undone")).to_be_visible()
     expect(page.get_by_text("The matcher has merged no records yet.")).to_be_visible()
     assert world.kept()["remote_copy"] == "remote_copy"
+
+
+def test_the_duplicate_keys_can_be_turned_off_and_stay_off(
+    page: Page, live_server: LiveServer
+) -> None:
+    """WCAG 2.1.4, as on the screening page: one switch per person, kept across pages."""
+    world = _world(live_server)
+    sign_in(page, live_server, world.librarian, then=f"/reviews/{world.review_id}/duplicates")
+    expect(page.get_by_text("3 questions to decide · showing 1 of 3.")).to_be_visible()
+    merge = page.get_by_role("button", name="Same publication: merge")
+    expect(merge).to_have_attribute("aria-keyshortcuts", "c")
+    switch = page.get_by_role("checkbox", name="Single-key shortcuts")
+    expect(switch).to_be_checked()
+    switch.uncheck()
+    expect(merge).not_to_have_attribute("aria-keyshortcuts", "c")
+    expect(merge.locator("kbd")).to_be_hidden()
+    screenshot(page, "duplicates-shortcuts-off")
+    assert_accessible(page)
+
+    page.reload()  # kept for this person on this browser (the screening page reads it too)
+    expect(switch).not_to_be_checked()
+    expect(page.get_by_text("3 questions to decide · showing 1 of 3.")).to_be_visible()
+    page.locator("body").click(position={"x": 5, "y": 5})
+    for key in ("c", "k"):
+        page.keyboard.press(key)  # stray letters answer nothing
+    expect(page.get_by_text("3 questions to decide · showing 1 of 3.")).to_be_visible()
+    assert world.queue()["total"] == 3
+    expect(merge).not_to_have_attribute("aria-keyshortcuts", "c")
+    page.get_by_role("button", name="Different publications").click()  # buttons still work
+    expect(page.get_by_text("2 questions to decide · showing 1 of 2.")).to_be_visible()
+
+    switch.check()  # the letter right after works, though the switch has the focus
+    expect(merge).to_have_attribute("aria-keyshortcuts", "c")
+    page.keyboard.press("k")
+    expect(page.get_by_text("1 question to decide.")).to_be_visible()
+    assert world.queue()["total"] == 1
+    assert len(_pairs(world, "rejected")) == 2

@@ -209,3 +209,40 @@ def test_a_viewer_reads_records_without_controls(page: Page, live_server: LiveSe
     assert_accessible(page)
     page.goto(f"{live_server.url}/reviews/{rid}/records/999999")
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+
+
+def test_long_values_without_spaces_stay_inside_the_list(
+    page: Page, live_server: LiveServer
+) -> None:
+    """A title or journal with no space to break at (a pasted URL, a run of formulae) is shortened
+    and wrapped in the list, never widening the page; the record page shows it whole."""
+    world = _world(live_server)
+    register = live_server.build.source(world.lead, world.review_id, "Trial register")
+    unbroken = "Trial-" + "x" * 300
+    journal = "Journal-" + "y" * 200
+    [record_id] = insert_records(
+        world.engine,
+        world.review_id,
+        register["id"],
+        [{"title": unbroken, "journal": journal, "authors": ["Z" * 150 + ", A."]}],
+    )
+    sign_in(page, live_server, world.librarian, then=f"/reviews/{world.review_id}/records")
+    link = page.get_by_role("link", name="Trial-xxx")
+    expect(link).to_have_attribute("title", unbroken)
+    assert link.inner_text().endswith("…")
+    assert len(link.inner_text()) <= 140
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths  # no sideways scrolling
+    row = page.get_by_role("row").filter(has=link)
+    assert len(row.inner_text()) < 320  # journal and authors shortened too
+    # Each cell keeps its text inside: nothing runs into the next column.
+    spills = row.locator("td").evaluate_all(
+        "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).length"
+    )
+    assert spills == 0
+    screenshot(page, "records-unbroken-values")
+    link.click()
+    expect(page.get_by_role("heading", name=unbroken)).to_be_visible()
+    assert record_id

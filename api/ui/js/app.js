@@ -9,7 +9,7 @@ export const REVIEW_SECTIONS = [
   { path: "", page: "overview", label: "Overview", needs: "read" },
   { path: "screen/title_abstract", page: "screen", label: "Screen", needs: "screen", match: "screen" },
   { path: "retrieval", page: "retrieval", label: "Retrieval", needs: "read" },
-  { path: "conflicts", page: "conflicts", label: "Conflicts", needs: "manage_review" },
+  { path: "conflicts", page: "conflicts", label: "Conflicts", needs: "resolve" },
   { path: "agreement", page: "agreement", label: "Agreement", needs: "read" },
   { path: "sources", page: "sources", label: "Sources", needs: "read" },
   { path: "duplicates", page: "duplicates", label: "Duplicates", needs: "manage_sources" },
@@ -82,7 +82,13 @@ function drawTopbar(me, review) {
   );
 }
 
-function drawSections(review, pathname) {
+// "resolve": leads, and the reviewers a lead designated as third reviewers (Settings).
+function allowed(review, me, needs) {
+  if (needs !== "resolve") return can(review.role, needs);
+  return can(review.role, "manage_review") || (can(review.role, "screen") && (review.settings?.resolvers || []).includes(me?.id));
+}
+
+function drawSections(review, pathname, me) {
   const nav = document.getElementById("review-nav");
   if (!review) {
     nav.hidden = true;
@@ -91,7 +97,7 @@ function drawSections(review, pathname) {
   const base = `/reviews/${review.id}`;
   const list = h("ul", {});
   for (const section of REVIEW_SECTIONS) {
-    if (!can(review.role, section.needs) || !AVAILABLE_PAGES.has(section.page)) continue;
+    if (!allowed(review, me, section.needs) || !AVAILABLE_PAGES.has(section.page)) continue;
     const href = section.path ? `${base}/${section.path}` : base;
     const prefix = section.match ? `${base}/${section.match}` : href;
     const current = section.path ? pathname.startsWith(prefix) : pathname === base || pathname === `${base}/`;
@@ -156,12 +162,12 @@ async function start() {
       [ctx.me, ctx.review] = await Promise.all([api("/users/me"), rid ? api(`/reviews/${rid}`) : null]);
     }
     drawTopbar(ctx.me, ctx.review);
-    drawSections(ctx.review, location.pathname);
+    drawSections(ctx.review, location.pathname, ctx.me);
     if (route.admin && !ctx.me.is_admin) {
       showError(main, new ApiError(404, "NotFound", "Not Found"));
       return;
     }
-    if (ctx.review && !can(ctx.review.role, PAGE_NEEDS[route.page] || "read")) {
+    if (ctx.review && !allowed(ctx.review, ctx.me, PAGE_NEEDS[route.page] || "read")) {
       showNotForRole(main, ctx.review);
       return;
     }

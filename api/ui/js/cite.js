@@ -14,9 +14,10 @@ export function shorten(text, limit) {
   return `${(space > limit * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, "")}…`;
 }
 
-/** "Halvorsen", "Halvorsen and Mbeki", "Halvorsen et al." */
+/** "Halvorsen", "Halvorsen and Mbeki", "Halvorsen et al." (a name longer than 40 characters,
+ * usually a whole group or consortium, is shortened too). */
 export function authorsShort(authors) {
-  const surname = (name) => name.split(",")[0].trim();
+  const surname = (name) => shorten(name.split(",")[0], 40);
   if (!authors || !authors.length) return "";
   if (authors.length === 1) return surname(authors[0]);
   if (authors.length === 2) return `${surname(authors[0])} and ${surname(authors[1])}`;

@@ -15,6 +15,18 @@ function stat(value, label, hint) {
   return h("div", { class: "card stat" }, h("span", { class: "stat-value" }, value), h("span", { class: "stat-label" }, label), hint ? h("span", { class: "small muted" }, hint) : null);
 }
 
+const records = (count) => `${count} record${count === 1 ? "" : "s"}`;
+
+// A blinded reviewer sees agreement over settled records only: say what that leaves out, since
+// records settled by two votes are agreements by definition and would read as 100%.
+function blindedNote(agreement) {
+  const counted = `Blinding is on: these figures count the ${records(agreement.n)} already settled.`;
+  const left = agreement.left_out
+    ? ` ${records(agreement.left_out)} rated by two reviewers ${agreement.left_out === 1 ? "is" : "are"} left out until ${agreement.left_out === 1 ? "it is" : "they are"} settled, open conflicts among them, so agreement here reads higher than it is.`
+    : " No record rated by two reviewers is left out now.";
+  return h("p", { class: agreement.left_out ? "notice" : "muted small", role: "note" }, counted, left);
+}
+
 function agreementSection(agreement, names) {
   const ci = agreement.kappa_ci95 ? `95% CI ${figure(agreement.kappa_ci95[0])} to ${figure(agreement.kappa_ci95[1])}` : agreement.kappa_note || null;
   const who = (ids) => ids.map((id) => names.get(id) || `Reviewer ${id}`).join(" & ");
@@ -22,11 +34,11 @@ function agreementSection(agreement, names) {
     "section",
     { "aria-labelledby": "agreement-h" },
     h("h2", { id: "agreement-h" }, "Agreement"),
-    agreement.settled_only ? h("p", { class: "muted small" }, "Blinding is on: the figures count settled records only.") : null,
+    agreement.settled_only ? blindedNote(agreement) : null,
     h(
       "div",
       { class: "grid grid-4" },
-      stat(String(agreement.n), "records screened by two"),
+      stat(String(agreement.n), agreement.settled_only ? "settled records screened by two" : "records screened by two"),
       stat(percent(agreement.percent_agreement), "percent agreement"),
       stat(figure(agreement.kappa), `Cohen’s kappa${agreement.band ? ` · ${agreement.band}` : ""}`, ci),
       stat(figure(agreement.pabak), "PABAK", agreement.prevalence_index !== null ? `prevalence index ${figure(agreement.prevalence_index)}` : null),

@@ -1,11 +1,13 @@
 // The duplicate queue: one question per two groups of records, both groups side by side with the
 // fields that differ marked and why the matcher asks, in words. c merge, k keep apart, u undo.
 // Identifiers can be corrected here; merges, automatic or not, can be undone from the lists.
+// The single keys can be turned off (WCAG 2.1.4), with the same per-person switch as screening.
 import { api, followJob } from "../api.js";
 import { can } from "../roles.js";
 import { h, button, pageHeader, emptyState, notify, errorText, typingInto, table, formatDate, progressBar } from "../dom.js";
 import { citation, plural, shorten, titleOf } from "../cite.js";
 import { centralNote, identifiersEditor, removeAccession, savedText } from "../identifiers.js";
+import { shortcutSwitch, shortcutsWanted } from "../shortcuts.js";
 
 const FIELDS = [
   ["title", "Title"],
@@ -68,6 +70,7 @@ export async function render(ctx) {
   let position = 0; // which question of the queue is shown (skipping moves on)
   let lastDecided = null;
   let current = null;
+  let shortcuts = shortcutsWanted(ctx.me.id);
   const sources = new Map((await api(`/reviews/${rid}/sources`)).map((source) => [source.id, source.name]));
   const filtered = recordFilter ? await api(`/reviews/${rid}/records/${recordFilter}`) : null;
 
@@ -75,15 +78,31 @@ export async function render(ctx) {
   const message = h("div", { role: "status", class: "dup-message" });
   const runButton = librarian ? button("Find duplicates", runDedup, { kind: "secondary" }) : null;
   const tabs = h("div", { class: "tabs", role: "group", "aria-label": "Pairs by status" });
+  // Only people who answer the questions have keys to switch.
+  const keySwitch = librarian ? shortcutSwitch(ctx.me.id, applyShortcuts) : null;
   const body = h("div", { class: "dup-body" });
   container.append(
     pageHeader("Duplicates", "Records the matcher was not sure about, and the merges made so far. A merge keeps every record; screening sees each study once.", runButton),
     filtered ? filterNote(filtered) : "",
-    tabs,
+    keySwitch ? h("div", { class: "dup-toolbar" }, tabs, keySwitch) : tabs,
     summary,
     message,
     body,
   );
+
+  // Keys hinted and announced only while they work; the buttons work either way.
+  function keyHint(key) {
+    return { "aria-keyshortcuts": shortcuts ? key : null };
+  }
+
+  function applyShortcuts(on) {
+    shortcuts = on;
+    container.classList.toggle("no-shortcuts", !on);
+    for (const el of body.querySelectorAll("[data-key]")) {
+      if (on) el.setAttribute("aria-keyshortcuts", el.dataset.key);
+      else el.removeAttribute("aria-keyshortcuts");
+    }
+  }
 
   function filterNote(record) {
     return h(
@@ -167,8 +186,8 @@ export async function render(ctx) {
       ? h(
           "div",
           { class: "actions dup-actions" },
-          button(["Same publication: merge ", h("kbd", {}, "c")], () => decide("confirmed"), { kind: "primary", "aria-keyshortcuts": "c" }),
-          button(["Different publications ", h("kbd", {}, "k")], () => decide("rejected"), { "aria-keyshortcuts": "k" }),
+          button(["Same publication: merge ", h("kbd", { "aria-hidden": "true" }, "c")], () => decide("confirmed"), { kind: "primary", "data-key": "c", ...keyHint("c") }),
+          button(["Different publications ", h("kbd", { "aria-hidden": "true" }, "k")], () => decide("rejected"), { "data-key": "k", ...keyHint("k") }),
           page.total > 1 ? button("Skip for now", skip, { kind: "ghost" }) : null,
         )
       : null;
@@ -256,7 +275,7 @@ export async function render(ctx) {
       "div",
       { class: "undo-bar", role: "status" },
       merged ? `Merged: “${title}”.` : `Kept apart: “${title}”.`,
-      merged ? button(["Undo ", h("kbd", {}, "u")], undoLast, { kind: "ghost", "aria-keyshortcuts": "u" }) : null,
+      merged ? button(["Undo ", h("kbd", { "aria-hidden": "true" }, "u")], undoLast, { kind: "ghost", "data-key": "u", ...keyHint("u") }) : null,
     );
   }
 
@@ -322,7 +341,7 @@ export async function render(ctx) {
   }
 
   document.addEventListener("keydown", (event) => {
-    if (typingInto(event) || event.ctrlKey || event.metaKey || event.altKey || status !== "pending" || !librarian) return;
+    if (!shortcuts || typingInto(event) || event.ctrlKey || event.metaKey || event.altKey || status !== "pending" || !librarian) return;
     if (event.key === "c") decide("confirmed");
     else if (event.key === "k") decide("rejected");
     else if (event.key === "u") undoLast();
@@ -330,5 +349,6 @@ export async function render(ctx) {
     event.preventDefault();
   });
 
+  applyShortcuts(shortcuts);
   await load();
 }

@@ -1,8 +1,10 @@
-// Screening, one record at a time: i include, e exclude, m maybe, u undo, n note, ? keys,
-// 1-9 an exclusion reason. At full text the PDF sits beside the record and an exclusion needs a
-// reason; at title/abstract the review's reasons, when it has some, are offered on exclude.
+// Screening, one record at a time: i include, e exclude, m maybe, u undo, n note, d my decisions,
+// ? keys, 1-9 an exclusion reason. At full text the PDF sits beside the record and an exclusion
+// needs a reason; at title/abstract the review's reasons, when it has some, are offered on exclude.
+// The last votes are kept in this browser, so u still goes back after a reload; a vote changed in
+// another tab (BroadcastChannel) or found already cast when it is sent is said, not hidden.
 import { api, apiBlob, ApiError } from "../api.js";
-import { h, button, notify, errorText, progressBar, typingInto, field, nextId } from "../dom.js";
+import { h, button, notify, errorText, progressBar, typingInto, field, nextId, formatDate } from "../dom.js";
 import { keywordMatcher, findSpans } from "../keywords.js";
 import { STAGE_LABELS } from "../progress.js";
 import { keymapDialog, shortcutSwitch, shortcutsWanted } from "../shortcuts.js";
@@ -23,6 +25,7 @@ const KEYS = [
   ["1–9", "Pick an exclusion reason"],
   ["u", "Undo: go back to the last record and vote again"],
   ["n", "Write a note on this record"],
+  ["d", "My decisions: reopen one to revise it"],
   ["?", "Show these keys"],
 ];
 
@@ -47,6 +50,90 @@ function noteDialog(onSave) {
   dialog.append(form);
   document.body.append(dialog);
   return { dialog, text };
+}
+
+const HISTORY_KEPT = 20;
+const MY_DECISIONS_PAGE = 20;
+// One id per tab, so a tab ignores its own broadcasts.
+const TAB_ID = Math.random().toString(36).slice(2);
+
+// The last votes, kept per user, review and stage in this browser (a reload keeps undo working).
+function historyStore(userId, rid, stage) {
+  const key = `winnow.last-votes.${userId}.${rid}.${stage}`;
+  return {
+    load() {
+      try {
+        const stored = JSON.parse(localStorage.getItem(key) || "[]");
+        return Array.isArray(stored) ? stored.filter((e) => e && e.record && e.vote) : [];
+      } catch {
+        return [];
+      }
+    },
+    save(history) {
+      const kept = history.slice(-HISTORY_KEPT).map(({ record, vote }) => ({
+        record: { id: record.id, title: record.title },
+        vote: { decision: vote.decision, reason_id: vote.reason_id ?? null },
+      }));
+      try {
+        localStorage.setItem(key, JSON.stringify(kept));
+      } catch {
+        // Storage refused: undo still works until the page is left.
+      }
+    },
+  };
+}
+
+function myDecisionsDialog(onRevise, fetchPage, reasonLabel) {
+  const list = h("ol", { class: "my-decisions" });
+  const status = h("p", { class: "small muted", "aria-live": "polite" });
+  const previous = button("Newer", () => go(-1), { kind: "ghost" });
+  const next = button("Older", () => go(1), { kind: "ghost" });
+  const dialog = h(
+    "dialog",
+    { "aria-labelledby": "my-decisions-h", class: "my-decisions-dialog" },
+    h("h2", { id: "my-decisions-h" }, "My decisions at this stage"),
+    status,
+    list,
+    h("div", { class: "form-actions" }, previous, next, h("form", { method: "dialog" }, h("button", { type: "submit", class: "btn btn-primary" }, "Close"))),
+  );
+  document.body.append(dialog);
+  let offset = 0;
+  async function go(step) {
+    offset = Math.max(0, offset + step * MY_DECISIONS_PAGE);
+    await draw();
+  }
+  async function draw() {
+    const page = await fetchPage(offset, MY_DECISIONS_PAGE);
+    const last = Math.min(offset + page.items.length, page.total);
+    status.textContent = page.total ? `${offset + 1}–${last} of ${page.total}, newest first.` : "You have not voted at this stage yet.";
+    previous.disabled = offset === 0;
+    next.disabled = last >= page.total;
+    list.replaceChildren(
+      ...page.items.map((vote) => {
+        const reason = reasonLabel(vote.reason_id);
+        return h(
+          "li",
+          {},
+          h("span", { class: `badge badge-${vote.decision}` }, vote.decision),
+          " ",
+          h("span", { class: "my-decision-title" }, vote.title || "(no title)"),
+          reason ? h("span", { class: "small muted" }, ` · ${reason}`) : null,
+          h("span", { class: "small muted" }, ` · ${formatDate(vote.created_at)} `),
+          button(`Revise “${vote.title || "(no title)"}”`, () => {
+            dialog.close();
+            onRevise(vote);
+          }, { kind: "ghost", class: "btn btn-ghost btn-small" }),
+        );
+      }),
+    );
+  }
+  return {
+    async show() {
+      offset = 0;
+      await draw();
+      dialog.showModal();
+    },
+  };
 }
 
 function recordView(record, stage, matcher) {
@@ -87,9 +174,10 @@ export async function render(ctx) {
   const keywords = ctx.review.settings?.keywords || {};
   const matcher = keywordMatcher(keywords.include, keywords.exclude);
 
+  const stored = historyStore(ctx.me.id, rid, stage);
   const state = {
     current: null,
-    history: [],
+    history: stored.load(),
     reasonId: null,
     awaitingReason: false,
     busy: false,
@@ -101,6 +189,16 @@ export async function render(ctx) {
   };
   const keys = keymapDialog(offerReasons ? KEYS : KEYS.filter(([key]) => key !== "1–9"), fullText ? "A click in the PDF hands the keys back to the page; open the PDF in a new tab to use the viewer's own keys." : null);
   const note = noteDialog(saveNote);
+  const myDecisions = myDecisionsDialog(
+    revise,
+    (offset, limit) => api(`/reviews/${rid}/my-decisions?stage=${stage}&offset=${offset}&limit=${limit}`),
+    (id) => reasons.find((r) => r.id === id)?.label,
+  );
+  // Said once after a reload: the last vote can still be undone.
+  const resumeLine = h("p", { class: "small muted resume-line", hidden: true });
+  // A vote of mine changed elsewhere (another tab) or found already cast: said until the next vote.
+  const otherTab = h("p", { class: "other-tab-warning", role: "alert", hidden: true });
+  const channel = "BroadcastChannel" in window ? new BroadcastChannel(`winnow-votes.${ctx.me.id}`) : null;
   const progressSlot = h("div", { class: "screen-progress" });
   const recordSlot = h("div", { class: "record-slot" });
   // Screen readers hear the vote and the next title here, not the whole abstract.
@@ -148,11 +246,21 @@ export async function render(ctx) {
     h("div", { class: "vote-buttons", role: "group", "aria-label": "Your vote" }, voteButtons),
     h("div", { class: "actions" }, actionButtons, shortcutSwitch(ctx.me.id, applyShortcuts)),
   );
-  const recordColumn = h("div", { class: "screen-record", tabindex: "-1" }, previousBanner, recordSlot, reasonsCard);
+  // Notes on the record on screen: mine at once, others' once blinding allows (the API decides).
+  const notesBox = h("section", { class: "card record-notes screen-notes", "aria-labelledby": "notes-h", hidden: true }, h("h2", { id: "notes-h" }, "Notes"), h("ul", { class: "notes" }));
+  const recordColumn = h("div", { class: "screen-record", tabindex: "-1" }, otherTab, resumeLine, previousBanner, recordSlot, notesBox, reasonsCard);
+  let memberNames = null;
   const screen = h(
     "div",
     { class: `container screen ${fullText ? "screen-full" : ""}` },
-    h("div", { class: "screen-head" }, h("h1", { class: "sr-only" }, `Screening: ${STAGE_LABELS[stage]}`), tabs, progressSlot),
+    h(
+      "div",
+      { class: "screen-head" },
+      h("h1", { class: "sr-only" }, `Screening: ${STAGE_LABELS[stage]}`),
+      tabs,
+      button(["My decisions", h("kbd", { "aria-hidden": "true" }, "d")], () => myDecisions.show(), { kind: "ghost", "data-key": "d", class: "btn btn-ghost my-decisions-button" }),
+      progressSlot,
+    ),
     toolbar,
     announcer,
     fullText ? h("div", { class: "screen-columns" }, pdfSlot, recordColumn) : recordColumn,
@@ -186,7 +294,10 @@ export async function render(ctx) {
 
   function drawProgress() {
     const total = state.done + state.toDo;
+    // Where the reviewer is: the record on screen is the next of theirs, unless it is a revisit.
+    const where = !state.current || !total ? null : !previousBanner.hidden ? "Revising an earlier vote" : `Record ${Math.min(state.done + 1, total)} of ${total}`;
     progressSlot.replaceChildren(
+      ...(where ? [h("span", { class: "record-position" }, where)] : []),
       h("span", { class: "small muted" }, `${state.done} done · ${state.toDo} to go`),
       progressBar(state.done, total, `Your progress at ${STAGE_LABELS[stage]}`),
     );
@@ -235,12 +346,48 @@ export async function render(ctx) {
     recordSlot.replaceChildren(recordView(record, stage, matcher));
     if (recordSlot.getBoundingClientRect().top < 0) window.scrollTo(0, 0);
     if (reasonsCard) markReasons();
+    drawProgress();
+    state.notes = [];
+    drawNotes([]);
+    loadNotes(record);
     if (fullText) loadPdf(record);
+  }
+
+  function drawNotes(notes) {
+    notesBox.hidden = !notes.length;
+    notesBox.querySelector("ul").replaceChildren(
+      ...notes.map((n) =>
+        h(
+          "li",
+          {},
+          h("span", { class: "small muted" }, `${n.user_id === ctx.me.id ? "You" : memberNames?.get(n.user_id) || "A reviewer"} · ${formatDate(n.created_at)}: `),
+          n.text,
+          n.tags.length ? h("span", { class: "small muted" }, ` ${n.tags.map((t) => `#${t}`).join(" ")}`) : null,
+        ),
+      ),
+    );
+  }
+
+  // Read after the record is drawn, so the vote keys never wait for it.
+  async function loadNotes(record) {
+    try {
+      const notes = await api(`/reviews/${rid}/records/${record.id}/notes`);
+      if (notes.some((n) => n.user_id !== ctx.me.id) && !memberNames) {
+        memberNames = new Map((await api(`/reviews/${rid}/members`)).map((m) => [m.user_id, m.name]));
+      }
+      if (state.current === record) {
+        state.notes = notes;
+        drawNotes(notes);
+      }
+    } catch {
+      // Notes are a help, not the task: the record stays usable without them.
+    }
   }
 
   function showDone() {
     state.current = null;
     previousBanner.hidden = true;
+    drawProgress();
     for (const b of voteButtons) b.disabled = true;
     const empty = h(
       "div",
@@ -251,6 +398,7 @@ export async function render(ctx) {
     );
     recordSlot.replaceChildren(empty);
     if (reasonsCard) reasonsCard.hidden = true;
+    drawNotes([]);
     if (fullText) {
       // Nothing to read beside: the message takes the whole width.
       pdfSlot.replaceChildren();
@@ -391,8 +539,15 @@ export async function render(ctx) {
     try {
       const outcome = await api(`/reviews/${rid}/records/${record.id}/decisions`, { method: "POST", json: body });
       const revisiting = !previousBanner.hidden;
+      // Served as new, yet a vote of mine was already there: cast in another tab meanwhile.
+      const alreadyVoted = !revisiting && (outcome.vote.supersedes_id !== null || !outcome.recorded);
+      warnOtherTab(alreadyVoted ? `You had already voted on “${record.title || "(no title)"}” in another tab or window; your vote is now ${outcome.vote.decision}.` : "");
+      resumeLine.hidden = true;
       state.history.push({ record, vote: outcome.vote });
-      if (outcome.recorded && !revisiting) {
+      stored.save(state.history);
+      channel?.postMessage({ tab: TAB_ID, rid, stage, recordId: record.id, title: record.title, decision: outcome.vote.decision, reason_id: outcome.vote.reason_id });
+      if (alreadyVoted) loadProgress(); // the other tab's vote was the one that counted
+      if (outcome.recorded && !revisiting && !alreadyVoted) {
         state.done += 1;
         state.toDo = Math.max(0, state.toDo - 1);
         drawProgress();
@@ -415,15 +570,77 @@ export async function render(ctx) {
     }
   }
 
-  function undo() {
-    const last = state.history.pop();
-    if (!last || state.busy) return;
+  // A kept vote has only the record's id and title: the record itself is read again.
+  async function wholeRecord(record) {
+    if (record.abstract !== undefined) return record;
+    return api(`/reviews/${rid}/records/${record.id}`);
+  }
+
+  async function revisit(record, vote) {
+    if (state.busy) return;
+    const whole = await wholeRecord(record);
     if (previousBanner.hidden) state.pending = state.current;
     for (const b of voteButtons) b.disabled = false;
     if (pdfSlot) pdfSlot.hidden = false;
     if (reasonsCard) reasonsCard.hidden = false;
-    show(last.record, last.vote);
-    announce(`Back to ${last.record.title || "(no title)"}. You voted ${last.vote.decision}.`);
+    resumeLine.hidden = true;
+    previousBanner.hidden = false; // before show(), so the position line says "Revising"
+    show(whole, vote);
+    announce(`Back to ${whole.title || "(no title)"}. You voted ${vote.decision}.`);
+  }
+
+  // Presses of u take effect in order, even when a kept record is still being read.
+  let undoing = Promise.resolve();
+  function undo() {
+    undoing = undoing.then(undoOnce);
+    return undoing;
+  }
+
+  async function undoOnce() {
+    if (state.busy || !state.history.length) return;
+    const last = state.history.pop();
+    stored.save(state.history);
+    try {
+      await revisit(last.record, last.vote);
+    } catch (error) {
+      notify(errorText(error), "error");
+    }
+  }
+
+  // From "My decisions": reopen any of my votes at this stage and vote again.
+  async function revise(vote) {
+    try {
+      await revisit({ id: vote.record_id, title: vote.title }, vote);
+    } catch (error) {
+      notify(errorText(error), "error");
+    }
+  }
+
+  function warnOtherTab(text) {
+    otherTab.textContent = text;
+    otherTab.hidden = !text;
+  }
+
+  // Another tab of mine voted: if it touched a record this tab shows or could undo to, say so.
+  channel?.addEventListener("message", ({ data }) => {
+    if (!data || data.tab === TAB_ID || data.rid !== rid || data.stage !== stage) return;
+    const kept = state.history.filter((entry) => entry.record.id === data.recordId);
+    for (const entry of kept) entry.vote = { ...entry.vote, decision: data.decision, reason_id: data.reason_id };
+    if (kept.length) stored.save(state.history);
+    const onScreen = state.current && state.current.id === data.recordId;
+    if (!kept.length && !onScreen) return;
+    warnOtherTab(`Your vote on “${data.title || "(no title)"}” was changed in another tab: it is now ${data.decision}.`);
+    if (onScreen && !previousBanner.hidden) show(state.current, { decision: data.decision, reason_id: data.reason_id });
+  });
+
+  function offerResume() {
+    const last = state.history.at(-1);
+    if (!last) return;
+    resumeLine.hidden = false;
+    resumeLine.replaceChildren(
+      `Your last vote here: ${VOTED[last.vote.decision] || last.vote.decision}, “${last.record.title || "(no title)"}”. `,
+      button(state.shortcuts ? ["Undo", h("kbd", { "aria-hidden": "true" }, "u")] : "Undo", undo, { kind: "ghost", class: "btn btn-ghost btn-small" }),
+    );
   }
 
   function openNote() {
@@ -434,7 +651,12 @@ export async function render(ctx) {
 
   async function saveNote(text) {
     try {
-      await api(`/reviews/${rid}/records/${state.current.id}/notes`, { method: "POST", json: { text } });
+      const record = state.current;
+      const saved = await api(`/reviews/${rid}/records/${record.id}/notes`, { method: "POST", json: { text } });
+      if (state.current === record) {
+        state.notes = [...(state.notes || []), saved];
+        drawNotes(state.notes);
+      }
       notify("Note saved.");
     } catch (error) {
       notify(errorText(error), "error");
@@ -470,6 +692,7 @@ export async function render(ctx) {
     if (VOTES[key]) chooseVote(VOTES[key][0]);
     else if (key === "u") undo();
     else if (key === "n") openNote();
+    else if (key === "d") myDecisions.show();
     else if (event.key === "?") keys.show(state.shortcuts);
     else if (offerReasons && /^[1-9]$/.test(key)) pickReason(Number(key) - 1);
     else return;
@@ -477,4 +700,5 @@ export async function render(ctx) {
   });
 
   await Promise.all([loadProgress(), loadNext()]);
+  offerResume();
 }

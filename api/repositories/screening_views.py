@@ -1,0 +1,76 @@
+"""Screening reads around the votes: notes on records, a reviewer's own current votes, and the
+newest resolution row of a record (an undo included)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from api.repositories.screening import to_event
+from api.tables import Decision, Record, RecordNote, Resolution
+from screening.model import DecisionEvent, Stage
+
+
+@dataclass(frozen=True, slots=True)
+class OwnVote:
+    event: DecisionEvent
+    title: str
+
+
+class ScreeningViews:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def notes(self, review_id: int, record_ids: Sequence[int]) -> list[RecordNote]:
+        """Every note on these records, oldest first."""
+        if not record_ids:
+            return []
+        statement = (
+            select(RecordNote)
+            .where(RecordNote.review_id == review_id, col(RecordNote.record_id).in_(record_ids))
+            .order_by(col(RecordNote.id))
+        )
+        return list(self.session.exec(statement).all())
+
+    def review_notes(self, review_id: int) -> list[RecordNote]:
+        statement = select(RecordNote).where(RecordNote.review_id == review_id)
+        return list(self.session.exec(statement.order_by(col(RecordNote.id))).all())
+
+    def newest_resolution_id(self, record_id: int, stage: Stage) -> int | None:
+        """The newest resolution row of a record at a stage, an undo included (the next one
+        supersedes it, so the chain stays whole)."""
+        statement = sa_select(func.max(col(Resolution.id))).where(
+            col(Resolution.record_id) == record_id, col(Resolution.stage) == stage
+        )
+        return self.session.execute(statement).scalar_one_or_none()
+
+    def own_current_votes(
+        self, review_id: int, reviewer_id: int, stage: Stage, *, offset: int, limit: int
+    ) -> tuple[list[OwnVote], int]:
+        """A reviewer's current votes at a stage (none superseded), newest first, and how many."""
+        newer = aliased(Decision)
+        superseded = sa_select(col(newer.id)).where(col(newer.supersedes_id) == col(Decision.id))
+        where = (
+            col(Decision.review_id) == review_id,
+            col(Decision.reviewer_id) == reviewer_id,
+            col(Decision.stage) == stage,
+            ~superseded.exists(),
+        )
+        total = self.session.execute(
+            sa_select(func.count()).select_from(Decision).where(*where)
+        ).scalar_one()
+        statement = (
+            sa_select(Decision, col(Record.title))
+            .join(Record, col(Record.id) == col(Decision.record_id))
+            .where(*where)
+            .order_by(col(Decision.id).desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = self.session.execute(statement).all()
+        return [OwnVote(to_event(decision), title) for decision, title in rows], total
