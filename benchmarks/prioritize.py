@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.prioritize_stopping import print_coverage, print_retrain_timing
-from screening.prioritize import SERVED_MODEL, RankingModel
+from screening.prioritize import SERVED_MODEL, Classifier, RankingModel
 from screening.simulate import LabelledRecord, read_labelled_csv, simulate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -56,9 +56,10 @@ SEED = 42  # the peer's recorded runs used --seed 42
 #   family of Cormack & Grossman, sklearn's default C 1);
 # balance: ASReview's 9.8 (tuned on SYNERGY) or plain balanced classes (1);
 # min_df: ASReview's 1, or 2 (a term in one record cannot carry a decision to another record).
+CLASSIFIERS: tuple[tuple[Classifier, float], ...] = (("svm", 0.11), ("logistic", 1.0))
 GRID = tuple(
     RankingModel(classifier, c, balance, min_df)
-    for classifier, c in (("svm", 0.11), ("logistic", 1.0))
+    for classifier, c in CLASSIFIERS
     for balance in (9.8, 1.0)
     for min_df in (1, 2)
 )
@@ -133,11 +134,12 @@ def _records(name: str) -> list[LabelledRecord]:
 
 
 def _served_run(name: str) -> ServedRun:
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     records = _records(name)
     order, replay = simulate(records, seed=SEED)
-    wall = time.perf_counter() - start
-    return ServedRun(name, records, order, wall, replay.fits, replay.most_decisions_between_fits)
+    wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    stalest = replay.most_decisions_between_fits
+    return ServedRun(name, records, order, wall, cpu, replay.fits, stalest)
 
 
 def _grid_scores(
