@@ -1,14 +1,20 @@
 """Rank a stage's unscreened records by predicted relevance, learnt from the review's decisions.
 
-Pure: text in, index order out. No storage, no clock; the caller decides when to retrain (e.g. in a
-background thread after each batch of decisions) and which decisions the model may see.
+The one ranking Winnow has: the service's background worker and `winnow simulate` both build a
+`Ranker` from the records' `record_text` and call `rank` with the decisions so far, on the
+retraining schedule of `screening.schedule`. Pure: text in, index order out; no storage, no clock.
+
+Fields read: title and abstract, nothing else. They are what every labelled screening set carries,
+so they are what the model was chosen and measured on; keywords and journal names are absent
+from those sets, and a field whose effect cannot be measured is not read.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,24 +22,52 @@ from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped
 from sklearn.feature_extraction.text import (  # type: ignore[import-untyped, unused-ignore]
     TfidfVectorizer,
 )
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped, unused-ignore]
 from sklearn.svm import LinearSVC  # type: ignore[import-untyped, unused-ignore]
 
-# Model: TF-IDF of words and word pairs + linear SVM with up-weighted inclusions, the family of
-# ASReview's default "ELAS u4" (C and the balance ratio are its published values). One change:
-# a term must occur in at least two records (min_df=2); one-off words and pairs cannot generalise
-# to another record and only add noise and cost. Fixed for every review: no per-set tuning.
-SVM_C = 0.11
-INCLUSION_BALANCE_RATIO = 9.8
-MIN_DOCUMENT_FREQUENCY = 2
-MAX_DOCUMENT_FRACTION = 0.95
-
 RecordIndex = int
+Classifier = Literal["svm", "logistic"]
+MAX_DOCUMENT_FRACTION = 0.95  # a term in nearly every record separates nothing
+
+
+@dataclass(frozen=True, slots=True)
+class RankingModel:
+    """Features and classifier of a ranking. `SERVED_MODEL` is the one reviewers get.
+
+    Features: TF-IDF of words and word pairs (sublinear term frequency, L2-normalised rows) over
+    `record_text`, the vocabulary fitted on every record of the stage, labels unseen.
+    Classifier: a linear model on those features, the inclusions weighted up so that together
+    they count `inclusion_balance_ratio` times all exclusions (weights rescaled to average 1, so
+    `c` means the same whatever the number of decisions), as ASReview's "balanced" weighting.
+    """
+
+    classifier: Classifier = "svm"
+    c: float = 0.11
+    inclusion_balance_ratio: float = 9.8
+    min_document_frequency: int = 2
+
+    def describe(self) -> str:
+        return (
+            f"{self.classifier} C={self.c:g} balance={self.inclusion_balance_ratio:g} "
+            f"min_df={self.min_document_frequency}"
+        )
+
+
+# Chosen by the mean WSS@95 over the ten development screening sets, with leave-one-set-out
+# reported (benchmarks/prioritize.py; docs/DECISIONS.md). ASReview's ELAS u4 (C, balance) with one
+# property of bibliographic text: a term must occur in at least two records, since a term met in
+# one record only cannot carry what a decision taught to any other record.
+SERVED_MODEL = RankingModel()
 
 
 def record_text(title: str, abstract: str, keywords: Sequence[str] = (), journal: str = "") -> str:
-    """The text the model reads for one record; missing parts are simply absent."""
-    parts = [title, abstract, " ".join(keywords), journal]
-    return " ".join(part.strip() for part in parts if part and part.strip())
+    """The text the ranking reads for one record: its title and abstract, missing parts absent.
+
+    `keywords` and `journal` are accepted for the service's current call and deliberately not
+    read (see the module docstring); callers should pass only title and abstract.
+    """
+    del keywords, journal  # unmeasured fields: the served ranking must be the measured one
+    return " ".join(part.strip() for part in (title, abstract) if part and part.strip())
 
 
 def visible_decisions(
@@ -55,15 +89,20 @@ class Ranker:
     threads.
     """
 
-    __slots__ = ("_features", "_n_records")
+    __slots__ = ("_features", "_model", "_n_records")
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], model: RankingModel = SERVED_MODEL) -> None:
         self._n_records = len(texts)
-        self._features = _vectorise(texts)
+        self._model = model
+        self._features = _vectorise(texts, model.min_document_frequency)
 
     @property
     def n_records(self) -> int:
         return self._n_records
+
+    @property
+    def model(self) -> RankingModel:
+        return self._model
 
     def rank(self, labelled: Mapping[RecordIndex, bool], *, seed: int = 0) -> NDArray[np.intp]:
         """Indices of the records not in `labelled`, most likely relevant first.
@@ -100,24 +139,39 @@ class Ranker:
         candidates: NDArray[np.intp],
         seed: int,
     ) -> NDArray[np.float64]:
-        n_included = int(labels.sum())
-        n_excluded = len(labels) - n_included
-        # Inclusions are rare; weigh exclusions down so the classes count about 9.8 : 1.
-        exclusion_weight = n_included / (INCLUSION_BALANCE_RATIO * n_excluded)
-        weights = np.where(labels, 1.0, exclusion_weight)
-        model = LinearSVC(C=SVM_C, random_state=seed)  # liblinear shuffles its updates
+        if len(candidates) == 0:
+            return np.zeros(0)
+        classifier = _classifier(self._model, seed)
         with warnings.catch_warnings():
             # An unconverged fit still ranks sensibly; a warning would only alarm the caller.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(self._features[indices], labels, sample_weight=weights)
-        if len(candidates) == 0:
-            return np.zeros(0)
-        return np.asarray(model.decision_function(self._features[candidates]), dtype=np.float64)
+            classifier.fit(
+                self._features[indices],
+                labels,
+                sample_weight=balanced_weights(labels, self._model.inclusion_balance_ratio),
+            )
+        return np.asarray(classifier.decision_function(self._features[candidates]), np.float64)
 
 
-def _vectorise(texts: Sequence[str]) -> Any:  # scipy CSR matrix or None
+def _classifier(model: RankingModel, seed: int) -> Any:
+    # Both solvers are liblinear's dual coordinate descent, which shuffles with `seed`: fast when
+    # there are far fewer decisions than terms, as in screening.
+    if model.classifier == "logistic":
+        return LogisticRegression(C=model.c, solver="liblinear", dual=True, random_state=seed)
+    return LinearSVC(C=model.c, random_state=seed)
+
+
+def balanced_weights(labels: NDArray[np.bool_], ratio: float) -> NDArray[np.float64]:
+    """Inclusions together weigh `ratio` times all exclusions; the mean weight is 1."""
+    n_included = int(labels.sum())
+    exclusion_weight = n_included / (ratio * (len(labels) - n_included))
+    weights = np.where(labels, 1.0, exclusion_weight)
+    return np.asarray(weights * (len(weights) / weights.sum()), dtype=np.float64)
+
+
+def _vectorise(texts: Sequence[str], min_document_frequency: int) -> Any:  # CSR matrix or None
     """TF-IDF matrix (CSR), or None when the texts share no usable words at all."""
-    for min_df in (MIN_DOCUMENT_FREQUENCY, 1):  # tiny reviews may have no term in two records
+    for min_df in (min_document_frequency, 1):  # tiny reviews may have no term in two records
         vectoriser = TfidfVectorizer(
             ngram_range=(1, 2), sublinear_tf=True, min_df=min_df, max_df=MAX_DOCUMENT_FRACTION
         )

@@ -7,7 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from screening.prioritize import Ranker, record_text, visible_decisions
+from screening.prioritize import (
+    SERVED_MODEL,
+    Ranker,
+    RankingModel,
+    balanced_weights,
+    record_text,
+    visible_decisions,
+)
 
 STATIN = "statin randomised controlled trial cardiovascular events"
 TEXTS = [
@@ -97,9 +104,41 @@ def test_unknown_record_index_is_refused() -> None:
         Ranker(TEXTS).rank({len(TEXTS): True})
 
 
-def test_record_text_joins_present_parts_only() -> None:
-    assert record_text(" Title ", "", ["k1", "k2"], "J Med") == "Title k1 k2 J Med"
+def test_record_text_is_title_and_abstract_only() -> None:
+    assert record_text(" Title ", " Abstract ") == "Title Abstract"
+    assert record_text(" Title ", "") == "Title"
     assert record_text("", "") == ""
+    # Keywords and journal are not read: the served text is the one measured on labelled sets.
+    assert record_text("Title", "Abstract", ["k1", "k2"], "J Med") == "Title Abstract"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [SERVED_MODEL, RankingModel("logistic", 1.0, 1.0, 1), RankingModel("svm", 0.11, 1.0, 1)],
+    ids=lambda model: model.describe(),
+)
+def test_every_model_ranks_the_obviously_relevant_texts_first(model: RankingModel) -> None:
+    order = Ranker(TEXTS, model).rank({2: True, 0: False, 1: False})
+    assert set(order[:3].tolist()) == RELEVANT - {2}
+
+
+def test_a_word_found_in_one_record_only_does_not_move_the_ranking() -> None:
+    labelled = {2: True, 0: False, 1: False}
+    with_hapax = list(TEXTS)
+    with_hapax[2] += " zyzzyva"  # occurs nowhere else: it cannot link this record to another
+    assert np.array_equal(Ranker(with_hapax).rank(labelled), Ranker(TEXTS).rank(labelled))
+
+
+@pytest.mark.parametrize(("included", "excluded"), [(1, 9), (3, 3), (5, 1)])
+def test_inclusions_weigh_the_balance_ratio_times_the_exclusions(
+    included: int, excluded: int
+) -> None:
+    labels = np.array([True] * included + [False] * excluded)
+    weights = balanced_weights(labels, 9.8)
+    assert weights[labels].sum() == pytest.approx(9.8 * weights[~labels].sum())
+    assert weights.mean() == pytest.approx(1.0)
+    assert len(set(weights[labels].tolist())) == 1  # one weight per class
+    assert len(set(weights[~labels].tolist())) == 1
 
 
 def test_dual_mode_queue_learns_from_settled_decisions_and_own_votes_only() -> None:
