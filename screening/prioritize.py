@@ -11,6 +11,7 @@ from those sets, and a field whose effect cannot be measured is not read.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from sklearn.svm import LinearSVC  # type: ignore[import-untyped, unused-ignore]
 RecordIndex = int
 Classifier = Literal["svm", "logistic"]
 MAX_DOCUMENT_FRACTION = 0.95  # a term in nearly every record separates nothing
+# liblinear seeds C's process-wide rand() and draws from it with the GIL released, and warning
+# filters are process-wide too: two fits at once would disturb each other's results.
+_FIT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +146,7 @@ class Ranker:
         if len(candidates) == 0:
             return np.zeros(0)
         classifier = _classifier(self._model, seed)
-        with warnings.catch_warnings():
+        with _FIT_LOCK, warnings.catch_warnings():
             # An unconverged fit still ranks sensibly; a warning would only alarm the caller.
             warnings.simplefilter("ignore", ConvergenceWarning)
             classifier.fit(
