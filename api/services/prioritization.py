@@ -19,7 +19,7 @@ from sqlmodel import Session
 from api.repositories.screening import ScreeningRepository
 from api.services.screening_stage import StageState
 from screening.model import Vote
-from screening.prioritize import Ranker, record_text, visible_decisions
+from screening.prioritize import Ranker, RankingText, record_text, visible_decisions
 
 MAX_RANKERS = 8
 MAX_ORDERS = 512
@@ -107,12 +107,10 @@ def _ranker_key(session: Session, state: StageState) -> RankerKey:
     return (str(bind.engine.url), state.review_id, created, state.stage.value)
 
 
-def _texts(engine: Engine, review_id: int, record_ids: tuple[int, ...]) -> list[str]:
+def _texts(engine: Engine, review_id: int, record_ids: tuple[int, ...]) -> list[RankingText]:
     with Session(engine) as session:
         rows = ScreeningRepository(session).texts(review_id, record_ids)
-    by_id = {
-        row.id: record_text(row.title, row.abstract, row.keywords, row.journal) for row in rows
-    }
+    by_id = {row.id: record_text(row.title, row.abstract) for row in rows}
     return [by_id[r] for r in record_ids]
 
 
