@@ -1,18 +1,71 @@
-"""Engine creation for SQLite (the embedded default) and PostgreSQL."""
+"""Engine creation for SQLite (the embedded default) and PostgreSQL.
+
+SQLite has one writer at a time, and its own wait for the write lock is a sleep-and-retry loop
+(milliseconds to a tenth of a second per retry). So in this process writers take turns before
+SQLite sees them (`WriterTurns`, first come first served): a connection takes its turn at its
+first write (or earlier, with `hold_writer`) and gives it back when its transaction ends.
+Readers never wait for it: in WAL mode they read the last committed state while a write goes on.
+"""
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import deque
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import create_engine
+from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 POOL_SIZE = 10
 MAX_OVERFLOW = 30
 # Connections kept free of requests for background work (jobs, ranking, token bookkeeping).
 POOL_RESERVE = 5
+# Requests served at once on SQLite: one interpreter runs them, so more only stretch each one
+# (and the time a writer holds its turn) without adding throughput.
+SQLITE_REQUEST_SLOTS = 1
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+_HOLDS = "winnow_writer_turns"
+
+
+class WriterTurns:
+    """A lock handed to waiters in arrival order; any thread may release it (a request's
+    transaction can end on another worker thread than the one that wrote)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._held = False
+        self._waiting: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._guard:
+            if turn.is_set():  # handed over just as the wait ended
+                return True
+            self._waiting.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._guard:
+            if self._waiting:
+                self._waiting.popleft().set()  # stays held: the next in line owns it now
+            else:
+                self._held = False
+
+
+_TURNS: dict[str, WriterTurns] = {}
+_ENGINE_TURNS: weakref.WeakKeyDictionary[Engine, WriterTurns] = weakref.WeakKeyDictionary()
+_TURNS_GUARD = threading.Lock()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -25,6 +78,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
+        turns = _turns_for(parsed.database or "")
+        _take_turns(engine, turns)
+        _ENGINE_TURNS[engine] = turns
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -40,15 +96,88 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _turns_for(database: str) -> WriterTurns:
+    """One queue per database file in this process, shared by every engine on it."""
+    key = str(Path(database).resolve()) if database and database != ":memory:" else database
+    with _TURNS_GUARD:
+        return _TURNS.setdefault(key, WriterTurns())
+
+
+def _take_turns(engine: Engine, turns: WriterTurns) -> None:
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def before_write(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:7].upper().startswith(_WRITES):
+            _hold(conn.connection, turns)
+
+    def do_commit(dbapi_connection: Any) -> None:
+        try:
+            commit(dbapi_connection)
+        finally:
+            _give_back(dbapi_connection)
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        try:
+            rollback(dbapi_connection)
+        finally:
+            _give_back(dbapi_connection)
+
+    event.listen(engine, "before_cursor_execute", before_write)
+    # After the transaction ends, not before (the dialect's commit, not the commit event).
+    dialect.do_commit = do_commit  # type: ignore[method-assign]
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+    event.listen(engine, "checkin", lambda dbapi, record: _give_back(record))
+    event.listen(engine, "close", lambda dbapi, record: _give_back(record))
+
+
+def _hold(connection: Any, turns: WriterTurns) -> None:
+    if _HOLDS in connection.info:
+        return
+    if not turns.acquire(SQLITE_BUSY_TIMEOUT_MS / 1000):
+        raise TimeoutError("database is locked: another write did not finish within 30 s")
+    connection.info[_HOLDS] = turns
+
+
+def _give_back(connection: Any) -> None:
+    try:
+        info = connection.info
+    except (AttributeError, NotImplementedError):  # a raw connection (first connect)
+        return
+    turns = info.pop(_HOLDS, None)
+    if turns is not None:
+        turns.release()
+
+
+def hold_writer(session: Session) -> None:
+    """Take this process's turn to write now, before the reads a write depends on, so nothing
+    commits in between (SQLite; PostgreSQL locks rows instead and this does nothing)."""
+    connection = session.connection()
+    turns = _ENGINE_TURNS.get(connection.engine)
+    if turns is not None:
+        _hold(connection.connection, turns)
+
+
+def consistent_snapshot(session: Session) -> None:
+    """Make every read of this (fresh) transaction see one moment, while others go on writing:
+    PostgreSQL's repeatable read; on SQLite, the write lock (nobody commits until it ends)."""
+    connection = session.connection()
+    if is_sqlite(connection.engine):
+        hold_writer(session)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
 def request_session_slots(engine: Engine) -> int:
-    """How many requests may hold a session at once. SQLite has one writer, so requests take
-    turns; elsewhere the pool bounds it: more sessions than connections would let requests
-    that hold a connection wait for a worker thread that requests waiting for a connection
-    hold, until the pool times out."""
+    """How many requests may hold a session at once. On SQLite a few (readers run side by side;
+    writers take turns at their first write); elsewhere the pool bounds it: more sessions than
+    connections would let requests that hold a connection wait for a worker thread that
+    requests waiting for a connection hold, until the pool times out."""
     if is_sqlite(engine):
-        return 1
+        return SQLITE_REQUEST_SLOTS
     return max(1, POOL_SIZE + MAX_OVERFLOW - POOL_RESERVE)

@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from importers.errors import ImporterError
-from screening.model import InvalidTransition, ScreeningError
+from screening.model import InvalidTransition, NotPermitted, ScreeningError
 
 logger = logging.getLogger("winnow")
 
@@ -124,6 +124,7 @@ async def _winnow_error(_request: Request, exc: Exception) -> JSONResponse:
 # subclasses before their bases.
 CORE_ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (InvalidTransition, 409),
+    (NotPermitted, 403),
     (ScreeningError, 422),
     (ImporterError, 422),
 )
@@ -131,18 +132,33 @@ CORE_ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
 
 async def _core_error(_request: Request, exc: Exception) -> JSONResponse:
     status = next(code for cls, code in CORE_ERROR_STATUS if isinstance(exc, cls))
-    return error_response(status, type(exc).__name__, str(exc))
+    # A refusal by role reads like every other 403.
+    kind = _KIND_BY_STATUS[403] if status == 403 else type(exc).__name__
+    return error_response(status, kind, str(exc))
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _browser_page(request: Request) -> Response | None:
+    """The web app's not-found page, for a browser asking for a page that is not there (the
+    app installs it in ``app.state``); API clients always get the JSON error."""
+    page: Callable[[Request], Response | None] | None = getattr(
+        request.app.state, "browser_not_found", None
+    )
+    return page(request) if page is not None else None
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and (page := _browser_page(request)) is not None:
+        return page
     kind = _KIND_BY_STATUS.get(exc.status_code, HTTPStatus(exc.status_code).phrase)
     detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
     return error_response(exc.status_code, kind, detail, dict(exc.headers or {}))
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if (page := _browser_page(request)) is not None:  # e.g. /reviews/abc: no such page
+        return page
     errors = exc.errors()
     malformed = [e for e in errors if e.get("type") == "json_invalid"]
     if malformed:

@@ -2,10 +2,17 @@
 
 A handler ``fn(engine, job_id, params, progress) -> result`` does its work in its own
 sessions and commits that work in ONE transaction at the end (it may mark the job succeeded
-in that same transaction with :func:`mark_succeeded`), so a restart never leaves it half
+in that same transaction with :func:`mark_succeeded`), so a lost worker never leaves it half
 applied; ``progress(done, total)`` is stored in its own short transaction. Workers claim
 queued jobs with ``SELECT ... FOR UPDATE SKIP LOCKED`` plus a conditional update, so several
 workers (PostgreSQL) never run one job twice; on SQLite the runner is one in-process thread.
+
+A running job holds a lease that its worker renews while the handler runs. A worker that
+dies (or a container that is replaced, under a new host name) stops renewing it; once it has
+expired any worker takes the job over and runs it again from the start, which is safe because
+nothing of the lost run was committed. A job lost `MAX_ATTEMPTS` times is failed instead. The
+finishing update names the worker, so a worker that stalled past its lease and was taken over
+cannot finish (or commit the work of) a job that is no longer its own.
 """
 
 from __future__ import annotations
@@ -17,9 +24,10 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import and_, event, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -39,6 +47,14 @@ _SETTINGS: contextvars.ContextVar[Settings] = contextvars.ContextVar("winnow_job
 # Progress is written at most this often (the last update of a run is always written).
 PROGRESS_INTERVAL_SECONDS = 0.25
 INTERRUPTED = "interrupted by a restart of the service; nothing was applied, run it again"
+# A running job's lease; its worker renews it every third of that.
+DEFAULT_LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 3
+_RUNNING_AS: contextvars.ContextVar[str] = contextvars.ContextVar("winnow_job_worker")
+
+
+class LostLease(RuntimeError):
+    """The job was taken over by another worker after this one's lease expired."""
 
 
 def worker_name() -> str:
@@ -83,8 +99,12 @@ def _wake_runners(_session: Session) -> None:
 
 
 def mark_succeeded(session: Session, job_id: int, result: dict[str, Any]) -> None:
-    """Finish *job_id* inside the handler's final transaction (together with its work)."""
-    _finish(session, job_id, JobStatus.SUCCEEDED, result=result)
+    """Finish *job_id* inside the handler's final transaction (together with its work).
+
+    Raises `LostLease` (so the transaction, the work included, rolls back) when another
+    worker has taken the job over."""
+    if not _finish(session, job_id, JobStatus.SUCCEEDED, result=result):
+        raise LostLease(f"job {job_id} was taken over by another worker; this run is void")
 
 
 def _finish(
@@ -94,84 +114,166 @@ def _finish(
     *,
     result: dict[str, Any] | None = None,
     error: str | None = None,
-) -> None:
-    session.execute(
+) -> bool:
+    """End the job if this worker still runs it; False when it does not."""
+    mine = [col(Job.id) == job_id, col(Job.status) == JobStatus.RUNNING]
+    worker = _RUNNING_AS.get(None)
+    if worker is not None:
+        mine.append(col(Job.worker) == worker)
+    ended = session.connection().execute(
         update(Job)
-        .where(col(Job.id) == job_id, col(Job.status) == JobStatus.RUNNING)
+        .where(*mine)
         .values(status=status, result=result, error=error, finished_at=utc_now())
     )
+    return bool(ended.rowcount)
 
 
-def claim_next(engine: Engine, kinds: frozenset[str]) -> Job | None:
-    """Take the oldest queued job of *kinds* for this worker, or None."""
+def _claimable(now: datetime) -> Any:
+    """Queued jobs, and running ones whose worker stopped renewing the lease."""
+    expired = and_(col(Job.status) == JobStatus.RUNNING, col(Job.lease_until) < now)
+    return or_(col(Job.status) == JobStatus.QUEUED, expired)
+
+
+def claim_next(
+    engine: Engine, kinds: frozenset[str], *, lease: timedelta = DEFAULT_LEASE
+) -> Job | None:
+    """Take the oldest claimable job of *kinds* for this worker, or None."""
     if not kinds:
         return None
-    oldest = (
-        select(Job.id)
-        .where(col(Job.status) == JobStatus.QUEUED, col(Job.kind).in_(kinds))
-        .order_by(col(Job.id))
-        .limit(1)
-    )
-    if is_sqlite(engine):
-        return _claim_next_sqlite(engine, oldest)
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        # Row locks: concurrent workers skip each other's candidate instead of waiting.
-        candidate = session.exec(oldest.with_for_update(skip_locked=True)).first()
-        return _claim(session, candidate) if candidate is not None else None
-
-
-def _claim_next_sqlite(engine: Engine, oldest: Any) -> Job | None:
-    # Idle polls only read (WAL readers never block the one writer); a claim is a transaction
-    # of its own whose first statement writes, so it waits for the write lock instead of
-    # failing on a stale snapshot. Losing a race means another worker progressed: look again.
     while True:
-        with Session(engine) as session:
-            candidate = session.exec(oldest).first()
-        if candidate is None:
-            return None
-        job = claim(engine, candidate)
-        if job is not None:
+        now = utc_now()
+        oldest = (
+            select(Job.id)
+            .where(_claimable(now), col(Job.kind).in_(kinds))
+            .order_by(col(Job.id))
+            .limit(1)
+        )
+        if is_sqlite(engine):
+            # Idle polls only read (WAL readers never block the one writer); the claim is a
+            # transaction of its own. Losing a race means another worker progressed.
+            with Session(engine) as session:
+                candidate = session.exec(oldest).first()
+            if candidate is None:
+                return None
+            job = claim(engine, candidate, lease=lease)
+        else:
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                # Row locks: concurrent workers skip each other's candidate instead of waiting.
+                candidate = session.exec(oldest.with_for_update(skip_locked=True)).first()
+                if candidate is None:
+                    return None
+                job = _claim(session, candidate, now, lease)
+        if job is not None and job.status is JobStatus.RUNNING:
             return job
 
 
-def claim(engine: Engine, job_id: int) -> Job | None:
-    """Take one queued job by id (the CLI runs its own job in the foreground)."""
+def claim(engine: Engine, job_id: int, *, lease: timedelta = DEFAULT_LEASE) -> Job | None:
+    """Take one claimable job by id (the CLI runs its own job in the foreground)."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
-        return _claim(session, job_id)
+        job = _claim(session, job_id, utc_now(), lease)
+    return job if job is not None and job.status is JobStatus.RUNNING else None
 
 
-def _claim(session: Session, job_id: int) -> Job | None:
-    claimed = session.execute(_claiming(col(Job.id) == job_id)).scalar()
+def _claim(session: Session, job_id: int, now: datetime, lease: timedelta) -> Job | None:
+    """Run the job as this worker (a lost one again), or fail it once lost too often; None
+    when another worker got it first. The conditions make it safe where rows are not locked."""
+    lost_too_often = session.execute(
+        update(Job)
+        .where(col(Job.id) == job_id, _claimable(now), col(Job.attempts) >= MAX_ATTEMPTS)
+        .values(
+            status=JobStatus.FAILED,
+            error=f"{INTERRUPTED} (lost its worker {MAX_ATTEMPTS} times)",
+            finished_at=now,
+        )
+        .returning(col(Job.id))
+    ).scalar()
+    claimed = (
+        lost_too_often
+        or session.execute(
+            update(Job)
+            .where(col(Job.id) == job_id, _claimable(now))
+            .values(
+                status=JobStatus.RUNNING,
+                worker=worker_name(),
+                started_at=now,
+                lease_until=now + lease,
+                attempts=col(Job.attempts) + 1,
+            )
+            .returning(col(Job.id))
+        ).scalar()
+    )
     return session.get(Job, claimed, populate_existing=True) if claimed else None
 
 
-def _claiming(which: Any) -> Any:
-    # The status condition makes a claim safe even where rows are not locked (SQLite).
-    return (
-        update(Job)
-        .where(which, col(Job.status) == JobStatus.QUEUED)
-        .values(status=JobStatus.RUNNING, worker=worker_name(), started_at=utc_now())
-        .returning(col(Job.id))
-    )
+def renew_lease(engine: Engine, job_id: int, lease: timedelta = DEFAULT_LEASE) -> bool:
+    """Extend this worker's lease on a running job; False when the job is no longer its own."""
+    with Session(engine) as session, session.begin():
+        renewed = session.connection().execute(
+            update(Job)
+            .where(
+                col(Job.id) == job_id,
+                col(Job.status) == JobStatus.RUNNING,
+                col(Job.worker) == worker_name(),
+            )
+            .values(lease_until=utc_now() + lease)
+        )
+        return bool(renewed.rowcount)
 
 
 def execute(
-    engine: Engine, job: Job, settings: Settings, *, listener: Progress | None = None
+    engine: Engine,
+    job: Job,
+    settings: Settings,
+    *,
+    listener: Progress | None = None,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> None:
-    """Run a claimed job to its end; the job row says how it ended."""
+    """Run a claimed job to its end, renewing its lease meanwhile; the job row says how it
+    ended (unless another worker took it over, which then ends it)."""
     assert job.id is not None
     job_id = job.id
     progress = _progress_writer(engine, job_id, listener)
     token = _SETTINGS.set(settings)
+    running_as = _RUNNING_AS.set(worker_name())
+    heartbeat = _Heartbeat(engine, job_id, lease)
+    heartbeat.start()
     try:
         result = _HANDLERS[job.kind](engine, job_id, dict(job.params), progress)
+    except LostLease:
+        logger.warning("job %s (%s) was taken over by another worker", job_id, job.kind)
     except Exception as exc:
         logger.info("job %s (%s) failed: %s", job_id, job.kind, exc, exc_info=True)
         _end(engine, job_id, JobStatus.FAILED, error=_describe(exc))
     else:
         _end(engine, job_id, JobStatus.SUCCEEDED, result=result)
     finally:
+        heartbeat.stop()
+        _RUNNING_AS.reset(running_as)
         _SETTINGS.reset(token)
+
+
+class _Heartbeat:
+    """Renews a running job's lease every third of its length, until stopped."""
+
+    def __init__(self, engine: Engine, job_id: int, lease: timedelta) -> None:
+        self.engine, self.job_id, self.lease = engine, job_id, lease
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="winnow-job-lease", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.lease.total_seconds() / 3):
+            try:
+                if not renew_lease(self.engine, self.job_id, self.lease):
+                    return  # taken over: its new worker renews it now
+            except Exception:  # the database may be briefly unreachable: try again
+                logger.exception("job %s: renewing its lease failed", self.job_id)
 
 
 def _describe(exc: Exception) -> str:
@@ -182,7 +284,8 @@ def _describe(exc: Exception) -> str:
 
 def _end(engine: Engine, job_id: int, status: JobStatus, **fields: Any) -> None:
     with Session(engine) as session, session.begin():
-        _finish(session, job_id, status, **fields)
+        if not _finish(session, job_id, status, **fields):
+            logger.warning("job %s: not ended here, another worker runs it now", job_id)
 
 
 def _progress_writer(engine: Engine, job_id: int, listener: Progress | None) -> Progress:
@@ -205,10 +308,18 @@ def _progress_writer(engine: Engine, job_id: int, listener: Progress | None) -> 
 class JobRunner:
     """One worker thread polling for queued jobs; woken at once when a job is submitted here."""
 
-    def __init__(self, engine: Engine, settings: Settings, *, poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        *,
+        poll_seconds: float = 1.0,
+        lease: timedelta = DEFAULT_LEASE,
+    ) -> None:
         self.engine = engine
         self.settings = settings
         self.poll_seconds = poll_seconds
+        self.lease = lease
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="winnow-jobs", daemon=True)
@@ -237,31 +348,11 @@ class JobRunner:
 
     def _run_one(self) -> bool:
         try:
-            job = claim_next(self.engine, handler_kinds())
+            job = claim_next(self.engine, handler_kinds(), lease=self.lease)
             if job is None:
                 return False
-            execute(self.engine, job, self.settings)
+            execute(self.engine, job, self.settings, lease=self.lease)
         except Exception:  # the database may be briefly unreachable; try again later
             logger.exception("job runner: polling failed")
             return False
         return True
-
-
-def fail_interrupted_jobs(engine: Engine) -> int:
-    """Mark this host's queued-in-memory or running jobs failed; call before workers start.
-
-    Jobs run inside one transaction per unit of work, so a failed job never leaves half its
-    records behind; marking it failed tells the person who started it to run it again."""
-    host_prefix = socket.gethostname() + ":"
-    with Session(engine) as session, session.begin():
-        statement = select(Job).where(
-            col(Job.status).in_([JobStatus.RUNNING, JobStatus.QUEUED]),
-            col(Job.worker).startswith(host_prefix),
-        )
-        interrupted = session.exec(statement).all()
-        for job in interrupted:
-            job.status = JobStatus.FAILED
-            job.error = INTERRUPTED
-            job.finished_at = utc_now()
-            session.add(job)
-        return len(interrupted)

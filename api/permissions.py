@@ -18,12 +18,15 @@ class Permission(StrEnum):
     MANAGE_SOURCES = "manage_sources"  # sources, imports, deduplication
     SCREEN = "screen"  # vote on records
     EXTRACT = "extract"  # fill extraction forms
+    RETRIEVE = "retrieve"  # attach full texts, or record that one could not be retrieved
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LEAD: frozenset(Permission),
-    Role.REVIEWER: frozenset({Permission.READ, Permission.SCREEN, Permission.EXTRACT}),
-    Role.LIBRARIAN: frozenset({Permission.READ, Permission.MANAGE_SOURCES}),
+    Role.REVIEWER: frozenset(
+        {Permission.READ, Permission.SCREEN, Permission.EXTRACT, Permission.RETRIEVE}
+    ),
+    Role.LIBRARIAN: frozenset({Permission.READ, Permission.MANAGE_SOURCES, Permission.RETRIEVE}),
     Role.VIEWER: frozenset({Permission.READ}),
 }
 

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     ncbi_email: str = ""
     # Reviews with at least this many records are deduplicated in a background job (202 + job).
     dedup_job_min_records: int = Field(default=20_000, ge=1)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto uvicorn believes (comma-separated
+    # addresses or networks, "*" for any): login throttling then counts the real client address.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # A running job's lease: a job whose worker stopped renewing it this long is taken over.
+    job_lease_seconds: int = Field(default=60, ge=5)
 
     @property
     def max_upload_bytes(self) -> int:

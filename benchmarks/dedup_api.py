@@ -41,7 +41,7 @@ def load(url: str) -> dict[str, Any]:
     from api.permissions import Role
     from api.services.accounts import create_user
     from api.tables import ImportBatch, Membership, Record, Review, Source
-    from importers.dedup.csv_text import references_from_dedup_csv
+    from importers.dedup.csv_text import read_dedup_csv
 
     engine = make_engine(url)
     if engine.dialect.name == "postgresql":
@@ -49,7 +49,7 @@ def load(url: str) -> dict[str, Any]:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     upgrade_to_head(url)
-    rows = references_from_dedup_csv(SRSR.read_text(encoding="utf-8"))
+    rows = read_dedup_csv(SRSR.read_text(encoding="utf-8")).references
     with Session(engine) as session, session.begin():
         user = create_user(session, email=EMAIL, name="Bench", password=PASSWORD, is_admin=False)
         review = Review(title="srsr benchmark")
@@ -65,7 +65,7 @@ def load(url: str) -> dict[str, Any]:
         session.add(batch)
         session.flush()
         fixed = {"review_id": review.id, "source_id": source.id, "batch_id": batch.id}
-        session.execute(insert(Record), [{**fixed, **_record(ref)} for _id, ref in rows])
+        session.execute(insert(Record), [{**fixed, **_record(ref)} for ref in rows])
         review_id = review.id
     engine.dispose()
     return {"review_id": review_id, "records": len(rows)}
@@ -116,7 +116,7 @@ def run(url: str, review_id: int) -> dict[str, Any]:
 
 
 def _confirm_and_undo(client: Any, base: str, headers: dict[str, str]) -> dict[str, Any]:
-    """Time the first confirm the queue allows (pairs with two DOIs are refused), and its undo."""
+    """Time the first confirm the queue allows, and its undo."""
     page = client.get(f"{base}/duplicates", params={"limit": 100}, headers=headers).json()
     for item in page["items"]:
         url = f"{base}/duplicates/{item['id']}"

@@ -19,8 +19,9 @@ from sqlmodel import Session
 from api.db import make_engine
 from api.main import create_app
 from api.migrate import upgrade_to_head
+from api.services.screening_store import rebuild
 from api.settings import Settings
-from api.tables import Decision, FullText, FullTextStatus, ImportBatch, Record
+from api.tables import Decision, FullText, FullTextStatus, ImportBatch, Record, Review
 from screening.model import Stage, Vote
 from tests.api.builders import Account, Builder, ReviewRows
 
@@ -52,6 +53,9 @@ def _screened_review(builder: Builder, n: int) -> tuple[int, Account]:
         session.flush()
         for record in records:
             _screen(session, review_id, record, voters, reason, rng, records[0].id)
+    with Session(builder.engine) as session, session.begin():
+        # The votes went in as rows: derive the stage state from them (`winnow screening rebuild`).
+        rebuild(session, session.get_one(Review, review_id))
     return review_id, lead
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from importers.errors import ImportFormatError
+from importers.tabular import find_header_row
 
 _EXPORT_HINT = (
     "export the references from the database as RIS, PubMed/MEDLINE (.nbib), PubMed XML, "
@@ -37,7 +38,8 @@ _MEDLINE = re.compile(
 _WOS = re.compile(r"^(?:FN |VR \d|PT [A-Z]\s*$)", re.MULTILINE)
 _WOS_FIELDS = re.compile(r"^(?:AU|TI|SO|UT) \S", re.MULTILINE)
 _REFER = re.compile(r"^%[0-9A-Z@] \S", re.MULTILINE)
-_OVID = re.compile(r"^<\d+>\s*$", re.MULTILINE)
+# Ovid's record markers: "<1>" (citation layout) or "<1. >" (tagged layout).
+_OVID = re.compile(r"^<\d+\.?\s*>\s*$", re.MULTILINE)
 _OVID_LABELS = re.compile(
     r"^(?:Author|Authors|Title|Source|Abstract|Unique Identifier)\s*$", re.MULTILINE
 )
@@ -125,9 +127,12 @@ def _detect_markup(head: str) -> str:
 
 def _looks_like_table(head: str) -> bool:
     first_line = head.split("\n", 1)[0].lower()
-    if max(first_line.count(","), first_line.count("\t"), first_line.count(";")) < 1:
-        return False
-    return any(word in first_line for word in _TABLE_WORDS)
+    if max(first_line.count(","), first_line.count("\t"), first_line.count(";")) >= 1 and any(
+        word in first_line for word in _TABLE_WORDS
+    ):
+        return True
+    # A preamble above the header row (Embase's search query and a row of dashes).
+    return find_header_row(head) is not None
 
 
 def _is_wos(head: str) -> bool:
@@ -135,6 +140,9 @@ def _is_wos(head: str) -> bool:
 
 
 _TAGGED_CHECKS = (
+    # Ovid's tagged layout shares RIS's "TI  - " and MEDLINE's "PG  - " lines, but not TY lines;
+    # its "<1. >" markers tell it apart (an Ovid RIS export with markers still reads as RIS).
+    ("ovid", lambda head: bool(_OVID.search(head)) and not _RIS.search(head)),
     ("wos", _is_wos),
     ("ris", lambda head: bool(_RIS.search(head))),
     ("medline", lambda head: bool(_MEDLINE.search(head))),

@@ -39,6 +39,8 @@ def normalize_doi(raw: str | None) -> str | None:
     text = raw.strip()
     if "%" in text:  # unquote is interpreted Python: called only when it has work
         text = unquote(text)
+    if "&" in text:  # SICI DOIs exported as HTML: "74:1&lt;73::AID-AJMG16&gt;3.0.CO;2-O"
+        text = html.unescape(text)
     match = _DOI_FIND.search(text)
     if match is None:
         return None
@@ -183,11 +185,17 @@ def left_as_is(text: str) -> bool:
     return not ("<" in text or "&" in text or "  " in text)
 
 
+def strip_markup(text: str) -> str:
+    """Remove inline markup by tag name (HTML, JATS, MathML); other text between ``<`` and
+    ``>`` ("P < 0.05 ... > 65", a SICI DOI's ``<1615::AID-SIM216>``) is kept."""
+    return _TAG.sub("", text) if "<" in text else text
+
+
 def clean_text(raw: str | None) -> str:
     """Unescape HTML entities, drop inline tags and collapse whitespace."""
     if not raw:
         return ""
-    text = _TAG.sub("", raw) if "<" in raw else raw
+    text = strip_markup(raw)
     if "&" in text and ";" in text:
         text = html.unescape(text)
     # Printable text has no whitespace but " ", so str.replace (fast, in C) can collapse it.

@@ -21,6 +21,16 @@ FORMAT = "wos"
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 _LIST_TAGS = frozenset({"AU", "AF", "CA", "GP", "BE", "CR", "C1"})
 _FILE_TAGS = frozenset({"FN", "VR", "EF"})
+# Tags of Web of Science's tagged exports: Core Collection, BIOSIS Previews, Inspec, MEDLINE,
+# Zoological Record, CABI and Derwent files share the two-letter layout. In a file whose wrapped
+# lines are not indented, only these start a field: "UK Biobank ..." continues a title.
+_KNOWN_TAG_NAMES = (
+    "FN VR PT AU AF BA BF CA GP BE TI SO SE BS LA DT CT CY CL SP HO DE ID AB C1 C3 RP EM RI "
+    "OI FU FP FX CR NR TC Z9 U1 U2 PU PI PA SN EI BN J9 JI PD PY VL IS PN SU SI MA BP EP AR "
+    "DI DL D2 EA PG PS WC WE SC GA PM OA HC HP DA UT ER EF AN MC CC TA MQ CH GE SQ DS MI ST "
+    "GN BD CB TN BC MN PR IC CN KW AD C7 CO PV BR JO UR RO DG PC JL LS EO"
+)
+_KNOWN_TAGS = frozenset(_KNOWN_TAG_NAMES.split())
 _DOC_TYPES = {"J": "JOUR", "B": "BOOK", "S": "CHAP", "P": "PAT", "C": "CONF"}
 
 
@@ -30,16 +40,23 @@ def parse_wos(text: str, *, encoding: str = "utf-8") -> ParseResult:
 
 
 def iter_wos_records(text: str) -> Iterator[TaggedRecord]:
-    """Yield records; continuation lines start with three spaces."""
+    """Yield records. A line that does not start with a tag continues the field before it (a
+    further value of a list tag such as AU): exports indent these lines by three spaces, but
+    files saved through other tools (BIOSIS, re-exports) do not. Where wrapped lines are not
+    indented, only a known tag starts a field."""
     record: TaggedRecord | None = None
     last_tag = ""
+    any_tag_starts = "\n   " in text  # the file indents its wrapped lines
     for index, line in enumerate(text.split("\n")):
-        if line.startswith("   ") and record is not None and last_tag:
-            record.raw_lines.append(line)
-            record.extend_last(last_tag, line.strip(), as_new_value=last_tag in _LIST_TAGS)
+        match = None if line.startswith(" ") else _TAG_LINE.match(line)
+        if match is not None and not any_tag_starts and match.group(1) not in _KNOWN_TAGS:
+            match = None
+        if match is None:
+            if record is not None and last_tag and line.strip():
+                record.raw_lines.append(line)
+                record.extend_last(last_tag, line.strip(), as_new_value=last_tag in _LIST_TAGS)
             continue
-        match = _TAG_LINE.match(line)
-        if match is None or match.group(1) in _FILE_TAGS:
+        if match.group(1) in _FILE_TAGS:
             continue
         tag, value = match.group(1), (match.group(2) or "").strip()
         if tag == "ER":

@@ -7,15 +7,17 @@ Exact rational arithmetic, so a degenerate table gives None with a reason, never
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from itertools import combinations
 
 from screening.decisions import first_votes
 from screening.model import DecisionEvent, RecordId, ReviewerId, Stage, Vote
 
+VotePair = tuple[Vote, Vote]
+ReviewerPair = tuple[ReviewerId, ReviewerId]
 BINARY = (Vote.INCLUDE, Vote.EXCLUDE)
 THREE_WAY = (Vote.INCLUDE, Vote.MAYBE, Vote.EXCLUDE)
 
@@ -156,13 +158,68 @@ def pair_table(
     pairs: Iterable[tuple[Vote, Vote]], maybe_as_include: bool = True
 ) -> list[list[int]]:
     """Contingency table of (rater 1, rater 2) votes in include/exclude or include/maybe/exclude."""
+    return counted_pair_table(Counter(pairs), maybe_as_include)
+
+
+def counted_pair_table(
+    counts: Mapping[VotePair, int], maybe_as_include: bool = True
+) -> list[list[int]]:
+    """`pair_table` from how often each (rater 1, rater 2) pair of votes occurred."""
     categories = BINARY if maybe_as_include else THREE_WAY
     index = {vote: i for i, vote in enumerate(categories)}
     table = [[0] * len(categories) for _ in categories]
-    for first, second in pairs:
+    for (first, second), n in counts.items():
         row = index[category_of(first, maybe_as_include)]
-        table[row][index[category_of(second, maybe_as_include)]] += 1
+        table[row][index[category_of(second, maybe_as_include)]] += n
     return table
+
+
+@dataclass(frozen=True, slots=True)
+class FirstVoteTally:
+    """Everything agreement reads from first votes, as counts.
+
+    ``overall`` counts each record's first two votes (in the order they were cast); ``pairs``
+    counts, per pair of reviewers (lower id first), their two votes on the records both rated;
+    ``most_rated`` holds the votes on the records rated by the most reviewers (Fleiss' kappa),
+    and ``raters`` that number. Tallies of disjoint sets of records add up with `combined`.
+    """
+
+    overall: Mapping[VotePair, int] = field(default_factory=dict)
+    pairs: Mapping[ReviewerPair, Mapping[VotePair, int]] = field(default_factory=dict)
+    raters: int = 0
+    most_rated: tuple[tuple[Vote, ...], ...] = ()
+
+    def combined(self, other: FirstVoteTally) -> FirstVoteTally:
+        overall = Counter(self.overall)
+        overall.update(other.overall)
+        pairs: dict[ReviewerPair, Counter[VotePair]] = defaultdict(Counter)
+        for source in (self.pairs, other.pairs):
+            for key, counts in source.items():
+                pairs[key].update(counts)
+        if self.raters == other.raters:
+            raters, most_rated = self.raters, self.most_rated + other.most_rated
+        else:
+            raters, most_rated = max(
+                (self.raters, self.most_rated), (other.raters, other.most_rated)
+            )
+        return FirstVoteTally(dict(overall), dict(pairs), raters, most_rated)
+
+
+def tally_first_votes(by_record: Mapping[RecordId, Sequence[DecisionEvent]]) -> FirstVoteTally:
+    """The tally of each record's first votes (one per reviewer, oldest first)."""
+    overall: Counter[VotePair] = Counter()
+    pairs: dict[ReviewerPair, Counter[VotePair]] = defaultdict(Counter)
+    for votes in by_record.values():
+        if len(votes) > 1:
+            overall[(votes[0].vote, votes[1].vote)] += 1
+        ordered = sorted(votes, key=lambda e: e.reviewer_id)
+        for one, two in combinations(ordered, 2):
+            pairs[(one.reviewer_id, two.reviewer_id)][(one.vote, two.vote)] += 1
+    raters = max((len(votes) for votes in by_record.values()), default=0)
+    most_rated = tuple(
+        tuple(e.vote for e in votes) for votes in by_record.values() if len(votes) == raters
+    )
+    return FirstVoteTally(dict(overall), dict(pairs), raters, most_rated)
 
 
 def stage_agreement(
@@ -173,17 +230,30 @@ def stage_agreement(
     maybe_as_include: bool = True,
 ) -> StageAgreement:
     """Agreement at a stage from first votes, optionally limited to ``records`` (rapid dual set)."""
-    by_record = _first_votes_by_record(log, stage, records)
-    overall_pairs = [
-        (votes[0].vote, votes[1].vote) for votes in by_record.values() if len(votes) > 1
-    ]
-    overall = cohen_kappa(pair_table(overall_pairs, maybe_as_include))
+    tally = tally_log(log, stage, records=records)
+    return agreement_from_tally(tally, stage, maybe_as_include=maybe_as_include)
+
+
+def tally_log(
+    log: Iterable[DecisionEvent], stage: Stage, *, records: Collection[RecordId] | None = None
+) -> FirstVoteTally:
+    """The first votes of a log (optionally of ``records`` only), counted."""
+    return tally_first_votes(_first_votes_by_record(log, stage, records))
+
+
+def agreement_from_tally(
+    tally: FirstVoteTally, stage: Stage, *, maybe_as_include: bool = True
+) -> StageAgreement:
+    """Agreement from first votes already counted (e.g. by the database)."""
     return StageAgreement(
         stage=stage,
         maybe_as_include=maybe_as_include,
-        overall=overall,
-        pairs=_per_pair(by_record, maybe_as_include),
-        fleiss=_fleiss_for(by_record, maybe_as_include),
+        overall=cohen_kappa(counted_pair_table(tally.overall, maybe_as_include)),
+        pairs=tuple(
+            PairAgreement(key, cohen_kappa(counted_pair_table(tally.pairs[key], maybe_as_include)))
+            for key in sorted(tally.pairs)
+        ),
+        fleiss=_fleiss_for(tally, maybe_as_include),
     )
 
 
@@ -199,31 +269,13 @@ def _first_votes_by_record(
     return dict(grouped)
 
 
-def _per_pair(
-    by_record: Mapping[RecordId, list[DecisionEvent]], maybe_as_include: bool
-) -> tuple[PairAgreement, ...]:
-    pairs: dict[tuple[ReviewerId, ReviewerId], list[tuple[Vote, Vote]]] = defaultdict(list)
-    for votes in by_record.values():
-        ordered = sorted(votes, key=lambda e: e.reviewer_id)
-        for one, two in combinations(ordered, 2):
-            pairs[(one.reviewer_id, two.reviewer_id)].append((one.vote, two.vote))
-    return tuple(
-        PairAgreement(key, cohen_kappa(pair_table(pairs[key], maybe_as_include)))
-        for key in sorted(pairs)
-    )
-
-
-def _fleiss_for(
-    by_record: Mapping[RecordId, list[DecisionEvent]], maybe_as_include: bool
-) -> FleissStats | None:
+def _fleiss_for(tally: FirstVoteTally, maybe_as_include: bool) -> FleissStats | None:
     """Fleiss' kappa over the records rated by the largest number (> 2) of reviewers."""
-    most = max((len(votes) for votes in by_record.values()), default=0)
-    if most <= 2:
+    if tally.raters <= 2:
         return None
     categories = BINARY if maybe_as_include else THREE_WAY
     rows = []
-    for votes in by_record.values():
-        if len(votes) == most:
-            seen = [category_of(e.vote, maybe_as_include) for e in votes]
-            rows.append([seen.count(c) for c in categories])
+    for votes in tally.most_rated:
+        seen = [category_of(vote, maybe_as_include) for vote in votes]
+        rows.append([seen.count(c) for c in categories])
     return fleiss_kappa(rows)

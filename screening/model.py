@@ -28,6 +28,10 @@ class InvalidDecision(ScreeningError):
     """A vote or resolution that cannot be recorded (missing or unknown reason, wrong stage)."""
 
 
+class NotPermitted(ScreeningError):
+    """The caller's role in the review does not allow the action (the API maps it to 403)."""
+
+
 class InvalidTransition(ScreeningError):
     """A record cannot move from its status to the requested one (the API maps it to 409)."""
 

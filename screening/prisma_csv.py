@@ -9,6 +9,7 @@ import csv
 import io
 import re
 
+from screening import csv_cells
 from screening.prisma_model import PRISMA_DATA_KEYS, REASON_KEYS, NamedCount, PrismaCounts, Reasons
 from screening.prisma_template import TEMPLATE_HEADER, TEMPLATE_ROWS
 
@@ -122,7 +123,7 @@ def _fill_row(row: tuple[str, ...], counts: PrismaCounts) -> tuple[str, ...]:
 
 def _write(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_cells.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().removesuffix("\r\n")
@@ -140,7 +141,8 @@ def _template_rows(template: str | None) -> tuple[tuple[str, ...], list[tuple[st
 
 
 def _parse(text: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    parsed = [tuple(row) for row in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    parsed = [tuple(map(csv_cells.restore, row)) for row in reader]
     if not parsed or parsed[0] != TEMPLATE_HEADER:
         found = ",".join(parsed[0]) if parsed else "nothing"
         raise PrismaCsvError(f"expected the header {','.join(TEMPLATE_HEADER)!r}, found {found!r}")

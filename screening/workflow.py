@@ -10,7 +10,14 @@ from collections.abc import Collection
 from enum import StrEnum
 
 from screening.decisions import RecordState, RecordStatus
-from screening.model import InvalidDecision, InvalidTransition, ReviewerId, Stage, Vote
+from screening.model import (
+    InvalidDecision,
+    InvalidTransition,
+    NotPermitted,
+    ReviewerId,
+    Stage,
+    Vote,
+)
 
 
 class Position(StrEnum):
@@ -144,9 +151,9 @@ def check_resolution(
     """A conflict is resolved by a lead, or by a designated third reviewer who did not vote."""
     if not resolver_is_lead:
         if resolver_id not in designated_resolvers:
-            raise InvalidDecision("only a lead or a designated third reviewer resolves conflicts")
+            raise NotPermitted("only a lead or a designated third reviewer resolves conflicts")
         if resolver_id in status.voters:
-            raise InvalidDecision("a reviewer who voted on the record cannot adjudicate it")
+            raise NotPermitted("a reviewer who voted on the record cannot adjudicate it")
     if status.state not in RESOLVABLE and status.resolution is None:
         raise InvalidTransition(
             f"record {status.record_id} is {status.state.value}, not a conflict to resolve"

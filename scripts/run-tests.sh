@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Run the suite on SQLite, then the importer tests (and the API tests that carry references) on
 # the mypyc-compiled modules (what release wheels and the Docker image run; needs a C compiler),
-# then the suite on PostgreSQL:
+# then the suite on PostgreSQL. Full runs (no arguments) also fuzz the served API on each
+# database (scripts/fuzz_api.py: Schemathesis, any 5xx fails; WINNOW_FUZZ_SECONDS per database,
+# default 100; WINNOW_FUZZ_SEED replays a run whose seed the log printed).
+# PostgreSQL:
 #   - WINNOW_TEST_DATABASE_URL set: use that server;
 #   - else start a throwaway cluster with scripts/test-postgres.sh when initdb is installed;
 #   - else skip the PostgreSQL lane with a warning (an error when CI or WINNOW_REQUIRE_POSTGRES is set).
@@ -12,6 +15,14 @@ BIN="${VENV:-.venv}/bin"
 
 echo "== test suite on SQLite"
 env -u WINNOW_TEST_DATABASE_URL "$BIN/pytest" "$@"
+
+fuzz() {  # fuzz [--database URL]
+  "$BIN/python" scripts/fuzz_api.py "$@" --max-time "${WINNOW_FUZZ_SECONDS:-100}" \
+    ${WINNOW_FUZZ_SEED:+--seed "$WINNOW_FUZZ_SEED"}
+}
+if [ $# -eq 0 ]; then
+  fuzz
+fi
 
 # The compiled lane runs on full runs only (extra arguments usually pick a few tests).
 if [ $# -eq 0 ]; then
@@ -59,3 +70,7 @@ if [ -z "$pg_url" ]; then
 fi
 echo "== test suite on PostgreSQL (${started:+throwaway cluster, }$pg_url)"
 WINNOW_TEST_DATABASE_URL="$pg_url" "$BIN/pytest" "$@"
+if [ $# -eq 0 ]; then
+  # The test database's schema is wiped and rebuilt, as the test lane does.
+  fuzz --database "$pg_url"
+fi

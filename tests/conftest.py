@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
 import api.security
 from api.db import make_engine
 from api.migrate import upgrade_to_head
+from api.services import prioritization
 
 TEST_DATABASE_URL = os.environ.get("WINNOW_TEST_DATABASE_URL") or None
 
@@ -81,9 +83,28 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own (the shared test database stays migrated for the other tests)."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    name = f"winnow_migrations_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
+    # A ranking started by `next` runs in the background with this engine: let it finish first,
+    # or it reopens a connection on the disposed engine that a later test's GC reports as leaked.
+    prioritization.wait_idle()
     engine.dispose()
 
 

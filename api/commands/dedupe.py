@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from importers.model import Reference
+if TYPE_CHECKING:
+    from importers.model import RecordNote, Reference
 
 # Inputs this large show a progress bar on stderr; smaller ones finish before it would help.
 PROGRESS_MIN_RECORDS = 5000
@@ -44,51 +46,73 @@ def _dedupe(args: argparse.Namespace) -> int:
     from importers.dedup.csv_text import predictions_csv, review_queue_csv
 
     try:
-        ids, refs = read_inputs(args.files)
+        rows = read_inputs(args.files)
     except InputError as error:
         print(f"winnow: error: {error}", file=sys.stderr)
         return 1
+    refs = rows.references
     progress = ProgressBar(sys.stderr) if len(refs) >= PROGRESS_MIN_RECORDS else None
     result = deduplicate(refs, on_progress=progress)
     try:
-        args.output.write_text(predictions_csv(ids, result), encoding="utf-8")
+        args.output.write_text(predictions_csv(rows.ids, result, rows.positions), encoding="utf-8")
         if args.review_queue is not None:
-            queue = review_queue_csv(ids, result.maybe_pairs)
+            queue = review_queue_csv(rows.ids, result.maybe_pairs, rows.positions)
             args.review_queue.write_text(queue, encoding="utf-8")
     except OSError as error:
-        print(f"winnow: error: cannot write {error.filename}: {error.strerror}", file=sys.stderr)
+        print(f"winnow: error: {error.filename}: {error.strerror}", file=sys.stderr)
         return 1
     merged = sum(len(c.members) - 1 for c in result.clusters)
+    groups = len(result.clusters) + len(rows.ids) - len(refs)
     print(
-        f"{len(refs)} records: {merged} merged as duplicates into {len(result.clusters)} "
-        f"groups, {len(result.maybe_pairs)} uncertain pairs"
+        f"{len(rows.ids)} records: {merged} merged as duplicates into {groups} groups, "
+        f"{len(result.maybe_pairs)} uncertain pairs"
     )
+    for path, note in rows.rejected:
+        print(
+            f"winnow: {path}: record {note.record} (line {note.line}) kept as its own group: "
+            f"{note.message}",
+            file=sys.stderr,
+        )
     return 0
 
 
-def read_inputs(paths: list[Path]) -> tuple[list[str], list[Reference]]:
-    """Ids and references of every file, in order; ids must be unique across all files."""
-    from importers.dedup.csv_text import DedupCsvError, references_from_dedup_csv
+@dataclass(frozen=True)
+class Inputs:
+    """Every file's rows in order: ids unique across files, the references read from them."""
 
-    ids: list[str] = []
-    refs: list[Reference] = []
+    ids: list[str]
+    references: list[Reference]
+    # Row (index into ids) of each reference.
+    positions: list[int]
+    rejected: list[tuple[Path, RecordNote]]
+
+
+def read_inputs(paths: list[Path]) -> Inputs:
+    """Ids and references of every file, in order; ids must be unique across all files."""
+    from importers.dedup.csv_text import DedupCsvError, read_dedup_csv
+    from importers.errors import ImportFormatError
+
+    inputs = Inputs([], [], [], [])
     first_seen: dict[str, Path] = {}
     for path in paths:
         try:
-            rows = references_from_dedup_csv(path.read_text(encoding="utf-8-sig"))
+            rows = read_dedup_csv(path.read_text(encoding="utf-8-sig"))
         except OSError as error:
             raise InputError(f"{path}: {error.strerror}") from error
         except UnicodeDecodeError as error:
             raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from error
-        except (DedupCsvError, csv.Error) as error:
+        except (DedupCsvError, ImportFormatError, csv.Error) as error:
             raise InputError(f"{path}: {error}") from error
-        for record_id, reference in rows:
+        for record_id in rows.ids:
             if record_id in first_seen:
                 raise InputError(f"{path}: id {record_id!r} is also in {first_seen[record_id]}")
             first_seen[record_id] = path
-            ids.append(record_id)
-            refs.append(reference)
-    return ids, refs
+        offset = len(inputs.ids)
+        inputs.ids.extend(rows.ids)
+        inputs.references.extend(rows.references)
+        inputs.positions.extend(offset + position for position in rows.positions)
+        inputs.rejected.extend((path, note) for note in rows.rejected)
+    return inputs
 
 
 class ProgressBar:

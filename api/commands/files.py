@@ -124,10 +124,10 @@ def _cut(text: str, width: int) -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from api.db import make_engine
+    from api.commands.database import open_database
 
     settings = Settings()
-    engine = make_engine(settings.database_url)
+    engine = open_database(settings.database_url)
     try:
         if args.pubmed is not None:
             return _import_pubmed(engine, settings, args)

@@ -92,12 +92,12 @@ def _with_review(
     identity violations (printed to standard error, so a script sees them)."""
     from sqlmodel import Session
 
-    from api.db import make_engine
+    from api.commands.database import open_database
     from api.errors import NotFound
     from api.services.reports import prisma_report
     from api.tables import Review
 
-    engine = make_engine(Settings().database_url)
+    engine = open_database(Settings().database_url)
     try:
         with Session(engine) as session, session.begin():
             review = session.get(Review, review_id)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from typing import Any
 
-from api.db import make_engine
+from api.commands.database import open_database
 from api.demo import DemoCredential
 from api.settings import Settings
 
@@ -34,20 +33,15 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.demo import load_demo
-    from api.jobs import fail_interrupted_jobs
-    from api.migrate import upgrade_to_head
 
     settings = Settings()
-    upgrade_to_head(settings.database_url)
-    engine = make_engine(settings.database_url)
+    engine = open_database(settings.database_url)
     try:
-        failed = fail_interrupted_jobs(engine)
-        if failed:
-            print(f"marked {failed} interrupted job(s) failed", file=sys.stderr)
-        if args.demo:
-            _print_demo(load_demo(engine), args.host, args.port)
+        # Jobs a lost worker was running are taken over once their lease expires (api.jobs).
+        credentials = load_demo(engine) if args.demo else []
     finally:
         engine.dispose()
+    _print_addresses(credentials, args.host, args.port)
     uvicorn.run(
         "api.main:create_app",
         factory=True,
@@ -55,21 +49,23 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     return 0
 
 
-def _print_demo(credentials: Sequence[DemoCredential], host: str, port: int) -> None:
+def _print_addresses(credentials: Sequence[DemoCredential], host: str, port: int) -> None:
+    """The web app's address first (where people start), demo accounts, then the API's docs."""
     shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host
-    print("\nDemo accounts (passwords are new each start):", flush=True)
-    for credential in credentials:
-        print(f"  {credential.role:<10} {credential.email:<26} {credential.password}")
+    print(f"\nWeb app: http://{shown}:{port}/  (open it in your browser)", flush=True)
+    if credentials:
+        print("\nDemo accounts (passwords are new each start):", flush=True)
+        for credential in credentials:
+            print(f"  {credential.role:<10} {credential.email:<26} {credential.password}")
     print(f"\nAPI docs: http://{shown}:{port}/docs\n", flush=True)
 
 
 def _migrate(_args: argparse.Namespace) -> int:
-    from api.migrate import upgrade_to_head
-
-    upgrade_to_head(Settings().database_url)
+    open_database(Settings().database_url).dispose()
     print("database is at the latest schema")
     return 0

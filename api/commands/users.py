@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic.networks import EmailStr
 from sqlmodel import Session
 
-from api.db import make_engine
+from api.commands.database import open_database
 from api.schemas.accounts import MIN_PASSWORD_LENGTH
 from api.settings import Settings
 
@@ -46,7 +46,7 @@ def _create_user(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    engine = make_engine(Settings().database_url)
+    engine = open_database(Settings().database_url)
     try:
         with Session(engine) as session, session.begin():
             user = create_user(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, delete, func, select
@@ -28,13 +28,28 @@ class UserRepository:
         self.session.flush()
         return user
 
+    def names(self, user_ids: Iterable[int | None]) -> dict[int, str]:
+        """``{user id: name}`` for the given ids (``None`` and unknown ids are left out)."""
+        wanted = sorted({user_id for user_id in user_ids if user_id is not None})
+        if not wanted:
+            return {}
+        statement = select(User.id, User.name).where(col(User.id).in_(wanted))
+        return {user_id: name for user_id, name in self.session.exec(statement).all() if user_id}
+
 
 class TokenRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def by_hash(self, token_hash: str) -> ApiToken | None:
-        return self.session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
+    def with_user(self, token_hash: str) -> tuple[ApiToken, User] | None:
+        """A token and its user in one query (every authenticated request starts here)."""
+        statement = (
+            select(ApiToken, User)
+            .join(User, col(User.id) == col(ApiToken.user_id))
+            .where(ApiToken.token_hash == token_hash)
+        )
+        found = self.session.exec(statement).first()
+        return (found[0], found[1]) if found is not None else None
 
     def for_user(self, user_id: int) -> Sequence[ApiToken]:
         statement = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, insert, or_, update
+from sqlalchemy import Row, delete, func, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -102,21 +102,24 @@ class DedupRepository:
 
     def records(self, *record_ids: int) -> list[Record]:
         """Fresh copies (a bulk update by primary key leaves loaded objects stale)."""
-        statement = (
-            select(Record)
-            .where(col(Record.id).in_(record_ids))
-            .execution_options(populate_existing=True)
-        )
-        by_id = {record.id: record for record in self.session.exec(statement).all()}
+        by_id: dict[int | None, Record] = {}
+        for chunk in _chunks(sorted(set(record_ids))):
+            statement = (
+                select(Record)
+                .where(col(Record.id).in_(chunk))
+                .execution_options(populate_existing=True)
+            )
+            by_id.update((record.id, record) for record in self.session.exec(statement).all())
         return [by_id[record_id] for record_id in record_ids]
 
-    def links(self, review_id: int) -> Sequence[DuplicateLink]:
-        statement = (
-            select(DuplicateLink)
-            .where(DuplicateLink.review_id == review_id)
-            .order_by(col(DuplicateLink.id))
-        )
-        return self.session.exec(statement).all()
+    def links(
+        self, review_id: int, statuses: Sequence[DuplicateStatus] | None = None
+    ) -> Sequence[DuplicateLink]:
+        """The review's links (with one of *statuses*), by id."""
+        statement = select(DuplicateLink).where(DuplicateLink.review_id == review_id)
+        if statuses is not None:
+            statement = statement.where(col(DuplicateLink.status).in_(statuses))
+        return self.session.exec(statement.order_by(col(DuplicateLink.id))).all()
 
     def links_among(self, review_id: int, record_ids: Sequence[int]) -> list[DuplicateLink]:
         """Links with both records in *record_ids*."""
@@ -131,6 +134,20 @@ class DedupRepository:
                     found[link.id] = link
         return [found[key] for key in sorted(found)]
 
+    def links_touching(
+        self, review_id: int, record_ids: Sequence[int], statuses: Sequence[DuplicateStatus]
+    ) -> list[DuplicateLink]:
+        """Links with *statuses* that have one of *record_ids* (one group's, a few) on a side."""
+        statement = select(DuplicateLink).where(
+            DuplicateLink.review_id == review_id,
+            col(DuplicateLink.status).in_(statuses),
+            or_(
+                col(DuplicateLink.record_a_id).in_(record_ids),
+                col(DuplicateLink.record_b_id).in_(record_ids),
+            ),
+        )
+        return list(self.session.exec(statement.order_by(col(DuplicateLink.id))).all())
+
     def link(self, review_id: int, link_id: int) -> DuplicateLink | None:
         link = self.session.get(DuplicateLink, link_id)
         return link if link is not None and link.review_id == review_id else None
@@ -141,31 +158,42 @@ class DedupRepository:
             rows = [{"id": rid, "duplicate_of_id": kept} for rid, kept in changes.items()]
             self.session.execute(update(Record), rows)
 
-    def queue(
-        self, review_id: int, status: DuplicateStatus, *, limit: int, offset: int
+    def links_with_records(
+        self,
+        review_id: int,
+        status: DuplicateStatus,
+        *,
+        limit: int,
+        offset: int,
+        records: Sequence[int] | None = None,
     ) -> tuple[int, list[tuple[DuplicateLink, Record, Record]]]:
-        """Links with *status* and both records; pending pairs already in one cluster are left
-        out (a later merge joined them, nothing is left to decide)."""
+        """One page of the links with *status* and both records, most alike first; with
+        *records* (one group's ids, a few), only the links touching one of them."""
         left, right = aliased(Record), aliased(Record)
-        conditions: list[ColumnElement[bool]] = [
-            col(DuplicateLink.review_id) == review_id,
-            col(DuplicateLink.status) == status,
-        ]
-        if status is DuplicateStatus.PENDING:
-            conditions.append(
-                func.coalesce(left.duplicate_of_id, left.id)
-                != func.coalesce(right.duplicate_of_id, right.id)
-            )
         base = (
             select(DuplicateLink, left, right)
             .join(left, col(left.id) == col(DuplicateLink.record_a_id))
             .join(right, col(right.id) == col(DuplicateLink.record_b_id))
-            .where(and_(*conditions))
+            .where(col(DuplicateLink.review_id) == review_id, col(DuplicateLink.status) == status)
         )
+        if records is not None:
+            base = base.where(
+                or_(
+                    col(DuplicateLink.record_a_id).in_(records),
+                    col(DuplicateLink.record_b_id).in_(records),
+                )
+            )
         total = self.session.exec(select(func.count()).select_from(base.subquery())).one()
         page = base.order_by(col(DuplicateLink.score).desc(), col(DuplicateLink.id))
         rows = self.session.exec(page.limit(limit).offset(offset)).all()
         return int(total), [(link, a, b) for link, a, b in rows]
+
+    def delete_links(self, link_ids: Sequence[int]) -> None:
+        """Delete links by id (machine proposals the core no longer makes)."""
+        if link_ids:
+            self.session.flush()
+        for chunk in _chunks(sorted(link_ids)):
+            self.session.execute(delete(DuplicateLink).where(col(DuplicateLink.id).in_(chunk)))
 
     def insert_links(self, links: Sequence[dict[str, Any]]) -> None:
         """Insert many links at once (plain rows: building ORM objects costs more than SQL)."""

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import ColumnElement, Table, exists, insert, literal, or_
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
-from api.tables import ImportBatch, Record
+from api.repositories.studies import StudyRepository, study_label
+from api.tables import AuditEvent, ImportBatch, Record, Source, User
 from importers.model import Reference
+from importers.normalize import normalize_doi
 
 _RECORD_TABLE: Table = Record.__table__  # type: ignore[attr-defined]
 # Rows per INSERT statement: large enough to amortise round trips, small enough to keep
 # each statement's parameters in memory comfortably.
 INSERT_CHUNK = 5_000
+
+
+class DuplicatesShown(enum.StrEnum):
+    """Which records a list shows by their merge state."""
+
+    INCLUDE = "include"  # every record
+    EXCLUDE = "exclude"  # unique records: each study's kept record, and records merged nowhere
+    ONLY = "only"  # the merged duplicates alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +37,21 @@ class RecordFilter:
     batch_id: int | None = None
     title_contains: str | None = None
     year: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
     removed: bool | None = None  # True: only records removed before screening; False: none
+    duplicates: DuplicatesShown = DuplicatesShown.INCLUDE
+    # Every term must be found in the title, abstract, an author, the DOI or the PMID.
+    search: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOrigin:
+    """Where a record came from: its batch, the batch's source and who imported it."""
+
+    batch: ImportBatch
+    source: Source
+    imported_by: str | None
 
 
 class ImportBatchRepository:
@@ -64,23 +89,103 @@ class RecordRepository:
     def page(
         self, review_id: int, where: RecordFilter, *, limit: int, offset: int
     ) -> tuple[Sequence[Record], int]:
-        conditions = [col(Record.review_id) == review_id]
-        if where.source_id is not None:
-            conditions.append(col(Record.source_id) == where.source_id)
-        if where.batch_id is not None:
-            conditions.append(col(Record.batch_id) == where.batch_id)
-        if where.year is not None:
-            conditions.append(col(Record.year) == where.year)
-        if where.removed is not None:
-            removed = col(Record.removed)
-            conditions.append(removed.is_not(None) if where.removed else removed.is_(None))
-        if where.title_contains:
-            conditions.append(col(Record.title).icontains(where.title_contains, autoescape=True))
+        conditions = [col(Record.review_id) == review_id, *self._conditions(where)]
         total = self.session.exec(select(func.count()).select_from(Record).where(*conditions)).one()
         statement = (
             select(Record).where(*conditions).order_by(col(Record.id)).limit(limit).offset(offset)
         )
         return self.session.exec(statement).all(), int(total)
+
+    def _conditions(self, where: RecordFilter) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        equal = (
+            (Record.source_id, where.source_id),
+            (Record.batch_id, where.batch_id),
+            (Record.year, where.year),
+        )
+        conditions.extend(col(column) == value for column, value in equal if value is not None)
+        if where.year_from is not None:
+            conditions.append(col(Record.year) >= where.year_from)
+        if where.year_to is not None:
+            conditions.append(col(Record.year) <= where.year_to)
+        if where.removed is not None:
+            removed = col(Record.removed)
+            conditions.append(removed.is_not(None) if where.removed else removed.is_(None))
+        merged_into = col(Record.duplicate_of_id)
+        if where.duplicates is DuplicatesShown.EXCLUDE:
+            conditions.append(merged_into.is_(None))
+        elif where.duplicates is DuplicatesShown.ONLY:
+            conditions.append(merged_into.is_not(None))
+        if where.title_contains:
+            conditions.append(col(Record.title).icontains(where.title_contains, autoescape=True))
+        conditions.extend(self._found(term) for term in where.search)
+        return conditions
+
+    def _found(self, term: str) -> ColumnElement[bool]:
+        """The term in the title, the abstract, one author's name, the DOI, or the PMID."""
+        places = [
+            col(Record.title).icontains(term, autoescape=True),
+            col(Record.abstract).icontains(term, autoescape=True),
+            self._author_contains(term),
+            col(Record.doi).icontains(normalize_doi(term) or term, autoescape=True),
+        ]
+        if term.isdigit():
+            places.append(col(Record.pmid) == term)
+        return or_(*places)
+
+    def _author_contains(self, term: str) -> ColumnElement[bool]:
+        """An author's name contains *term*. Names are read out of the JSON list (on SQLite
+        the stored text escapes accented letters, so the list's text would not match)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            names = func.jsonb_array_elements_text(col(Record.authors)).table_valued("value")
+        else:
+            names = func.json_each(col(Record.authors)).table_valued("value")
+        return exists(
+            select(literal(1))
+            .select_from(names)
+            .where(names.c.value.icontains(term, autoescape=True))
+        )
+
+    def merged_counts(self, record_ids: Sequence[int]) -> dict[int, int]:
+        """How many records are merged into each of *record_ids* (a page of them)."""
+        if not record_ids:
+            return {}
+        into = col(Record.duplicate_of_id)
+        statement = select(into, func.count()).where(into.in_(record_ids)).group_by(into)
+        return {kept: int(count) for kept, count in self.session.exec(statement).all() if kept}
+
+    def briefs(self, record_ids: Sequence[int]) -> list[tuple[Record, str]]:
+        """Records by id with their source's name, in id order."""
+        if not record_ids:
+            return []
+        statement = (
+            select(Record, Source.name)
+            .join(Source, col(Source.id) == col(Record.source_id))
+            .where(col(Record.id).in_(record_ids))
+            .order_by(col(Record.id))
+        )
+        return [(record, name) for record, name in self.session.exec(statement).all()]
+
+    def origin(self, record: Record) -> ImportOrigin:
+        statement = (
+            select(ImportBatch, Source, User.name)
+            .join(Source, col(Source.id) == col(ImportBatch.source_id))
+            .outerjoin(User, col(User.id) == col(ImportBatch.created_by_id))
+            .where(col(ImportBatch.id) == record.batch_id)
+        )
+        batch, source, name = self.session.exec(statement).one()
+        return ImportOrigin(batch, source, name)
+
+    def events(
+        self, review_id: int, actions: Sequence[str], target: str | None = None
+    ) -> Sequence[AuditEvent]:
+        """The review's audit events of *actions* (about *target*), oldest first."""
+        statement = select(AuditEvent).where(
+            col(AuditEvent.review_id) == review_id, col(AuditEvent.action).in_(actions)
+        )
+        if target is not None:
+            statement = statement.where(col(AuditEvent.target) == target)
+        return self.session.exec(statement.order_by(col(AuditEvent.id))).all()
 
     def insert_batch(self, batch: ImportBatch, references: Iterable[Reference]) -> int:
         """Insert every reference of *batch* with multi-row INSERTs; returns how many."""
@@ -97,6 +202,12 @@ class RecordRepository:
         return count
 
     def _insert(self, rows: list[dict[str, Any]]) -> int:
+        # Each record is a study of one until a lead links reports: the studies are inserted
+        # first, so the records are written once, with their study.
+        labels = [study_label(row["authors"], row["year"]) for row in rows]
+        study_ids = StudyRepository(self.session).new_studies(rows[0]["review_id"], labels)
+        for row, study_id in zip(rows, study_ids, strict=True):
+            row["study_id"] = study_id
         connection = self.session.connection()
         if connection.dialect.name == "postgresql":
             _copy_rows(connection, rows)

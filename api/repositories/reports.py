@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, func, select
 
 from api.tables import ExclusionReason, Record, Source, SourceKind
@@ -55,6 +56,10 @@ class ReportsRepository:
             for i, name, kind, n, d in self.session.execute(statement).all()
         ]
 
+    def source_kinds(self, review_id: int) -> dict[int, SourceKind]:
+        statement = select(Source.id, Source.kind).where(Source.review_id == review_id)
+        return {int(i): SourceKind(k) for i, k in self.session.exec(statement).all() if i}
+
     def record_facts(self, review_id: int) -> list[RecordFact]:
         statement = (
             sa.select(
@@ -85,6 +90,24 @@ class ReportsRepository:
         if record_ids is not None:
             statement = statement.where(col(Record.id).in_(list(record_ids)))
         return list(self.session.exec(statement.order_by(col(Record.id))).all())
+
+    def record_chunks(self, review_id: int, size: int) -> Iterator[list[Record]]:
+        """The review's records in id order, *size* at a time (keyset paging), without their
+        raw text."""
+        after = 0
+        while True:
+            statement = (
+                select(Record)
+                .options(defer(Record.raw))  # type: ignore[arg-type]
+                .where(Record.review_id == review_id, col(Record.id) > after)
+                .order_by(col(Record.id))
+                .limit(size)
+            )
+            chunk = list(self.session.exec(statement).all())
+            if not chunk:
+                return
+            yield chunk
+            after = chunk[-1].id or after
 
     def source_names(self, review_id: int) -> dict[int, str]:
         statement = select(Source.id, Source.name).where(Source.review_id == review_id)

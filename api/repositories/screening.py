@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import Table, bindparam, func
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, delete, select, update
+from sqlmodel import Session, col, select
 
 from api.permissions import Role
 from api.tables import (
@@ -20,7 +21,6 @@ from api.tables import (
     Record,
     Resolution,
     Review,
-    ScreeningClaim,
     StageEvent,
     User,
 )
@@ -39,6 +39,21 @@ _EVENT_COLUMNS = (
     col(Decision.note),
     col(Decision.supersedes_id),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class CardFields:
+    """What a screener sees of a record."""
+
+    id: int
+    title: str
+    abstract: str
+    authors: list[str]
+    year: int | None
+    journal: str
+    doi: str | None
+    pmid: str | None
+    keywords: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +105,18 @@ class ScreeningRepository:
         record = self.session.get(Record, record_id)
         return record if record is not None and record.review_id == review_id else None
 
+    def card(self, review_id: int, record_id: int) -> CardFields | None:
+        """The fields of a record a screener sees (its import text and the rest stay unread)."""
+        found = self.session.connection().execute(_CARD, {"rid": review_id, "record_id": record_id})
+        row = found.first()
+        return CardFields(*row) if row is not None else None
+
+    def titles(self, review_id: int, record_ids: Sequence[int]) -> dict[int, str]:
+        statement = sa_select(_RECORD.c.id, _RECORD.c.title).where(
+            _RECORD.c.review_id == review_id, _RECORD.c.id.in_(list(record_ids))
+        )
+        return {int(i): t or "" for i, t in self.session.connection().execute(statement).all()}
+
     def records(self, review_id: int, record_ids: Sequence[int]) -> dict[int, Record]:
         statement = select(Record).where(
             Record.review_id == review_id, col(Record.id).in_(list(record_ids))
@@ -134,43 +161,15 @@ class ScreeningRepository:
         review_id: int,
         stage: Stage | None = None,
         record_ids: Sequence[int] | None = None,
-        *,
-        after_seq: int = 0,
     ) -> list[DecisionEvent]:
         """The decision events (oldest first), read as plain columns: fast for whole stages."""
-        statement = sa_select(*_EVENT_COLUMNS).where(
-            col(Decision.review_id) == review_id, col(Decision.id) > after_seq
-        )
+        statement = sa_select(*_EVENT_COLUMNS).where(col(Decision.review_id) == review_id)
         if stage is not None:
             statement = statement.where(col(Decision.stage) == stage)
         if record_ids is not None:
             statement = statement.where(col(Decision.record_id).in_(list(record_ids)))
         # Core, not ORM, execution: a whole stage's log is thousands of rows.
-        rows = self.session.connection().execute(statement.order_by(col(Decision.id))).all()
-        return [
-            DecisionEvent(
-                seq=seq or 0,  # never NULL: the primary key
-                record_id=record_id,
-                reviewer_id=reviewer_id,
-                stage=Stage(stage_value),
-                vote=Vote(vote),
-                at=at,
-                reason_id=reason_id,
-                note=note,
-                supersedes=supersedes,
-            )
-            for (
-                seq,
-                record_id,
-                reviewer_id,
-                stage_value,
-                vote,
-                at,
-                reason_id,
-                note,
-                supersedes,
-            ) in (rows)
-        ]
+        return _events(self.session.connection().execute(statement.order_by(col(Decision.id))))
 
     def voted_records(self, review_id: int, record_ids: Sequence[int]) -> set[int]:
         """Those of *record_ids* with a vote at any stage."""
@@ -183,41 +182,53 @@ class ScreeningRepository:
         )
         return {int(r[0]) for r in self.session.connection().execute(statement).all()}
 
-    def count_decisions(self, review_id: int, stage: Stage) -> int:
-        statement = sa_select(func.count()).where(
+    def record_log(self, record_id: int, stage: Stage) -> list[DecisionEvent]:
+        parameters = {"record_id": record_id, "stage": stage}
+        return _events(self.session.connection().execute(_RECORD_LOG, parameters).all())
+
+    def insert_decision(self, review_id: int, event: DecisionEvent) -> int:
+        """Append a vote to the log; returns its id (the event's seq)."""
+        found = (
+            self.session.connection()
+            .execute(
+                _INSERT_DECISION,
+                {
+                    "v_review": review_id,
+                    "v_record": event.record_id,
+                    "v_reviewer": event.reviewer_id,
+                    "v_stage": event.stage,
+                    "v_vote": event.vote,
+                    "v_reason": event.reason_id,
+                    "v_note": event.note,
+                    "v_supersedes": event.supersedes,
+                    "v_at": event.at,
+                },
+            )
+            .scalar_one()
+        )
+        return int(found)
+
+    def voted_by(self, review_id: int, stage: Stage, reviewer_id: int) -> list[int]:
+        """Records the reviewer voted on at a stage."""
+        statement = sa_select(col(Decision.record_id)).where(
+            col(Decision.review_id) == review_id,
+            col(Decision.stage) == stage,
+            col(Decision.reviewer_id) == reviewer_id,
+            col(Decision.supersedes_id).is_(None),
+        )
+        return sorted(int(r[0]) for r in self.session.connection().execute(statement).all())
+
+    def voter_count(self, review_id: int, stage: Stage) -> int:
+        statement = sa_select(func.count(func.distinct(col(Decision.reviewer_id)))).where(
             col(Decision.review_id) == review_id, col(Decision.stage) == stage
         )
         return int(self.session.connection().execute(statement).scalar_one())
 
-    def stage_signature(self, review_id: int) -> tuple[object, ...]:
-        """Changes whenever records, merges, removals, resolutions or the screening team change."""
-        duplicate_ids = case((col(Record.duplicate_of_id).is_not(None), col(Record.id)))
-        removed_ids = case((col(Record.removed).is_not(None), col(Record.id)))
-        records = sa_select(
-            func.count(),
-            func.max(col(Record.id)),
-            func.count(duplicate_ids),
-            func.sum(duplicate_ids),
-            func.count(removed_ids),
-            func.sum(removed_ids),
-        ).where(col(Record.review_id) == review_id)
-        resolutions = sa_select(func.count(), func.max(col(Resolution.id))).where(
-            col(Resolution.review_id) == review_id
+    def count_resolutions(self, review_id: int, stage: Stage) -> int:
+        statement = sa_select(func.count()).where(
+            col(Resolution.review_id) == review_id, col(Resolution.stage) == stage
         )
-        connection = self.session.connection()
-        return (
-            tuple(connection.execute(records).one()),
-            tuple(connection.execute(resolutions).one()),
-            tuple(sorted(self.screeners(review_id))),
-        )
-
-    def record_log(self, record_id: int, stage: Stage) -> list[DecisionEvent]:
-        statement = (
-            select(Decision)
-            .where(Decision.record_id == record_id, Decision.stage == stage)
-            .order_by(col(Decision.id))
-        )
-        return [to_event(row) for row in self.session.exec(statement)]
+        return int(self.session.connection().execute(statement).scalar_one())
 
     def decision_rows(self, review_id: int) -> Sequence[Decision]:
         statement = select(Decision).where(Decision.review_id == review_id)
@@ -264,6 +275,12 @@ class ScreeningRepository:
         )
         return {int(r): FullTextStatus(s) for r, s in self.session.exec(statement).all()}
 
+    def retrieval_of_records(self, record_ids: Sequence[int]) -> dict[int, FullTextStatus]:
+        statement = select(FullText.record_id, FullText.status).where(
+            col(FullText.record_id).in_(list(record_ids))
+        )
+        return {int(r): FullTextStatus(s) for r, s in self.session.exec(statement).all()}
+
     def retrieval_of(self, record_id: int) -> FullTextStatus | None:
         statement = select(FullText.status).where(FullText.record_id == record_id)
         found = self.session.exec(statement).first()
@@ -285,60 +302,63 @@ class ScreeningRepository:
         )
         return self.session.exec(statement).first()
 
-    def lock_record(self, record_id: int) -> None:
-        """Serialise writers on one record: a no-op update takes the row lock on PostgreSQL and
-        the write lock on SQLite, so the reads that follow see every vote committed before."""
-        self.session.execute(update(Record).where(col(Record.id) == record_id).values(id=Record.id))
-
-    def lock_queue(self, review_id: int, stage: Stage, now: datetime) -> None:
-        """Serialise `next` per review (see `lock_record`): SQLite's way."""
-        self.session.execute(update(Review).where(col(Review.id) == review_id).values(id=Review.id))
-
-    def try_lock_record(self, record_id: int) -> bool:
-        """PostgreSQL: lock the record's row unless another transaction holds it (SKIP LOCKED)."""
-        statement = (
-            sa_select(col(Record.id))
-            .where(col(Record.id) == record_id)
-            .with_for_update(skip_locked=True)
-        )
-        return self.session.execute(statement).first() is not None
-
-    def drop_expired_claims(self, review_id: int, now: datetime) -> None:
-        self.session.execute(
-            delete(ScreeningClaim).where(
-                col(ScreeningClaim.review_id) == review_id,
-                col(ScreeningClaim.expires_at) < now,
-            )
-        )
-
-    def claims(
-        self, review_id: int, stage: Stage, record_id: int | None = None
-    ) -> list[ScreeningClaim]:
-        statement = select(ScreeningClaim).where(
-            ScreeningClaim.review_id == review_id, ScreeningClaim.stage == stage
-        )
-        if record_id is not None:
-            statement = statement.where(ScreeningClaim.record_id == record_id)
-        return list(self.session.exec(statement).all())
-
-    def release_claims(
-        self,
-        reviewer_id: int,
-        stage: Stage,
-        record_id: int | None = None,
-        *,
-        keep: int | None = None,
-    ) -> None:
-        """Release the reviewer's claims at a stage: one record's, or all but *keep*."""
-        statement = delete(ScreeningClaim).where(
-            col(ScreeningClaim.reviewer_id) == reviewer_id, col(ScreeningClaim.stage) == stage
-        )
-        if record_id is not None:
-            statement = statement.where(col(ScreeningClaim.record_id) == record_id)
-        if keep is not None:
-            statement = statement.where(col(ScreeningClaim.record_id) != keep)
-        self.session.execute(statement)
-
     def add(self, obj: object) -> None:
         self.session.add(obj)
         self.session.flush()
+
+
+_DECISION: Table = Decision.__table__  # type: ignore[attr-defined]
+_RECORD: Table = Record.__table__  # type: ignore[attr-defined]
+_CARD = sa_select(*[_RECORD.c[name] for name in CardFields.__slots__]).where(
+    _RECORD.c.id == bindparam("record_id"), _RECORD.c.review_id == bindparam("rid")
+)
+_RECORD_LOG = (
+    sa_select(*_EVENT_COLUMNS)
+    .where(
+        _DECISION.c.record_id == bindparam("record_id"),
+        _DECISION.c.stage == bindparam("stage", type_=_DECISION.c.stage.type),
+    )
+    .order_by(_DECISION.c.id)
+)
+_INSERT_DECISION = (
+    sa_insert(_DECISION)
+    .values(
+        review_id=bindparam("v_review"),
+        record_id=bindparam("v_record"),
+        reviewer_id=bindparam("v_reviewer"),
+        stage=bindparam("v_stage", type_=_DECISION.c.stage.type),
+        vote=bindparam("v_vote", type_=_DECISION.c.vote.type),
+        reason_id=bindparam("v_reason"),
+        note=bindparam("v_note"),
+        supersedes_id=bindparam("v_supersedes"),
+        created_at=bindparam("v_at", type_=_DECISION.c.created_at.type),
+    )
+    .returning(_DECISION.c.id)
+)
+
+
+def _events(rows: Any) -> list[DecisionEvent]:
+    return [
+        DecisionEvent(
+            seq=seq or 0,  # never NULL: the primary key
+            record_id=record_id,
+            reviewer_id=reviewer_id,
+            stage=Stage(stage_value),
+            vote=Vote(vote),
+            at=at,
+            reason_id=reason_id,
+            note=note,
+            supersedes=supersedes,
+        )
+        for (
+            seq,
+            record_id,
+            reviewer_id,
+            stage_value,
+            vote,
+            at,
+            reason_id,
+            note,
+            supersedes,
+        ) in rows
+    ]

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Path, Query, Response, status
 from api.deps import LibrarianAccess, ReadAccess, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.dedup import DedupSummary, DuplicateDecision, DuplicatePage, DuplicatePair
+from api.schemas.ids import DbId, Offset
 from api.schemas.jobs import JobRead
 from api.services import dedup
 from api.tables import DuplicateStatus
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["deduplication"], responses=ERROR_RESPONSES)
 
-LinkIdPath = Annotated[int, Path(ge=1)]
+LinkIdPath = Annotated[DbId, Path()]
 
 
 @router.post(
@@ -44,19 +45,29 @@ def list_duplicates(
     session: SessionDep,
     status: DuplicateStatus = DuplicateStatus.PENDING,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
+    record_id: Annotated[
+        DbId | None, Query(description="only pairs about this record's group")
+    ] = None,
 ) -> DuplicatePage:
-    """Pairs with a status (default: the `pending` queue), both records side by side with the
-    field scores and the reason, most similar first."""
-    return dedup.list_duplicates(session, access.review, status, limit=limit, offset=offset)
+    """Pairs with a status, both records side by side with the field scores and the reason,
+    most similar first. The default, `pending`, is the queue: one question per two clusters
+    (their most alike records); clusters a person already kept apart are not asked again.
+    Each question also carries both groups (`group_a`, `group_b`: the records already merged
+    with each side) and `explanation`, why the matcher asks, in plain words. `record_id`
+    keeps the pairs about that record and the records merged with it."""
+    return dedup.list_duplicates(
+        session, access.review, status, limit=limit, offset=offset, record_id=record_id
+    )
 
 
 @router.post("/duplicates/{link_id}", response_model=DuplicatePair)
 def decide_pair(
     link_id: LinkIdPath, data: DuplicateDecision, access: LibrarianAccess, session: SessionDep
 ) -> DuplicatePair:
-    """`confirmed` merges the pair; `rejected` keeps its records apart, also on later runs.
-    A merge that would join records with different DOIs or PMIDs is refused (409)."""
+    """`confirmed` merges the two clusters of the pair, whatever the automatic rules say
+    (different DOIs, an erratum and its article: people decide); `rejected` keeps them apart,
+    also on later runs. A merge that would join two records a person kept apart is 409."""
     return dedup.decide_pair(session, access.review, access.user, link_id, data.decision)
 
 

@@ -22,12 +22,13 @@ from api.schemas.extraction import (
     ValuesPut,
     VerificationPost,
 )
+from api.schemas.ids import DbId
 from api.services import extraction, extraction_exports
 from api.tables import Extraction, ExtractionForm
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["extraction"], responses=ERROR_RESPONSES)
 
-StudyIdPath = Annotated[int, Path(ge=1)]
+StudyIdPath = Annotated[DbId, Path()]
 
 
 @router.put("/extraction/form", response_model=FormRead)
@@ -41,7 +42,7 @@ def put_form(data: FormPut, access: LeadAccess, session: SessionDep) -> Extracti
 def read_form(
     access: ReadAccess,
     session: SessionDep,
-    version: Annotated[int | None, Query(ge=1, description="an earlier version")] = None,
+    version: Annotated[DbId | None, Query(description="an earlier version")] = None,
 ) -> ExtractionForm:
     """The current version of the extraction form, or the ``version`` an entry was made with."""
     if version is None:
@@ -103,6 +104,16 @@ def list_conflicts(access: LeadAccess, session: SessionDep) -> list[ConflictRead
         )
         for sid, state in extraction.conflicts(session, access.review)
     ]
+
+
+@router.get("/studies/{sid}/extraction/entries", response_model=list[EntryRead])
+def read_study_entries(
+    sid: StudyIdPath, access: LeadAccess, session: SessionDep
+) -> list[EntryRead]:
+    """Each extractor's current values for the study, oldest first: the lead compares them and
+    records the consensus (extractors never see each other's)."""
+    rows = extraction.current_extractions(session, access.review, sid)
+    return [_entry(session, row) for row in rows]
 
 
 @router.post("/studies/{sid}/extraction/consensus", response_model=EntryRead)

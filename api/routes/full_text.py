@@ -10,10 +10,12 @@ from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from api.deps import ReadAccess, ScreenAccess, SessionDep, SettingsDep
+from api.deps import ReadAccess, RetrieveAccess, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES, BadRequest, InvalidInput, describe_validation_errors
+from api.schemas.ids import DbId
+from api.schemas.retrieval import RetrievalItem
 from api.schemas.screening import FullTextRead, NotRetrieved
-from api.services import screening_records
+from api.services import retrieval, screening_records
 from api.tables import FullText
 
 router = APIRouter(
@@ -22,7 +24,7 @@ router = APIRouter(
     responses=ERROR_RESPONSES,
 )
 
-RecordIdPath = Annotated[int, Path(ge=1)]
+RecordIdPath = Annotated[DbId, Path()]
 
 
 @router.put(
@@ -46,7 +48,7 @@ RecordIdPath = Annotated[int, Path(ge=1)]
 async def put_full_text(
     record_id: RecordIdPath,
     request: Request,
-    access: ScreenAccess,
+    access: RetrieveAccess,
     session: SessionDep,
     settings: SettingsDep,
 ) -> FullText:
@@ -90,3 +92,12 @@ def get_full_text(
         session, access.review, record_id, settings.data_dir
     )
     return FileResponse(path, media_type="application/pdf", filename=filename)
+
+
+@router.delete("/not-retrieved", response_model=RetrievalItem)
+def undo_not_retrieved(
+    record_id: RecordIdPath, access: RetrieveAccess, session: SessionDep
+) -> RetrievalItem:
+    """Take back "not retrieved": back to the PDF attached before, or to awaiting one (409 when
+    the record is not marked so)."""
+    return retrieval.undo_not_retrieved(session, access.review, access.user, record_id)

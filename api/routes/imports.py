@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Response, UploadFile, status
+from fastapi import APIRouter, Form, Path, Response, UploadFile, status
 
 from api.deps import LibrarianAccess, ReadAccess, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES, PayloadTooLarge
-from api.schemas.imports import ImportReport, PubmedImportCreate
+from api.schemas.ids import DbId
+from api.schemas.imports import ImportRemoved, ImportReport, PubmedImportCreate
 from api.schemas.jobs import JobRead
-from api.services import imports
+from api.services import imports, source_removal
 from api.tables import Job
 from importers.registry import FORMAT_CHOICES
 
@@ -26,7 +27,7 @@ FORMAT_HELP = f"the file's format, or 'auto' to detect it: {', '.join(FORMAT_CHO
 )
 def create_import(
     file: UploadFile,
-    source_id: Annotated[int, Form(ge=1)],
+    source_id: Annotated[DbId, Form()],
     access: LibrarianAccess,
     session: SessionDep,
     settings: SettingsDep,
@@ -71,3 +72,14 @@ def create_pubmed_import(
     """Search PubMed and import every hit into a source, in the background: poll
     `GET /jobs/{id}` (progress `done` of `total`); the records appear all at once at the end."""
     return imports.start_pubmed_import(session, access.review, access.user, data)
+
+
+@router.delete("/{batch_id}", response_model=ImportRemoved)
+def delete_import(
+    batch_id: Annotated[DbId, Path()], access: LibrarianAccess, session: SessionDep
+) -> ImportRemoved:
+    """Remove an import made into the wrong source, with its records, before screening: 409
+    once any of its records has a screening decision, or while a PubMed import still runs.
+    Records that had been merged into one of its records stand alone again."""
+    removed = source_removal.remove_import(session, access.review, access.user, batch_id)
+    return ImportRemoved(records_removed=removed)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path
 from api.deps import CurrentUserDep, SessionDep, authorize
 from api.errors import ERROR_RESPONSES, NotFound
 from api.permissions import Permission
+from api.schemas.ids import DbId
 from api.schemas.jobs import JobRead
 from api.tables import Job
 
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
 
 
 @router.get("/{job_id}", response_model=JobRead)
-def read_job(job_id: Annotated[int, Path(ge=1)], user: CurrentUserDep, session: SessionDep) -> Job:
+def read_job(job_id: Annotated[DbId, Path()], user: CurrentUserDep, session: SessionDep) -> Job:
     """A job's status and progress (`done` of `total`); members of its review may read it."""
     job = session.get(Job, job_id)
     if job is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
-from api.deps import LeadAccess, ReadAccess, SessionDep
+from api.deps import EngineDep, LeadAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.permissions import Role
 from api.schemas.reports import ExportFormat, ExportStatus, PrismaRead
@@ -36,22 +36,26 @@ def read_prisma_svg(access: ReadAccess, session: SessionDep) -> Response:
     return Response(reports.prisma_svg(session, access.review), media_type="image/svg+xml")
 
 
-@router.get("/export", response_class=Response)
+@router.get("/export", response_class=StreamingResponse)
 def export_references(
     access: LeadAccess,
-    session: SessionDep,
+    engine: EngineDep,
     format: Annotated[ExportFormat, Query()] = ExportFormat.RIS,
     status: Annotated[ExportStatus, Query()] = ExportStatus.ALL,
-) -> Response:
-    """References with their screening outcome: RIS (EndNote, Zotero) or CSV (for leads)."""
-    file = exports.export_references(
-        session,
-        access.review,
+) -> StreamingResponse:
+    """References with their screening outcome: RIS (EndNote, Zotero) or CSV (for leads),
+    streamed a thousand records at a time."""
+    assert access.review.id is not None
+    media_type, filename = exports.export_type(access.review, format, status)
+    body = exports.stream_references(
+        engine,
+        access.review.id,
         fmt=format,
         status=status,
         show_open_votes=access.role is Role.LEAD,
     )
-    return _download(file.content, file.media_type, file.filename)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return StreamingResponse(body, media_type=media_type, headers=headers)
 
 
 @router.get("/archive", response_class=Response)

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from api.deps import CurrentUserDep, LeadAccess, ReadAccess, SessionDep
+from api.deps import CurrentUserDep, LeadAccess, ReadAccess, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.permissions import Role
+from api.schemas.ids import DbId
 from api.schemas.reviews import (
     MemberInvite,
     MemberPut,
@@ -21,7 +22,7 @@ from api.services import reviews
 
 router = APIRouter(prefix="/reviews", tags=["reviews"], responses=ERROR_RESPONSES)
 
-UserIdPath = Annotated[int, Path(ge=1)]
+UserIdPath = Annotated[DbId, Path()]
 
 
 @router.post("", response_model=ReviewRead, status_code=status.HTTP_201_CREATED)
@@ -55,12 +56,22 @@ def list_members(access: ReadAccess, session: SessionDep) -> list[MemberRead]:
     return reviews.list_members(session, access.review)
 
 
-@router.post("/{rid}/members", response_model=MemberRead)
-def add_member(data: MemberInvite, access: LeadAccess, session: SessionDep) -> MemberRead:
-    """Add the person who signs in with `email` (or change their role); 404 when no active
-    account has that email (an administrator creates accounts)."""
+@router.post("/{rid}/members", response_model=MemberRead, response_model_exclude_none=True)
+def add_member(
+    data: MemberInvite, access: LeadAccess, session: SessionDep, settings: SettingsDep
+) -> MemberRead:
+    """Add the person who signs in with `email` (or change their role). An address without an
+    account is invited: the account is made (named `name`, or after the address) and the answer
+    carries `invitation`, a one-time link to set a password, valid for a week, to hand over.
+    409 when the account was deactivated."""
     return reviews.add_member_by_email(
-        session, access.review, access.user, email=data.email, role=data.role
+        session,
+        settings,
+        access.review,
+        access.user,
+        email=data.email,
+        role=data.role,
+        name=data.name,
     )
 
 

@@ -8,8 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import PlainTextResponse
 
-from api.deps import LeadAccess, ReadAccess, ScreenAccess, SessionDep
+from api.deps import LeadAccess, ReadAccess, ScreenAccess, ScreenInOneTrip, SessionDep
 from api.errors import ERROR_RESPONSES
+from api.schemas.ids import DbId
 from api.schemas.screening import (
     AgreementRead,
     ConflictRead,
@@ -32,7 +33,7 @@ from screening.model import Stage
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["screening"], responses=ERROR_RESPONSES)
 
-RecordIdPath = Annotated[int, Path(ge=1)]
+RecordIdPath = Annotated[DbId, Path()]
 StageQuery = Annotated[Stage, Query()]
 TA = Stage.TITLE_ABSTRACT
 
@@ -42,30 +43,33 @@ TA = Stage.TITLE_ABSTRACT
     response_model=NextRecord,
     responses={204: {"description": "nothing awaits your vote at this stage"}},
 )
-def next_record(
+async def next_record(
     stage: Stage,
-    access: ScreenAccess,
-    session: SessionDep,
-    after: Annotated[int | None, Query(ge=1)] = None,
+    trip: ScreenInOneTrip,
+    after: Annotated[DbId | None, Query()] = None,
 ) -> Any:
     """The next record awaiting your vote, prioritised, with keyword spans; 204 when none.
 
     `after=ID` asks for the record that follows the one on your screen (so a client can fetch
     it before you vote): ID stays held for you and is not served again."""
-    found = screening.next_record(session, access.review, access.user, stage, after=after)
+    found = await trip.run(
+        lambda session, access: screening.next_record(
+            session, access.review, access.user, stage, after=after
+        )
+    )
     return found if found is not None else Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/records/{record_id}/decisions", response_model=VoteOutcome)
-def cast_vote(
-    record_id: RecordIdPath,
-    data: VoteCreate,
-    access: ScreenAccess,
-    session: SessionDep,
-    response: Response,
+async def cast_vote(
+    record_id: RecordIdPath, data: VoteCreate, trip: ScreenInOneTrip, response: Response
 ) -> VoteOutcome:
     """Vote on a record (201); repeating your current vote records nothing (200)."""
-    outcome = screening.cast_vote(session, access.review, access.user, record_id, data)
+    outcome = await trip.run(
+        lambda session, access: screening.cast_vote(
+            session, access.review, access.user, record_id, data
+        )
+    )
     response.status_code = status.HTTP_201_CREATED if outcome.recorded else status.HTTP_200_OK
     return outcome
 

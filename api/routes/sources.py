@@ -9,13 +9,14 @@ from fastapi import APIRouter, Path, status
 
 from api.deps import LibrarianAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
+from api.schemas.ids import DbId
 from api.schemas.reviews import SourceCreate, SourceRead, SourceUpdate
-from api.services import reviews
+from api.services import reviews, source_removal
 from api.tables import Source
 
 router = APIRouter(prefix="/reviews/{rid}/sources", tags=["sources"], responses=ERROR_RESPONSES)
 
-SourceIdPath = Annotated[int, Path(ge=1)]
+SourceIdPath = Annotated[DbId, Path()]
 
 
 @router.post("", response_model=SourceRead, status_code=status.HTTP_201_CREATED)
@@ -42,3 +43,9 @@ def update_source(
 ) -> Source:
     """Correct a source's name, kind, query, date or notes."""
     return reviews.update_source(session, access.review, access.user, source_id, data)
+
+
+@router.delete("/{source_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_source(source_id: SourceIdPath, access: LibrarianAccess, session: SessionDep) -> None:
+    """Delete a source nobody imported into (409 while it has imports: remove those first)."""
+    source_removal.remove_source(session, access.review, access.user, source_id)

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import LeadAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
-from api.services import screening_records
+from api.schemas.ids import DbId, Offset
+from api.services import studies
 
 router = APIRouter(prefix="/reviews/{rid}/studies", tags=["studies"], responses=ERROR_RESPONSES)
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/reviews/{rid}/studies", tags=["studies"], responses=
 class ReportsLink(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    record_ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=1000)
+    record_ids: list[DbId] = Field(min_length=1, max_length=1000)
 
 
 @router.get("")
@@ -25,15 +26,26 @@ def list_studies(
     access: ReadAccess,
     session: SessionDep,
     status: Annotated[Literal["included", "all"], Query()] = "all",
-) -> list[dict[str, Any]]:
-    """Studies with their reports; ``status=included`` keeps those included at full text."""
-    return screening_records.studies(session, access.review, status)
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[Offset, Query()] = 0,
+) -> dict[str, Any]:
+    """A page of studies with their reports, ``{"items", "total"}``, in creation order;
+    ``status=included`` keeps those included at full text."""
+    return studies.page(session, access.review, status, limit=limit, offset=offset)
+
+
+@router.get("/{sid}")
+def read_study(
+    sid: Annotated[DbId, Path()], access: ReadAccess, session: SessionDep
+) -> dict[str, Any]:
+    """One study with its reports."""
+    return studies.one(session, access.review, sid)
 
 
 @router.post("/{sid}/reports")
 def link_reports(
-    sid: Annotated[int, Path(ge=1)], data: ReportsLink, access: LeadAccess, session: SessionDep
-) -> list[dict[str, Any]]:
-    """Link records to this study as its reports; answers the review's studies."""
-    screening_records.link_reports(session, access.review, access.user, sid, data.record_ids)
-    return screening_records.studies(session, access.review, "all")
+    sid: Annotated[DbId, Path()], data: ReportsLink, access: LeadAccess, session: SessionDep
+) -> dict[str, Any]:
+    """Link records to this study as its reports; answers the study."""
+    studies.link_reports(session, access.review, access.user, sid, data.record_ids)
+    return studies.one(session, access.review, sid)

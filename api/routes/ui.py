@@ -9,11 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from api.errors import NotFound
+from api.schemas.ids import DbId
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 # Assets are addressed as /ui/v-<content hash>/...: such a URL never changes meaning, so the
@@ -32,7 +33,7 @@ _MEDIA_TYPES = {
 }
 
 router = APIRouter(include_in_schema=False)
-ReviewIdPath = Annotated[int, PathParam(ge=1)]
+ReviewIdPath = Annotated[DbId, PathParam()]
 
 
 @lru_cache(maxsize=1)
@@ -52,14 +53,23 @@ def _shell_html() -> str:
     return template.replace("{{ASSETS}}", f"/ui/{assets_version()}")
 
 
-def _shell() -> HTMLResponse:
+def _shell(status_code: int = 200) -> HTMLResponse:
     headers = {
         "Cache-Control": _REVALIDATE,
         "Content-Security-Policy": _CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
     }
-    return HTMLResponse(_shell_html(), headers=headers)
+    return HTMLResponse(_shell_html(), status_code=status_code, headers=headers)
+
+
+def browser_not_found(request: Request) -> Response | None:
+    """A browser asking for a page that does not exist gets the app, which says "Not found",
+    with status 404; the API and static files keep their JSON errors."""
+    path = request.url.path
+    if path.startswith(("/api/", "/ui/")) or "text/html" not in request.headers.get("accept", ""):
+        return None
+    return _shell(status_code=404)
 
 
 @router.get("/")
@@ -72,6 +82,16 @@ def home(accept: Annotated[str, Header()] = "") -> Response:
 
 @router.get("/login")
 def login_page() -> HTMLResponse:
+    return _shell()
+
+
+@router.get("/set-password")
+def set_password_page() -> HTMLResponse:
+    return _shell()
+
+
+@router.get("/admin/users")
+def accounts_page() -> HTMLResponse:
     return _shell()
 
 

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from api.input_text import SingleLine
+
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -13,8 +15,9 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: EmailStr
-    name: str = Field(min_length=1, max_length=200)
-    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
+    name: SingleLine = Field(min_length=1, max_length=200)
+    # Without one, the answer carries a link for the person to set their own.
+    password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=1024)
     is_admin: bool = False
 
     @field_validator("name")
@@ -33,13 +36,62 @@ class UserRead(BaseModel):
     name: str
     is_admin: bool
     is_active: bool
+    has_password: bool  # False for an invited or reset account until its link is used
     created_at: datetime
+
+
+class PasswordLinkRead(BaseModel):
+    """A one-time link to set a password: hand it to the person (it is shown only once)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    url: str
+    expires_at: datetime
+
+
+class UserCreated(UserRead):
+    password_link: PasswordLinkRead | None = None
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    is_admin: bool | None = None
+    is_active: bool | None = None
+
+
+class PasswordSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=2000)
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)
+
+
+class LinkCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=2000)
+
+
+class LinkRead(BaseModel):
+    email: str
+    name: str
+    purpose: str
+    expires_at: datetime
 
 
 class TokenRead(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_at: datetime
+
+
+class SessionRead(BaseModel):
+    """A web app session: the token itself is only in the HttpOnly cookie."""
+
+    expires_at: datetime
+    csrf_token: str
 
 
 class ApiTokenRead(BaseModel):

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.schemas.ids import DbId
 from api.tables import BatchKind
 from importers.pubmed import parse_pubmed_date
 
@@ -49,7 +50,7 @@ class PubmedImportCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str = Field(min_length=1, max_length=20_000, examples=["exercise AND low back pain"])
-    source_id: int = Field(ge=1)
+    source_id: DbId
     mindate: str | None = Field(default=None, examples=["2015", "2015/06", "2015/06/30"])
     maxdate: str | None = Field(default=None, examples=["2024/12/31"])
 
@@ -66,3 +67,7 @@ class PubmedImportCreate(BaseModel):
         if value is not None:
             parse_pubmed_date(value)  # ValueError says which forms are accepted
         return value
+
+
+class ImportRemoved(BaseModel):
+    records_removed: int

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
-from api.tables import Removal
+from api.schemas.ids import DbId
+from api.tables import BatchKind, DuplicateStatus, Removal, SourceKind
+from importers.dedup.identifiers import central_accession
+from importers.normalize import normalize_doi, normalize_pmid
 
 
 class RecordRead(BaseModel):
@@ -41,6 +44,14 @@ class RecordRead(BaseModel):
     removal_reason: str | None = None
     created_at: datetime
 
+    @computed_field(description="the accession when the DOI field holds a Cochrane CENTRAL entry")
+    def central_accession(self) -> str | None:
+        return central_accession(self.doi)
+
+
+class RecordListItem(RecordRead):
+    merged: int = Field(0, description="how many records are merged into this one")
+
 
 class RecordDetail(RecordRead):
     """One record with its source text exactly as it was in the imported file."""
@@ -49,8 +60,79 @@ class RecordDetail(RecordRead):
 
 
 class RecordPage(BaseModel):
-    items: list[RecordRead]
+    items: list[RecordListItem]
     total: int
+
+
+class RecordBrief(BaseModel):
+    """Another record named in a record's history."""
+
+    id: int
+    title: str
+    year: int | None
+    source_id: int
+    source: str = Field(description="the source's name")
+    doi: str | None
+    pmid: str | None
+    duplicate_of_id: int | None
+
+
+class ImportOriginRead(BaseModel):
+    """The import a record came in: its source, its file (or PubMed search), when and by whom."""
+
+    batch_id: int
+    source_id: int
+    source: str
+    source_kind: SourceKind
+    kind: BatchKind
+    filename: str
+    format: str
+    query: str
+    imported_at: datetime
+    imported_by: str | None
+    records_imported: int
+    record_number: int = Field(description="the record's position in its file, from 1")
+    line: int
+
+
+class MergeEvent(BaseModel):
+    """A merge of two records of the record's group, or a person's word keeping two apart."""
+
+    pair_id: int
+    status: DuplicateStatus
+    record_a: RecordBrief
+    record_b: RecordBrief
+    by: str | None = Field(description="who decided; null for the matcher's automatic merges")
+    at: datetime = Field(description="when a person decided, or when the matcher found it")
+
+
+class IdentifierChange(BaseModel):
+    at: datetime
+    by: str | None
+    field: str
+    before: str | None
+    after: str | None
+
+
+class RemovalEvent(BaseModel):
+    at: datetime
+    by: str | None
+    restored: bool = Field(description="false: removed before screening; true: brought back")
+    removed: Removal | None
+    reason: str | None
+
+
+class RecordHistory(BaseModel):
+    """A record's story: where it came from, what it was merged with, what people changed.
+    Screening votes are not part of it (blinding belongs to screening)."""
+
+    record: RecordDetail
+    origin: ImportOriginRead
+    merged_into: RecordBrief | None = Field(description="the record kept for its study, if not it")
+    group: list[RecordBrief] = Field(description="the other records merged with it")
+    merges: list[MergeEvent]
+    identifier_changes: list[IdentifierChange]
+    removals: list[RemovalEvent]
 
 
 class RecordRemoval(BaseModel):
@@ -58,7 +140,7 @@ class RecordRemoval(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    record_ids: list[int] = Field(min_length=1, max_length=10_000)
+    record_ids: list[DbId] = Field(min_length=1, max_length=10_000)
     removed: Removal
     reason: str = Field(
         min_length=1,
@@ -71,8 +153,44 @@ class RecordRemoval(BaseModel):
 class RecordRestore(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    record_ids: list[int] = Field(min_length=1, max_length=10_000)
+    record_ids: list[DbId] = Field(min_length=1, max_length=10_000)
 
 
 class RemovalResult(BaseModel):
     records: int
+
+
+class RecordIdentifiers(BaseModel):
+    """A person's correction of a record's identifiers: give ``doi``, ``pmid`` or both; ``null``
+    or ``""`` removes one. A DOI may be given as a URL or ``doi:`` form; it is stored bare."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doi: str | None = Field(default=None, max_length=500, examples=["10.1000/xyz123"])
+    pmid: str | None = Field(default=None, max_length=50, examples=["12345678"])
+
+    @field_validator("doi")
+    @classmethod
+    def _bare_doi(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        doi = normalize_doi(value)
+        if doi is None:
+            raise ValueError(f"{value!r} is not a DOI (expected 10.<prefix>/<suffix>)")
+        return doi
+
+    @field_validator("pmid")
+    @classmethod
+    def _numeric_pmid(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        pmid = normalize_pmid(value)
+        if pmid is None:
+            raise ValueError(f"{value!r} is not a PubMed id (expected digits)")
+        return pmid
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> RecordIdentifiers:
+        if not self.model_fields_set:
+            raise ValueError("give doi, pmid or both")
+        return self

@@ -8,7 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from api.input_text import SingleLine
 from api.permissions import Role
+from api.schemas.accounts import PasswordLinkRead
+from api.schemas.ids import DbId
 from api.tables import SourceKind
 from screening.extraction_compare import ExtractionMode
 
@@ -72,11 +75,11 @@ class ReviewSettings(_Strict):
     keywords: Keywords = Field(default_factory=Keywords)
     extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     # Designated third reviewers (user ids) who may resolve conflicts besides the leads.
-    resolvers: list[int] = Field(default_factory=list, max_length=100)
+    resolvers: list[DbId] = Field(default_factory=list, max_length=100)
 
 
 class ReviewCreate(_Strict):
-    title: str = Field(min_length=1, max_length=500)
+    title: SingleLine = Field(min_length=1, max_length=500)
     description: str = Field(default="", max_length=20_000)
     settings: ReviewSettings = Field(default_factory=ReviewSettings)
 
@@ -84,7 +87,7 @@ class ReviewCreate(_Strict):
 class ReviewUpdate(_Strict):
     """Every field optional; ``settings`` is merged into the current settings key by key."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=500)
+    title: SingleLine | None = Field(default=None, min_length=1, max_length=500)
     description: str | None = Field(default=None, max_length=20_000)
     settings: dict[str, Any] | None = None
 
@@ -114,6 +117,8 @@ class MemberInvite(_Strict):
 
     email: EmailStr
     role: Role
+    # For an address without an account: the name of the invitation's new account.
+    name: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class MemberRead(BaseModel):
@@ -121,10 +126,12 @@ class MemberRead(BaseModel):
     email: str
     name: str
     role: Role
+    # Only when the address had no account: a one-time link to hand over (shown only once).
+    invitation: PasswordLinkRead | None = None
 
 
 class SourceCreate(_Strict):
-    name: str = Field(min_length=1, max_length=200, examples=["Embase (Ovid)"])
+    name: SingleLine = Field(min_length=1, max_length=200, examples=["Embase (Ovid)"])
     kind: SourceKind = SourceKind.DATABASE
     query: str = Field(default="", max_length=100_000)
     searched_on: date | None = None
@@ -132,7 +139,7 @@ class SourceCreate(_Strict):
 
 
 class SourceUpdate(_Strict):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: SingleLine | None = Field(default=None, min_length=1, max_length=200)
     kind: SourceKind | None = None
     query: str | None = Field(default=None, max_length=100_000)
     searched_on: date | None = None

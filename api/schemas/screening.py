@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.input_text import SingleLine
+from api.schemas.ids import DbId
 from screening.decisions import RecordState
 from screening.keywords import Field as SpanField
 from screening.keywords import KeywordKind
@@ -20,7 +22,7 @@ class _Strict(BaseModel):
 class VoteCreate(_Strict):
     stage: Stage
     decision: Vote
-    reason_id: int | None = Field(default=None, ge=1)
+    reason_id: DbId | None = None
     note: str = Field(default="", max_length=10_000)
 
 
@@ -74,7 +76,7 @@ class ResolutionCreate(_Strict):
     stage: Stage
     decision: Vote
     reason: str = Field(min_length=1, max_length=10_000, description="why, as recorded")
-    reason_id: int | None = Field(default=None, ge=1)
+    reason_id: DbId | None = None
 
 
 class ResolutionRead(BaseModel):
@@ -177,7 +179,7 @@ class ProgressRead(BaseModel):
 
 class ReasonCreate(_Strict):
     stage: Stage
-    label: str = Field(min_length=1, max_length=200)
+    label: SingleLine = Field(min_length=1, max_length=200)
 
 
 class ReasonRead(BaseModel):

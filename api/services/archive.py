@@ -18,6 +18,7 @@ from api.schemas.extraction import ExtractionExportFormat, ExtractionLayout
 from api.schemas.reports import ExportStatus
 from api.services import exports, extraction_exports, reports
 from api.tables import (
+    AuditEvent,
     Decision,
     DuplicateLink,
     ExclusionReason,
@@ -54,6 +55,7 @@ TABLES: tuple[tuple[str, type[SQLModel]], ...] = (
     ("record_notes", RecordNote),
     ("extraction_forms", ExtractionForm),
     ("extractions", Extraction),
+    ("audit_events", AuditEvent),
 )
 
 

@@ -6,7 +6,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.tables import AuditEvent, User
+from api.repositories.audit import AuditFilter, AuditRepository
+from api.schemas.audit import AuditEventRead, AuditPage
+from api.tables import AuditEvent, Review, User
 
 
 def record_event(
@@ -27,3 +29,16 @@ def record_event(
     )
     session.add(event)
     session.flush()
+
+
+def page(
+    session: Session, review: Review, where: AuditFilter, *, limit: int, offset: int
+) -> AuditPage:
+    """A page of the review's audit log, newest first."""
+    assert review.id is not None
+    rows, total = AuditRepository(session).page(review.id, where, limit=limit, offset=offset)
+    items = [
+        AuditEventRead.model_validate(event).model_copy(update={"actor_name": name})
+        for event, name in rows
+    ]
+    return AuditPage(items=items, total=total)

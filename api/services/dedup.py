@@ -1,9 +1,11 @@
 """Deduplication of a review: run the core, keep people's decisions, merge, confirm, reject, undo.
 
-Merges live in ``duplicate_link``: clusters are the connected records through ``auto`` and
-``confirmed`` links; ``record.duplicate_of_id`` caches the kept record of each cluster.
-``confirmed``, ``rejected`` and ``undone`` belong to people: a run never changes them, and a
-rejected or undone pair is never joined again, not even through a third record.
+Merges live in ``duplicate_link``: clusters come from the core's one clustering
+(:func:`importers.dedup.cluster`) over ``auto`` links (in the core's order) and ``confirmed``
+ones; ``record.duplicate_of_id`` caches the kept record of each cluster. ``confirmed``,
+``rejected`` and ``undone`` belong to people: a run never changes them, a person may confirm
+any pair (whatever the automatic rules say), and a rejected or undone pair is never joined
+again, not even through a third record. The queue asks one question per two clusters.
 """
 
 from __future__ import annotations
@@ -19,13 +21,27 @@ from sqlmodel import Session, col
 
 from api import jobs
 from api.errors import Conflict, NotFound
+from api.repositories.accounts import UserRepository
 from api.repositories.dedup import DedupRepository
 from api.schemas.dedup import DedupSummary, DuplicatePage, DuplicatePair, DuplicateRecord
 from api.schemas.jobs import JobRead
 from api.services.audit import record_event
 from api.tables import DuplicateLink, DuplicateStatus, Job, Record, Review, User, utc_now
-from importers.dedup import Decision, DedupResult, FieldScores, ProgressCallback, deduplicate
-from importers.dedup.keys import match_keys, normalize_doi
+from importers.dedup import (
+    Cluster,
+    Decision,
+    DedupResult,
+    FieldScores,
+    MatchKeys,
+    ProgressCallback,
+    RefusedMerge,
+    cluster,
+    deduplicate,
+    merge_order,
+    record_keys,
+)
+from importers.dedup.decide import RECURRING_TITLE
+from importers.dedup.explain import Member, why_not_merged
 from importers.model import Reference, ReferenceType
 
 S = DuplicateStatus
@@ -58,93 +74,43 @@ def reference_of(row: Row[Any] | Record) -> Reference:
     )
 
 
-class _Clusters:
-    """Union of records along merge links, refusing any union that joins two records with
-    different DOIs or PMIDs, or two records a person kept apart."""
-
-    def __init__(self, rows: Sequence[Row[Any]], apart: Sequence[DuplicateLink]) -> None:
-        self.owner = {row.id: row.id for row in rows}
-        self.members: dict[int, list[int]] = {row.id: [row.id] for row in rows}
-        self.dois = {row.id: {normalize_doi(row.doi)} - {""} for row in rows}
-        self.pmids = {row.id: {(row.pmid or "").strip()} - {""} for row in rows}
-        self.apart: dict[int, set[int]] = {}
-        for link in apart:
-            self.apart.setdefault(link.record_a_id, set()).add(link.record_b_id)
-            self.apart.setdefault(link.record_b_id, set()).add(link.record_a_id)
-
-    def refusal(self, left: int, right: int) -> str | None:
-        """Why the clusters of *left* and *right* may not be joined, or ``None``."""
-        root_left, root_right = self.owner[left], self.owner[right]
-        if root_left == root_right:
-            return None
-        for name, values in (("DOIs", self.dois), ("PMIDs", self.pmids)):
-            joined = values[root_left] | values[root_right]
-            if len(joined) > 1:
-                return f"records with different {name} ({', '.join(sorted(joined))})"
-        small, large = sorted((root_left, root_right), key=lambda r: len(self.members[r]))
-        for member in self.members[small]:
-            for partner in sorted(self.apart.get(member, ())):
-                if self.owner.get(partner) == large:
-                    pair = f"{min(member, partner)} and {max(member, partner)}"
-                    return f"records {pair}, which a person kept apart"
-        return None
-
-    def join(self, left: int, right: int) -> None:
-        small, large = sorted((self.owner[left], self.owner[right]), key=self._size)
-        if small == large:
-            return
-        for member in self.members[small]:
-            self.owner[member] = large
-        self.members[large].extend(self.members.pop(small))
-        self.dois[large] |= self.dois.pop(small)
-        self.pmids[large] |= self.pmids.pop(small)
-
-    def _size(self, root: int) -> tuple[int, int]:
-        return (len(self.members[root]), -root)
-
-
-def _merge_order(link: DuplicateLink) -> tuple[int, float, float, int, int]:
-    """People's merges first, then the strongest machine pairs (as the core orders them)."""
-    scores = link.scores or {}
-    return (
-        0 if link.status is S.CONFIRMED else 1,
-        -(scores.get("title") or 0.0),
-        -(scores.get("authors") or 0.0),
-        link.record_a_id,
-        link.record_b_id,
-    )
-
-
 def _cluster(
-    rows: Sequence[Row[Any]], links: Sequence[DuplicateLink]
-) -> tuple[_Clusters, list[tuple[DuplicateLink, str]]]:
-    """Cluster *rows* along their merge links; returns the merges refused and why."""
-    clusters = _Clusters(rows, [link for link in links if link.status in KEPT_APART])
-    refused = []
-    for link in sorted((link for link in links if link.status in MERGED), key=_merge_order):
-        refusal = clusters.refusal(link.record_a_id, link.record_b_id)
-        if refusal is None:
-            clusters.join(link.record_a_id, link.record_b_id)
-        else:
-            refused.append((link, refusal))
-    return clusters, refused
+    rows: Sequence[Row[Any]],
+    links: Sequence[DuplicateLink],
+    keys: Sequence[MatchKeys] | None = None,
+) -> tuple[list[Cluster], list[tuple[DuplicateLink, RefusedMerge]]]:
+    """Cluster *rows* (sorted by id) along their links with the core's clustering: machine
+    merges strongest first (as the core orders them), then people's merges; returns the merges
+    refused. *keys* are the rows' match keys when the core has just computed them."""
+    if keys is None:
+        keys = record_keys([reference_of(row) for row in rows])
+    position = {row.id: index for index, row in enumerate(rows)}
+
+    def pair(link: DuplicateLink) -> tuple[int, int]:
+        return position[link.record_a_id], position[link.record_b_id]
+
+    def order(link: DuplicateLink) -> tuple[float, float, int, int]:
+        scores = link.scores or {}
+        return merge_order(scores.get("title"), scores.get("authors"), *pair(link))
+
+    auto = sorted((link for link in links if link.status is S.AUTO), key=order)
+    confirmed = sorted((link for link in links if link.status is S.CONFIRMED), key=order)
+    clusters, refused = cluster(
+        keys,
+        [pair(link) for link in auto],
+        confirmed=[pair(link) for link in confirmed],
+        apart=[pair(link) for link in links if link.status in KEPT_APART],
+    )
+    by_pair = {pair(link): link for link in (*auto, *confirmed)}
+    return clusters, [(by_pair[r.left, r.right], r) for r in refused]
 
 
-def _kept_of(
-    rows: Sequence[Row[Any]], clusters: _Clusters, known: dict[frozenset[int], int]
-) -> dict[int, int]:
-    """The kept record of every record: the most complete of its cluster (ties: lowest id),
-    as the core chose it when it found the same cluster (*known*), else computed the same way."""
-    by_id = {row.id: row for row in rows}
-    kept: dict[int, int] = {}
-    for members in clusters.members.values():
-        best = members[0]
-        if len(members) > 1:
-            best = known.get(frozenset(members)) or max(
-                members, key=lambda i: (match_keys(reference_of(by_id[i])).completeness, -i)
-            )
-        kept.update(dict.fromkeys(members, best))
-    return kept
+def _refusal_text(rows: Sequence[Row[Any]], refusal: RefusedMerge) -> str:
+    """What a refused merge would have joined, with record ids (the core counts positions)."""
+    if refusal.kept_apart is None:
+        return refusal.reason.removeprefix(_REFUSED)
+    first, second = (rows[position].id for position in refusal.kept_apart)
+    return f"records {first} and {second}, which a person kept apart"
 
 
 def _apply_clusters(
@@ -152,21 +118,24 @@ def _apply_clusters(
     rows: Sequence[Row[Any]],
     links: Sequence[DuplicateLink],
     current: dict[int, int | None],
-    known: dict[frozenset[int], int] | None = None,
+    keys: Sequence[MatchKeys] | None = None,
 ) -> dict[int, int]:
     """Recluster *rows*, send refused machine merges back to the queue and store the new
     ``duplicate_of_id`` cache; returns each record's kept id. A refused confirmed merge is a
     conflict the person must resolve first."""
-    clusters, refused = _cluster(rows, links)
+    clusters, refused = _cluster(rows, links, keys)
     for link, refusal in refused:
-        if link.status is S.CONFIRMED:
+        text = _refusal_text(rows, refusal)
+        if refusal.by_person:
             raise Conflict(
                 f"confirmed pair {link.id} (records {link.record_a_id} and {link.record_b_id}) "
-                f"would then join {refusal}; undo that merge first"
+                f"would then join {text}; undo that merge first"
             )
         link.status = S.PENDING
-        link.reason = _REFUSED + refusal + "; " + link.reason.removeprefix(_REFUSED)
-    kept = _kept_of(rows, clusters, known or {})
+        link.reason = _REFUSED + text + "; " + link.reason.removeprefix(_REFUSED)
+    kept: dict[int, int] = {}
+    for group in clusters:
+        kept.update(dict.fromkeys((rows[m].id for m in group.members), rows[group.kept].id))
     changes: dict[int, int | None] = {}
     for row in rows:
         target = None if kept[row.id] == row.id else kept[row.id]
@@ -189,11 +158,21 @@ def _scores_json(scores: FieldScores) -> dict[str, Any]:
 def _store_proposals(
     repo: DedupRepository, review_id: int, ids: Sequence[int], result: DedupResult
 ) -> int:
-    """Write the core's certain and maybe pairs; links people decided are left as they are."""
+    """Write the core's certain and maybe pairs; links people decided are left as they are,
+    and machine links the core no longer proposes (a record's identifiers were corrected) go.
+
+    Every maybe pair between two clusters is kept (the queue shows one per two clusters, and
+    another becomes the question when people change the clusters)."""
     existing = {(link.record_a_id, link.record_b_id): link for link in repo.links(review_id)}
-    certain = [pair for pair in result.pairs if pair.decision is Decision.DUPLICATE]
+    kept = result.kept_index()
+    proposals = [
+        pair
+        for pair in result.pairs
+        if pair.decision is Decision.DUPLICATE
+        or (pair.decision is Decision.MAYBE and kept[pair.left] != kept[pair.right])
+    ]
     new_links = []
-    for pair in (*certain, *result.maybe_pairs):
+    for pair in proposals:
         key = (ids[pair.left], ids[pair.right])
         fields = {
             "status": S.AUTO if pair.decision is Decision.DUPLICATE else S.PENDING,
@@ -211,6 +190,13 @@ def _store_proposals(
             for name, value in fields.items():
                 if getattr(link, name) != value:
                     setattr(link, name, value)
+    proposed = {(ids[pair.left], ids[pair.right]) for pair in proposals}
+    stale = [
+        link.id
+        for key, link in existing.items()
+        if link.status not in BY_PEOPLE and key not in proposed and link.id is not None
+    ]
+    repo.delete_links(stale)
     repo.insert_links(new_links)
     return len(new_links)
 
@@ -292,13 +278,14 @@ def run_dedup(
     ids = [row.id for row in rows]
     new_pairs = _store_proposals(repo, review.id, ids, result)
     links = repo.links(review.id)
-    known = {
-        frozenset(ids[m] for m in group.members): ids[group.kept]
-        for group in result.clusters
-        if len(group.members) > 1
-    }
-    kept = _apply_clusters(repo, rows, links, current, known)
-    summary = _summary(kept, links, new_pairs)
+    kept = _apply_clusters(repo, rows, links, current, result.keys)
+    summary = DedupSummary(
+        records=len(kept),
+        duplicates=sum(1 for rid, root in kept.items() if rid != root),
+        auto_merged=sum(1 for link in links if link.status is S.AUTO),
+        pending=len(_questions(links, kept)),
+        new_pairs=new_pairs,
+    )
     record_event(
         session,
         actor=actor,
@@ -310,30 +297,98 @@ def run_dedup(
     return summary
 
 
-def _summary(kept: dict[int, int], links: Sequence[DuplicateLink], new_pairs: int) -> DedupSummary:
-    waiting = (
-        link
+def _questions(links: Sequence[DuplicateLink], kept: dict[int, int]) -> list[DuplicateLink]:
+    """The queue: one pending link per two clusters, the most alike, most alike first; two
+    clusters a person already kept apart (a rejected or undone link between them) are not
+    asked about again."""
+    answered = {
+        frozenset((kept[link.record_a_id], kept[link.record_b_id]))
         for link in links
-        if link.status is S.PENDING and kept[link.record_a_id] != kept[link.record_b_id]
-    )
-    return DedupSummary(
-        records=len(kept),
-        duplicates=sum(1 for rid, root in kept.items() if rid != root),
-        auto_merged=sum(1 for link in links if link.status is S.AUTO),
-        pending=sum(1 for _link in waiting),
-        new_pairs=new_pairs,
-    )
+        if link.status in KEPT_APART
+    }
+    best: dict[frozenset[int], DuplicateLink] = {}
+    pending = (link for link in links if link.status is S.PENDING)
+    for link in sorted(pending, key=lambda link: (-link.score, link.id or 0)):
+        clusters = frozenset((kept[link.record_a_id], kept[link.record_b_id]))
+        if len(clusters) == 2 and clusters not in answered:
+            best.setdefault(clusters, link)
+    return list(best.values())
 
 
 def list_duplicates(
-    session: Session, review: Review, status: DuplicateStatus, *, limit: int, offset: int
+    session: Session,
+    review: Review,
+    status: DuplicateStatus,
+    *,
+    limit: int,
+    offset: int,
+    record_id: int | None = None,
 ) -> DuplicatePage:
+    """One page of pairs with *status*; with *record_id*, only those about its group (the
+    record and every record merged with it)."""
     assert review.id is not None
-    total, rows = DedupRepository(session).queue(review.id, status, limit=limit, offset=offset)
-    return DuplicatePage(items=[_pair(link, a, b) for link, a, b in rows], total=total)
+    repo = DedupRepository(session)
+    group = None
+    if record_id is not None:
+        group = repo.cluster_members(review.id, [record_id])
+        if not group:
+            raise NotFound("record", record_id)
+    if status is not S.PENDING:
+        total, rows = repo.links_with_records(
+            review.id, status, limit=limit, offset=offset, records=group
+        )
+        names = UserRepository(session).names(link.decided_by_id for link, _a, _b in rows)
+        items = [_pair(link, a, b, names.get(link.decided_by_id or 0)) for link, a, b in rows]
+        return DuplicatePage(items=items, total=total)
+    kept = {rid: root or rid for rid, root in repo.duplicate_of(review.id).items()}
+    questions = _questions(repo.links(review.id, statuses=(S.PENDING, *KEPT_APART)), kept)
+    if group is not None:
+        root = kept[group[0]]
+        questions = [q for q in questions if root in (kept[q.record_a_id], kept[q.record_b_id])]
+    page = questions[offset : offset + limit]
+    return DuplicatePage(items=_questions_shown(repo, page, kept), total=len(questions))
 
 
-def _pair(link: DuplicateLink, left: Record, right: Record) -> DuplicatePair:
+def _questions_shown(
+    repo: DedupRepository, page: Sequence[DuplicateLink], kept: dict[int, int]
+) -> list[DuplicatePair]:
+    """The queue's questions with both groups and, in plain words, why each was asked."""
+    roots = {kept[i] for q in page for i in (q.record_a_id, q.record_b_id)}
+    members: dict[int, list[int]] = {root: [] for root in roots}
+    for rid, root in kept.items():
+        if root in members:
+            members[root].append(rid)
+    wanted = sorted(rid for group in members.values() for rid in group)
+    records = dict(zip(wanted, repo.records(*wanted), strict=True))
+    keys = dict(zip(wanted, record_keys([reference_of(records[i]) for i in wanted]), strict=True))
+
+    def side(record_id: int) -> tuple[Member, list[Record]]:
+        """The shown record and the others of its group."""
+        others = [records[i] for i in members[kept[record_id]] if i != record_id]
+        return Member(records[record_id].title, keys[record_id]), others
+
+    def group(others: list[Record]) -> list[Member]:
+        return [Member(record.title, keys[record.id]) for record in others if record.id]
+
+    items = []
+    for question in page:
+        left, left_group = side(question.record_a_id)
+        right, right_group = side(question.record_b_id)
+        pair = _pair(question, records[question.record_a_id], records[question.record_b_id])
+        pair.explanation = why_not_merged(
+            (left, right),
+            (group(left_group), group(right_group)),
+            recurring_title=RECURRING_TITLE in question.reason,
+        )
+        pair.group_a = [DuplicateRecord.model_validate(r) for r in left_group]
+        pair.group_b = [DuplicateRecord.model_validate(r) for r in right_group]
+        items.append(pair)
+    return items
+
+
+def _pair(
+    link: DuplicateLink, left: Record, right: Record, decided_by: str | None = None
+) -> DuplicatePair:
     assert link.id is not None
     return DuplicatePair(
         id=link.id,
@@ -342,6 +397,7 @@ def _pair(link: DuplicateLink, left: Record, right: Record) -> DuplicatePair:
         scores=link.scores,
         reason=link.reason,
         decided_by_id=link.decided_by_id,
+        decided_by=decided_by,
         decided_at=link.decided_at,
         record_a=DuplicateRecord.model_validate(left),
         record_b=DuplicateRecord.model_validate(right),
@@ -351,7 +407,8 @@ def _pair(link: DuplicateLink, left: Record, right: Record) -> DuplicatePair:
 def decide_pair(
     session: Session, review: Review, actor: User, link_id: int, decision: str
 ) -> DuplicatePair:
-    """A person's word on a pair: ``confirmed`` merges it, ``rejected`` keeps it apart for good."""
+    """A person's word on a pair: ``confirmed`` merges its two clusters (whatever the automatic
+    rules say), ``rejected`` keeps them apart for good."""
     target = S(decision)
     return _change_link(session, review, actor, link_id, target, f"duplicate.{decision}")
 
@@ -375,11 +432,12 @@ def _change_link(
     affected = repo.cluster_members(review.id, [link.record_a_id, link.record_b_id])
     rows = repo.match_rows_by_id(affected)
     links = repo.links_among(review.id, affected)
+    keys = record_keys([reference_of(row) for row in rows])
     if target is S.CONFIRMED:
-        _check_confirmable(rows, [other for other in links if other is not link], link)
+        _check_confirmable(rows, links, link, keys)
     link.status, link.decided_by_id, link.decided_at = target, actor.id, utc_now()
     before = {row.id: row.duplicate_of_id for row in rows}
-    kept = _apply_clusters(repo, rows, links, before)
+    kept = _apply_clusters(repo, rows, links, before, keys)
     record_event(
         session,
         actor=actor,
@@ -392,20 +450,33 @@ def _change_link(
             "changed": _changed(before, kept),
         },
     )
-    return _pair(link, *repo.records(link.record_a_id, link.record_b_id))
+    left, right = repo.records(link.record_a_id, link.record_b_id)
+    return _pair(link, left, right, actor.name)
 
 
 def _check_confirmable(
-    rows: Sequence[Row[Any]], others: Sequence[DuplicateLink], link: DuplicateLink
+    rows: Sequence[Row[Any]],
+    links: Sequence[DuplicateLink],
+    link: DuplicateLink,
+    keys: Sequence[MatchKeys],
 ) -> None:
-    clusters, _refused = _cluster(rows, others)
-    refusal = clusters.refusal(link.record_a_id, link.record_b_id)
-    if refusal is not None:
-        raise Conflict(
-            f"duplicate pair {link.id} cannot be confirmed: it would join {refusal}. Records "
-            "with different DOIs or PMIDs are different publications (correct a wrong "
-            "identifier first); a pair a person kept apart must be confirmed itself"
-        )
+    """A person may merge any two clusters, except across records a person kept apart."""
+    others = [other for other in links if other is not link]
+    clusters, _refused = _cluster(rows, others, keys)
+    position = {row.id: index for index, row in enumerate(rows)}
+    owner = {member: group.members for group in clusters for member in group.members}
+    left = set(owner[position[link.record_a_id]])
+    right = set(owner[position[link.record_b_id]])
+    for other in others:
+        if other.status not in KEPT_APART:
+            continue
+        a, b = position[other.record_a_id], position[other.record_b_id]
+        if (a in left and b in right) or (a in right and b in left):
+            raise Conflict(
+                f"duplicate pair {link.id} cannot be confirmed: it would join records "
+                f"{other.record_a_id} and {other.record_b_id}, which a person kept apart "
+                f"(pair {other.id}); confirm that pair itself to merge them"
+            )
 
 
 def _check_transition(link: DuplicateLink, target: S) -> None:

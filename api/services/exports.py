@@ -11,12 +11,12 @@ RIS carries the decisions in fields both tools import (not in a note):
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.repositories.reports import ReportsRepository
@@ -24,6 +24,7 @@ from api.repositories.reviews import MembershipRepository
 from api.schemas.reports import ExportFormat, ExportStatus
 from api.services.prisma_inputs import RecordOutcome, review_outcomes
 from api.tables import Record, Review
+from screening import csv_cells
 from screening.decisions import RecordState, RecordStatus, current_votes
 from screening.model import DecisionEvent, Stage
 
@@ -37,6 +38,8 @@ RIS_TYPES = {
     "thesis": "THES",
     "web_page": "ELEC",
 }
+# Records read, and rows written, per chunk of a streamed export.
+RECORD_CHUNK = 1_000
 CSV_COLUMNS = (
     "id",
     "title",
@@ -100,35 +103,92 @@ def export_references(
     status: ExportStatus,
     show_open_votes: bool,
 ) -> ExportFile:
-    """The review's records (duplicates removed) with their outcome, filtered by ``status``.
+    """The review's records (duplicates removed) with their outcome, filtered by ``status``,
+    as one text (the command line; the API streams the same chunks, see stream_references).
 
     Blinding: individual votes on records not yet settled at a stage are shown only when
     ``show_open_votes`` (a lead); settled records' votes are part of the record.
     """
-    rows = export_rows(session, review, status=status, show_open_votes=show_open_votes)
+    chunks = reference_chunks(
+        session, review, fmt=fmt, status=status, show_open_votes=show_open_votes
+    )
+    return ExportFile("".join(chunks), *export_type(review, fmt, status))
+
+
+def export_type(review: Review, fmt: ExportFormat, status: ExportStatus) -> tuple[str, str]:
+    """The media type and file name of an export."""
     name = f"review-{review.id}-{status.value}"
     if fmt is ExportFormat.RIS:
-        return ExportFile(to_ris(rows), "application/x-research-info-systems", f"{name}.ris")
-    return ExportFile(to_csv(rows), "text/csv; charset=utf-8", f"{name}.csv")
+        return "application/x-research-info-systems", f"{name}.ris"
+    return "text/csv; charset=utf-8", f"{name}.csv"
+
+
+def reference_chunks(
+    session: Session,
+    review: Review,
+    *,
+    fmt: ExportFormat,
+    status: ExportStatus,
+    show_open_votes: bool,
+) -> Iterator[str]:
+    """The export's text, a chunk of records at a time."""
+    rows = iter_export_rows(session, review, status=status, show_open_votes=show_open_votes)
+    return ris_chunks(rows) if fmt is ExportFormat.RIS else csv_chunks(rows)
+
+
+def stream_references(
+    engine: Engine,
+    review_id: int,
+    *,
+    fmt: ExportFormat,
+    status: ExportStatus,
+    show_open_votes: bool,
+) -> Iterator[bytes]:
+    """reference_chunks in a read-only session of its own, UTF-8 encoded, for a streamed
+    response: the request's session (and its slot) is released before the body is sent. On
+    PostgreSQL the session reads one snapshot (REPEATABLE READ), as SQLite's read transaction
+    does anyway."""
+    with Session(engine) as session:
+        if engine.dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        review = session.get(Review, review_id)
+        assert review is not None
+        chunks = reference_chunks(
+            session, review, fmt=fmt, status=status, show_open_votes=show_open_votes
+        )
+        for chunk in chunks:
+            yield chunk.encode("utf-8")
+        session.rollback()  # read only
 
 
 def export_rows(
     session: Session, review: Review, *, status: ExportStatus, show_open_votes: bool
 ) -> list[ExportRow]:
+    return list(iter_export_rows(session, review, status=status, show_open_votes=show_open_votes))
+
+
+def iter_export_rows(
+    session: Session, review: Review, *, status: ExportStatus, show_open_votes: bool
+) -> Iterator[ExportRow]:
+    """The export's rows in record order; records are read RECORD_CHUNK at a time, so a large
+    review never has all its records in memory at once."""
     assert review.id is not None
     found = review_outcomes(session, review)
     outcomes = {o.fact.record_id: o for o in found.records if not o.fact.is_duplicate}
     repo = ReportsRepository(session)
     sources = repo.source_names(review.id)
     votes = _votes(session, review.id, outcomes, found.log, show_open_votes)
-    rows = [
-        ExportRow(record, sources.get(record.source_id, ""), outcomes[record.id], votes[record.id])
-        for record in repo.records(review.id)
-        if record.id in outcomes
-    ]
-    if status is ExportStatus.ALL:
-        return rows
-    return [row for row in rows if row.status == status.value]
+    for records in repo.record_chunks(review.id, RECORD_CHUNK):
+        for record in records:
+            if record.id not in outcomes:
+                continue
+            row = ExportRow(
+                record, sources.get(record.source_id, ""), outcomes[record.id], votes[record.id]
+            )
+            if status is ExportStatus.ALL or row.status == status.value:
+                yield row
+        for record in records:  # written out: let them go
+            session.expunge(record)
 
 
 def _votes(
@@ -169,41 +229,63 @@ def _retrieval(row: ExportRow) -> str:
 
 
 def to_csv(rows: Iterable[ExportRow]) -> str:
+    return "".join(csv_chunks(rows))
+
+
+def csv_chunks(rows: Iterable[ExportRow], rows_per_chunk: int = RECORD_CHUNK) -> Iterator[str]:
+    """The CSV text: the header, then *rows_per_chunk* rows at a time."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_cells.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        r, outcome = row.record, row.outcome
-        writer.writerow(
-            (
-                r.id,
-                r.title,
-                "; ".join(r.authors),
-                r.year or "",
-                r.journal,
-                r.volume,
-                r.issue,
-                r.pages,
-                r.doi or "",
-                r.pmid or "",
-                row.source,
-                row.status,
-                _decision(outcome.title_abstract),
-                _decision(outcome.full_text),
-                outcome.full_text_reason or "",
-                _retrieval(row),
-                r.study_id or "",
-                row.votes[Stage.TITLE_ABSTRACT],
-                row.votes[Stage.FULL_TEXT],
-                r.abstract,
-                "; ".join(r.keywords),
-            )
-        )
-    return buffer.getvalue()
+    for index, row in enumerate(rows, start=1):
+        writer.writerow(_csv_cells(row))
+        if index % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _csv_cells(row: ExportRow) -> tuple[object, ...]:
+    r, outcome = row.record, row.outcome
+    return (
+        r.id,
+        r.title,
+        "; ".join(r.authors),
+        r.year or "",
+        r.journal,
+        r.volume,
+        r.issue,
+        r.pages,
+        r.doi or "",
+        r.pmid or "",
+        row.source,
+        row.status,
+        _decision(outcome.title_abstract),
+        _decision(outcome.full_text),
+        outcome.full_text_reason or "",
+        _retrieval(row),
+        r.study_id or "",
+        row.votes[Stage.TITLE_ABSTRACT],
+        row.votes[Stage.FULL_TEXT],
+        r.abstract,
+        "; ".join(r.keywords),
+    )
 
 
 def to_ris(rows: Iterable[ExportRow]) -> str:
-    return "".join(_ris_entry(row) for row in rows)
+    return "".join(ris_chunks(rows))
+
+
+def ris_chunks(rows: Iterable[ExportRow], rows_per_chunk: int = RECORD_CHUNK) -> Iterator[str]:
+    """The RIS text, *rows_per_chunk* records at a time."""
+    entries: list[str] = []
+    for row in rows:
+        entries.append(_ris_entry(row))
+        if len(entries) == rows_per_chunk:
+            yield "".join(entries)
+            entries = []
+    yield "".join(entries)
 
 
 def _ris_entry(row: ExportRow) -> str:

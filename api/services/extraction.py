@@ -223,6 +223,15 @@ def own_entry(session: Session, review: Review, user: User, study_id: int) -> Ex
     return mine[-1] if mine else None
 
 
+def current_extractions(session: Session, review: Review, study_id: int) -> list[Extraction]:
+    """Each extractor's current extraction of the study (not verifications or consensus): what a
+    lead reads side by side before recording the consensus."""
+    rows = _study_rows(session, review, study_id)
+    by_id = {row.id: row for row in rows}
+    current = current_entries(map(to_entry, rows))
+    return [by_id[e.seq] for e in current if e.kind is EntryKind.EXTRACTION]
+
+
 def conflicts(session: Session, review: Review) -> list[tuple[int, StudyExtraction]]:
     return [
         (sid, state)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -15,6 +14,7 @@ from api.services.exports import ExportFile
 from api.services.extraction import core_form, current_form, study_states
 from api.services.prisma_inputs import record_outcomes
 from api.tables import Review
+from screening import csv_cells
 from screening.extraction_compare import StudyExtraction, StudyState
 from screening.extraction_export import (
     LONG_COLUMNS,
@@ -64,7 +64,7 @@ def _csv(fields: Any, studies: list[tuple[StudyValues, StudyExtraction]], layout
     else:
         columns = [*wide_columns(fields, values), "state"]
         rows = [wide_row(fields, s) | {"state": state.state.value} for s, state in studies]
-    writer = csv.DictWriter(buffer, columns, lineterminator="\r\n")
+    writer = csv_cells.dict_writer(buffer, columns, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -1,157 +1,308 @@
-"""Prioritised queues without making `next` wait: rankers are built and retrained in the background.
+"""Prioritised queues: a background worker ranks each stage and writes the ranks into its rows.
 
-Per process: one Ranker per review stage (its TF-IDF takes seconds for 10,000 records) and, per
-reviewer, the last ranked order with the decisions it learnt from. `next` uses whatever order is
-ready (the default order while nothing is) and asks for a fresh one when the decisions changed.
-Nothing here is needed by another worker: each builds its own, so the API stays stateless.
+`next` only reads `screening_state.priority` (lowest first), so it never waits for training.
+The worker notices new decisions and resolutions by reading the log's newest ids, so any
+process sees every other process's votes; it retrains a stage when what the model may learn
+from changed (the settled records: other reviewers' open votes are never an input, for
+blinding), once more if decisions arrived meanwhile (coalescing), and rests between two
+trainings of a stage (`REST_FACTOR`, `MIN_REST`), so a large review never takes more than
+a bounded share of the machine (the model runs in a child process at low CPU priority, off the
+interpreter that serves requests). One worker trains a stage at a time: it holds a lease on
+the stage row that it renews, and any worker takes over a lease that expired.
 """
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import itertools
+import logging
+import multiprocessing
+import os
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from concurrent.futures import Future, ThreadPoolExecutor
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from api.db import make_engine
+from api.jobs import worker_name
+from api.repositories.prioritization import RankingRepository
 from api.repositories.screening import ScreeningRepository
-from api.services.screening_stage import StageState
-from screening.model import Vote
-from screening.prioritize import Ranker, RankingText, record_text, visible_decisions
+from api.tables import utc_now
+from screening.model import Stage
+from screening.prioritize import Ranker, RankingText, record_text
 
-MAX_RANKERS = 8
-MAX_ORDERS = 512
-RETRAIN_FRACTION = 10
-MIN_RETRAIN_STEP = 10
-MAX_QUEUED = 2  # background jobs: beyond this, refreshes wait for the next request
+logger = logging.getLogger("winnow.ranking")
 
-RankerKey = tuple[str, int, str, str]  # database, review, review creation time, stage
-OrderKey = tuple[RankerKey, int]  # ... and reviewer
+# A ranking's positions sit below every record id, and each new ranking below the last, so the
+# newest ranking comes first, then what is left of older ones, then records never ranked.
+EPOCH_SPAN = 2**24
+# A ranking writes its first positions only: reviewers take from the front, and rewriting every
+# position of a large review after each retraining would keep the database busy for nothing.
+# How many: four per record settled since the last ranking (the front reviewers consumed, with
+# room), between TOP_MIN and TOP. Every FULL_EVERY-th ranking of a stage of at most FULL_LIMIT
+# records writes them all.
+TOP_MIN = 200
+TOP = 2_000
+FULL_EVERY = 10
+FULL_LIMIT = 20_000
+WRITE_BATCH = 200
+# Between two trainings of a stage the worker rests REST_FACTOR times as long as the last one
+# took (reading, training, writing), and at least MIN_REST seconds: a small review is retrained
+# about once a second while decisions come in, a large one uses a bounded share of the machine.
+REST_FACTOR = 4.0
+MIN_REST = 2.0
+POLL_SECONDS = 2.0
+PASS_INTERVAL = 0.25
+RECHECK_SECONDS = 2.0  # a last look after activity stops: votes that committed out of id order
+LEASE = timedelta(seconds=60)
+NICENESS = 19  # the lowest priority: it uses only what requests leave
 
-_lock = threading.Lock()
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="winnow-ranker")
-_rankers: OrderedDict[RankerKey, tuple[tuple[int, ...], Ranker]] = OrderedDict()
-_orders: OrderedDict[OrderKey, tuple[int, int, tuple[int, ...]]] = OrderedDict()
-_pending: dict[Hashable, Future[None]] = {}
+StageKey = tuple[int, Stage]
 
-
-def order_for(session: Session, state: StageState, reviewer_id: int) -> tuple[list[int], bool]:
-    """The order to serve ``reviewer_id`` in, and whether it came from the ranker.
-
-    The ranker learns only from what the reviewer may see: settled records and their own votes.
-    """
-    key = _ranker_key(session, state)
-    record_ids = tuple(state.record_ids)
-    with _lock:
-        built = _rankers.get(key)
-    if built is None or built[0] != record_ids:
-        engine = session.get_bind().engine
-        review_id = state.review_id
-        _submit(key, lambda: _build(key, engine, review_id, record_ids))
-        return list(record_ids), False
-    labelled = _labelled(state, reviewer_id, {r: i for i, r in enumerate(record_ids)})
-    if not (any(labelled.values()) and not all(labelled.values())):
-        return list(record_ids), False  # cold start: default order until one of each
-    fingerprint = hash(frozenset(labelled.items()))
-    order_key = (key, reviewer_id)
-    with _lock:
-        ranked = _orders.get(order_key)
-    if ranked is None or _worth_retraining(ranked[0], ranked[1], fingerprint, len(labelled)):
-        ranker = built[1]
-        _submit(
-            order_key,
-            lambda: _rank(order_key, ranker, record_ids, labelled, fingerprint),
-            optional=ranked is not None,  # a first ranking always; refreshes when there is room
-        )
-    if ranked is None:
-        return list(record_ids), False
-    # A slightly stale ranking is fine: the queue skips records settled since; the default
-    # order follows so nothing is ever left out.
-    return [*ranked[2], *record_ids], True
+_WORKERS: set[RankingWorker] = set()
+_worker_numbers = itertools.count(1)
 
 
-def _worth_retraining(fingerprint: int, n_ranked: int, now: int, n_now: int) -> bool:
-    """Retrain once the decisions grew by a tenth (at least ten): late decisions barely move
-    the ranking, and 50 reviewers retraining after every vote would starve the server."""
-    step = max(MIN_RETRAIN_STEP, n_ranked // RETRAIN_FRACTION)
-    return now != fingerprint and n_now - n_ranked >= step
+def is_ranked(priority: int) -> bool:
+    """Whether a queue position came from the prioritiser (the import order otherwise)."""
+    return priority < 0
+
+
+def ranked_priority(epoch: int, position: int) -> int:
+    return position - EPOCH_SPAN * epoch
+
+
+def decisions_changed(session: Session) -> None:
+    """Wake this process's ranking workers once the caller's transaction commits."""
+    event.listen(session, "after_commit", _wake_all, once=True)
+
+
+def _wake_all(_session: Session) -> None:
+    for worker in list(_WORKERS):
+        worker.wake()
 
 
 def wait_idle(timeout: float = 60.0) -> None:
-    """Wait for queued builds and rankings to finish (tests and benchmarks use it)."""
-    with _lock:
-        futures = list(_pending.values())
-    for future in futures:
-        future.result(timeout=timeout)
+    """Wait until this process's workers have ranked every stage they were woken for (tests)."""
+    deadline = time.monotonic() + timeout
+    for worker in list(_WORKERS):
+        worker.wait_idle(max(0.0, deadline - time.monotonic()))
 
 
-def _labelled(state: StageState, reviewer_id: int, index: dict[int, int]) -> dict[int, bool]:
-    settled = {
-        index[r]: status.state.value == "included"
-        for r, status in state.statuses.items()
-        if status.state.settled and r in index
-    }
-    own: dict[int, bool] = {}
-    for event in state.log:  # in seq order: the latest vote wins
-        if event.reviewer_id == reviewer_id and event.record_id in index:
-            own[index[event.record_id]] = event.vote is not Vote.EXCLUDE
-    return visible_decisions(settled, own)
+@dataclass
+class _Pending:
+    due: float
+    recheck: bool = False
 
 
-def _ranker_key(session: Session, state: StageState) -> RankerKey:
-    bind = session.get_bind()
-    review = ScreeningRepository(session).review(state.review_id)
-    created = review.created_at.isoformat() if review is not None else ""
-    return (str(bind.engine.url), state.review_id, created, state.stage.value)
+@dataclass(eq=False)
+class RankingWorker:
+    """One thread per app: finds stages whose decisions moved, trains and writes their ranks."""
+
+    engine: Engine
+    poll_seconds: float = POLL_SECONDS
+    name: str = field(default_factory=lambda: f"{worker_name()}:rank{next(_worker_numbers)}")
+    _cursor: tuple[int, int] = (0, 0)
+    _pending: dict[StageKey, _Pending] = field(default_factory=dict)
+    _rest_until: dict[StageKey, float] = field(default_factory=dict)
+    _settled: dict[StageKey, int] = field(default_factory=dict)  # at the last ranking
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _idle: threading.Condition = field(default_factory=threading.Condition)
+    _asked: int = 0
+    _answered: int = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="winnow-ranker", daemon=True)
+        _WORKERS.add(self)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        _WORKERS.discard(self)
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def wake(self) -> None:
+        with self._idle:
+            self._asked += 1
+        self._wake.set()
+
+    def wait_idle(self, timeout: float) -> None:
+        with self._idle:
+            asked = self._asked
+            if not self._idle.wait_for(lambda: self._answered >= asked, timeout):
+                raise TimeoutError("the ranking worker did not finish in time")
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            began = time.monotonic()
+            with self._idle:
+                asked = self._asked
+            try:
+                self._pass()
+            except Exception:  # the database may be briefly unreachable: try again later
+                logger.exception("ranking worker: a pass failed")
+            with self._idle:
+                if not self._pending_work():
+                    self._answered = asked
+                    self._idle.notify_all()
+            self._wake.wait(self._sleep_seconds())
+            self._wake.clear()
+            # Votes wake the worker one by one; looking a few times a second is enough.
+            self._stop.wait(max(0.0, PASS_INTERVAL - (time.monotonic() - began)))
+
+    def _pending_work(self) -> bool:
+        """Stages still to rank (now or after their rest); a last look does not count."""
+        return any(not p.recheck for p in self._pending.values())
+
+    def _sleep_seconds(self) -> float:
+        now = time.monotonic()
+        soonest = min((p.due for p in self._pending.values()), default=now + self.poll_seconds)
+        return max(0.0, min(self.poll_seconds, soonest - now))
+
+    def _pass(self) -> None:
+        with Session(self.engine) as session:
+            touched, self._cursor = RankingRepository(session).touched_since(self._cursor)
+        now = time.monotonic()
+        for key in touched:
+            self._pending[key] = _Pending(max(now, self._rest_until.get(key, now)))
+        for key, pending in sorted(self._pending.items(), key=lambda kv: kv[1].due):
+            if self._stop.is_set():
+                return
+            if pending.due > time.monotonic():
+                continue
+            del self._pending[key]
+            started = time.monotonic()
+            ranked = self._rank(key)
+            took = time.monotonic() - started
+            rest = max(MIN_REST, REST_FACTOR * took) if ranked else REST_FACTOR * took
+            self._rest_until[key] = time.monotonic() + rest
+            if ranked and not pending.recheck:
+                self._pending.setdefault(key, _Pending(time.monotonic() + RECHECK_SECONDS, True))
+
+    def _rank(self, key: StageKey) -> bool:
+        """Rank one stage if this worker holds its lease and what the model learns from changed
+        (the child process reads the stage, so the reading too stays off this interpreter)."""
+        review_id, stage = key
+        with Session(self.engine) as session, session.begin():
+            repo = RankingRepository(session)
+            if not repo.take_lease(review_id, stage, self.name, utc_now(), LEASE):
+                return False
+            previous = repo.stage(review_id, stage)
+        url = self.engine.url.render_as_string(hide_password=False)
+        work = _model().submit(rank_in_child, url, review_id, stage, previous.ranked_labels)
+        while not self._renewed_until_done(work):
+            if not self._renew(key):
+                work.cancel()
+                return False  # taken over meanwhile (this worker stalled): the holder ranks
+        ranking = work.result()
+        if ranking is None:
+            return False
+        digest, order, settled = ranking
+        epoch = previous.ranked_epoch + 1
+        full = len(order) <= TOP_MIN or (epoch % FULL_EVERY == 1 and len(order) <= FULL_LIMIT)
+        written = order if full else order[: self._front(key, settled)]
+        for start in range(0, len(written), WRITE_BATCH):
+            chunk = written[start : start + WRITE_BATCH]
+            with Session(self.engine) as session, session.begin():
+                repo = RankingRepository(session)
+                if not repo.take_lease(review_id, stage, self.name, utc_now(), LEASE):
+                    return False
+                repo.write_priorities(
+                    stage, {r: ranked_priority(epoch, start + i) for i, r in enumerate(chunk)}
+                )
+        with Session(self.engine) as session, session.begin():
+            RankingRepository(session).ranked(review_id, stage, self.name, epoch, digest, utc_now())
+        return True
+
+    def _front(self, key: StageKey, settled: int) -> int:
+        """How many positions to write: enough for what reviewers take before the next one."""
+        before = self._settled.get(key)
+        self._settled[key] = settled
+        if before is None:
+            return TOP
+        return max(TOP_MIN, min(TOP, 4 * (settled - before) + TOP_MIN))
+
+    def _renewed_until_done(self, work: Future[Ranking | None]) -> bool:
+        """Wait for the model a third of a lease at most; True once it is done."""
+        wait([work], timeout=LEASE.total_seconds() / 3)
+        return work.done()
+
+    def _renew(self, key: StageKey) -> bool:
+        with Session(self.engine) as session, session.begin():
+            return RankingRepository(session).take_lease(*key, self.name, utc_now(), LEASE)
 
 
-def _texts(engine: Engine, review_id: int, record_ids: tuple[int, ...]) -> list[RankingText]:
-    with Session(engine) as session:
-        rows = ScreeningRepository(session).texts(review_id, record_ids)
+def _both_classes(labels: dict[int, bool]) -> bool:
+    """Cold start: the model needs one inclusion and one exclusion before it ranks."""
+    return any(labels.values()) and not all(labels.values())
+
+
+def _digest(members: Sequence[int], labels: dict[int, bool]) -> str:
+    text = repr((list(members), sorted(labels.items())))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# The model, in a child process: its text features are the expensive part and stay cached there.
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_GUARD = threading.Lock()
+
+
+def _model() -> ProcessPoolExecutor:
+    global _POOL
+    with _POOL_GUARD:
+        if _POOL is None:
+            context = multiprocessing.get_context("spawn")
+            _POOL = ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority)
+            atexit.register(_POOL.shutdown, cancel_futures=True)
+        return _POOL
+
+
+def _lower_priority() -> None:
+    os.nice(NICENESS)
+
+
+# What the model learnt from (a digest), the order, and how many settled records it learnt from.
+Ranking = tuple[str, list[int], int]
+_RANKERS: dict[tuple[str, int, Stage], tuple[str, Ranker]] = {}
+
+
+def rank_in_child(url: str, review_id: int, stage: Stage, previous: str) -> Ranking | None:
+    """The stage's unlabelled records, most likely relevant first, with a digest of what the
+    model learnt from; None when that did not change since *previous* or the model cannot rank
+    yet (runs in the child process, which keeps the text features of the last stage)."""
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    try:
+        with Session(engine) as session:
+            members, labels = RankingRepository(session).members_and_labels(review_id, stage)
+            digest = _digest(members, labels)
+            if digest == previous or not _both_classes(labels):
+                return None
+            key = (url, review_id, stage)
+            members_digest = hashlib.sha256(repr(members).encode()).hexdigest()
+            cached = _RANKERS.get(key)
+            if cached is None or cached[0] != members_digest:
+                _RANKERS.clear()  # one stage's features at a time: they are large
+                texts = _texts(session, review_id, members)
+                _RANKERS[key] = (members_digest, Ranker(texts))
+    finally:
+        engine.dispose()
+    index = {record_id: i for i, record_id in enumerate(members)}
+    labelled = {index[r]: included for r, included in labels.items()}
+    ranker = _RANKERS[key][1]
+    return digest, [members[i] for i in ranker.rank(labelled).tolist()], len(labels)
+
+
+def _texts(session: Session, review_id: int, members: Sequence[int]) -> list[RankingText]:
+    rows = ScreeningRepository(session).texts(review_id, members)
     by_id = {row.id: record_text(row.title, row.abstract) for row in rows}
-    return [by_id[r] for r in record_ids]
-
-
-def _submit(key: Hashable, work: Callable[[], None], *, optional: bool = False) -> None:
-    """Queue background work once per key; optional work is dropped while the queue is busy."""
-    with _lock:
-        if key in _pending and not _pending[key].done():
-            return
-        if optional and sum(not f.done() for f in _pending.values()) >= MAX_QUEUED:
-            return
-        future = _executor.submit(work)
-        _pending[key] = future
-    future.add_done_callback(lambda _f: _forget(key, future))
-
-
-def _forget(key: Hashable, future: Future[None]) -> None:
-    with _lock:
-        if _pending.get(key) is future:
-            del _pending[key]
-
-
-def _build(key: RankerKey, engine: Engine, review_id: int, record_ids: tuple[int, ...]) -> None:
-    """Read the texts and fit the TF-IDF off the request path (seconds for 10,000 records)."""
-    ranker = Ranker(_texts(engine, review_id, record_ids))
-    with _lock:
-        _rankers[key] = (record_ids, ranker)
-        _rankers.move_to_end(key)
-        while len(_rankers) > MAX_RANKERS:
-            _rankers.popitem(last=False)
-
-
-def _rank(
-    key: OrderKey,
-    ranker: Ranker,
-    record_ids: tuple[int, ...],
-    labelled: dict[int, bool],
-    fingerprint: int,
-) -> None:
-    order = tuple(record_ids[i] for i in ranker.rank(labelled).tolist())
-    with _lock:
-        _orders[key] = (fingerprint, len(labelled), order)
-        _orders.move_to_end(key)
-        while len(_orders) > MAX_ORDERS:
-            _orders.popitem(last=False)
+    return [by_id[r] for r in members]

@@ -12,6 +12,7 @@ from api.errors import Conflict, InvalidInput, NotFound, describe_validation_err
 from api.permissions import Role
 from api.repositories.accounts import UserRepository
 from api.repositories.reviews import MembershipRepository, ReviewRepository, SourceRepository
+from api.schemas.accounts import PasswordLinkRead
 from api.schemas.reviews import (
     MemberRead,
     ReviewCreate,
@@ -21,8 +22,10 @@ from api.schemas.reviews import (
     SourceCreate,
     SourceUpdate,
 )
+from api.services import accounts, screening_store
 from api.services.audit import record_event
 from api.services.screening_records import seed_default_reasons
+from api.settings import Settings
 from api.tables import Membership, Review, Source, User, utc_now
 
 
@@ -53,6 +56,7 @@ def create_review(session: Session, owner: User, data: ReviewCreate) -> Review:
     assert review.id is not None
     reviews.add(Membership(review_id=review.id, user_id=owner.id, role=Role.LEAD))
     seed_default_reasons(session, review.id)
+    screening_store.rebuild(session, review)  # the stage rows: what new records start as
     record_event(
         session,
         actor=owner,
@@ -71,6 +75,7 @@ def list_reviews(session: Session, user: User) -> list[ReviewRead]:
 
 def update_review(session: Session, review: Review, actor: User, data: ReviewUpdate) -> Review:
     changed: dict[str, Any] = data.model_dump(exclude_none=True)
+    before = review.settings
     if data.title is not None:
         review.title = data.title.strip()
     if data.description is not None:
@@ -80,6 +85,7 @@ def update_review(session: Session, review: Review, actor: User, data: ReviewUpd
     review.updated_at = utc_now()
     session.add(review)
     session.flush()
+    screening_store.settings_changed(session, review, before)
     record_event(
         session,
         actor=actor,
@@ -136,6 +142,7 @@ def set_member(
     membership.role = role
     session.add(membership)
     session.flush()
+    screening_store.member_changed(session, review, user_id)
     record_event(
         session,
         actor=actor,
@@ -148,13 +155,33 @@ def set_member(
 
 
 def add_member_by_email(
-    session: Session, review: Review, actor: User, *, email: str, role: Role
+    session: Session,
+    settings: Settings,
+    review: Review,
+    actor: User,
+    *,
+    email: str,
+    role: Role,
+    name: str | None = None,
 ) -> MemberRead:
-    """set_member for the active account that signs in with *email*."""
-    user = UserRepository(session).by_email(email)
-    if user is None or not user.is_active or user.id is None:
-        raise NotFound("active account with email", email)
-    return set_member(session, review, actor, user_id=user.id, role=role)
+    """set_member for the account that signs in with *email*. An unknown address is invited: an
+    account without a password is made, and the answer carries a one-time link to set one."""
+    user = UserRepository(session).by_email(email.strip())
+    invitation = None
+    if user is None:
+        user = accounts.create_user(
+            session, email=email, name=name or email.split("@")[0], password=None, actor=actor
+        )
+        invitation = accounts.password_link(session, settings, user, accounts.INVITATION)
+    elif not user.is_active:
+        raise Conflict(
+            f"the account of {user.email} is deactivated; an administrator can restore it"
+        )
+    assert user.id is not None
+    member = set_member(session, review, actor, user_id=user.id, role=role)
+    if invitation is not None:
+        member.invitation = PasswordLinkRead(url=invitation.url, expires_at=invitation.expires_at)
+    return member
 
 
 def remove_member(session: Session, review: Review, actor: User, *, user_id: int) -> None:
@@ -167,6 +194,7 @@ def remove_member(session: Session, review: Review, actor: User, *, user_id: int
     if membership.role == Role.LEAD:
         _keep_one_lead(memberships, review.id)
     memberships.delete(membership)
+    screening_store.member_changed(session, review, user_id)
     record_event(
         session,
         actor=actor,
@@ -218,12 +246,13 @@ def update_source(
     assert review.id is not None
     source = get_source(session, review, source_id)
     changes = data.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        if value is None and key != "searched_on":
+            raise InvalidInput(f"body.{key}: must not be null")
     if "name" in changes and changes["name"].strip() != source.name:
         changes["name"] = changes["name"].strip()
         _name_is_free(session, review.id, changes["name"])
     for key, value in changes.items():
-        if value is None and key != "searched_on":
-            raise InvalidInput(f"body.{key}: must not be null")
         setattr(source, key, value)
     session.add(source)
     session.flush()

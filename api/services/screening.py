@@ -1,16 +1,22 @@
-"""Screening use cases: the next record for a reviewer, votes, resolutions, visible votes."""
+"""Screening use cases: the next record for a reviewer, votes, resolutions, visible votes.
+
+Each reads and writes the stored stage state (`api.services.screening_store`): a vote costs the
+same whatever the size of the review, and any number of workers share it through the database.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from api.db import is_sqlite
+from api.db import hold_writer
 from api.errors import Conflict, NotFound
 from api.permissions import Role
-from api.repositories.screening import ScreeningRepository, to_event
+from api.repositories.screening import CardFields, ScreeningRepository
+from api.repositories.screening_state import StateRepository
 from api.schemas.screening import (
     NextRecord,
     RecordCard,
@@ -24,21 +30,21 @@ from api.schemas.screening import (
 from api.services import prioritization
 from api.services.audit import record_event
 from api.services.screening_settings import designated_resolvers
-from api.services.screening_stage import StageState
 from api.services.screening_state import (
-    load_stage,
-    record_position,
+    current,
+    position_of_record,
     review_settings,
+    status_at,
 )
-from api.tables import Decision, Record, Resolution, Review, ScreeningClaim, User, utc_now
-from screening.decisions import RecordStatus, record_vote, stage_statuses
+from api.services.screening_store import apply_change, compute_rows
+from api.tables import Decision, Record, Resolution, Review, User, utc_now
+from screening.decisions import RecordStatus, record_vote
 from screening.keywords import compile_keywords, find_spans
 from screening.model import DecisionEvent, Stage
-from screening.queue import queue_for, visible_votes
+from screening.queue import visible_votes
 from screening.workflow import check_resolution, check_vote
 
 CLAIM_TTL = timedelta(minutes=5)
-CANDIDATES = 25  # records picked before the lock; re-checked under it
 
 
 def next_record(
@@ -46,96 +52,34 @@ def next_record(
 ) -> NextRecord | None:
     """The caller's next record at ``stage`` (None when nothing awaits them), held by a claim.
 
-    The stage is read without a lock to pick a few candidates; only their votes and the claims
-    are re-read under a lock (see `_choose`), so concurrent `next` calls queue only briefly.
+    One indexed query picks it: the record they already hold if it still wants their vote,
+    else the first in queue order that does. On PostgreSQL the row is locked and rows other
+    requests hold are skipped (FOR UPDATE SKIP LOCKED); SQLite's requests that write take turns.
     """
     assert review.id is not None
     assert user.id is not None
-    repo = ScreeningRepository(session)
-    state = load_stage(session, review, stage)
-    order, prioritised = prioritization.order_for(session, state, user.id)
-    held, others = _claims(repo.claims(review.id, stage), user.id)
-    pool = [record_id for record_id in (*held, *order) if record_id != after]
-    candidates = queue_for(user.id, pool, state.statuses, claims=others, limit=CANDIDATES)
-    records = repo.records(review.id, candidates)  # read before any lock, which stays short
+    hold_writer(session)
+    state = current(session, review)
     now = utc_now()
-    chosen = _choose(session, state, user.id, candidates, now)
-    if not chosen and candidates:  # all taken meanwhile: look again at the whole stage
-        state = load_stage(session, review, stage)
-        held, others = _claims(repo.claims(review.id, stage), user.id)
-        pool = [record_id for record_id in (*held, *order) if record_id != after]
-        again = queue_for(user.id, pool, state.statuses, claims=others, limit=100)
-        chosen = _choose(session, state, user.id, again, now)
-    repo.release_claims(user.id, stage, keep=after)
-    if not chosen:
+    held = state.my_claims(review.id, stage, user.id, now, after=after)
+    found = (
+        state.best_for(review.id, stage, user.id, now, after=after, among=held) if held else None
+    )
+    if found is None:
+        found = state.best_for(review.id, stage, user.id, now, after=after)
+    keep = [r for r in (after, found[0] if found else None) if r is not None]
+    state.release_claims(user.id, stage, keep=keep)
+    if found is None:
         return None
-    record_id = chosen[0]
-    repo.add(
-        ScreeningClaim(
-            review_id=review.id,
-            record_id=record_id,
-            reviewer_id=user.id,
-            stage=stage,
-            expires_at=now + CLAIM_TTL,
-        )
-    )
-    record = records.get(record_id) or repo.record(review.id, record_id)
-    assert record is not None
-    return NextRecord(stage=stage, record=record_card(review, record), prioritised=prioritised)
+    record_id, priority = found
+    state.claim(review.id, record_id, stage, user.id, now + CLAIM_TTL)
+    card = ScreeningRepository(session).card(review.id, record_id)
+    assert card is not None
+    prioritised = prioritization.is_ranked(priority)
+    return NextRecord(stage=stage, record=record_card(review, card), prioritised=prioritised)
 
 
-def _choose(
-    session: Session, state: StageState, user_id: int, candidates: tuple[int, ...], now: datetime
-) -> tuple[int, ...]:
-    """The first candidate that, with the votes and claims committed now, still wants the
-    caller's vote. PostgreSQL locks candidates one by one and skips those another `next` is
-    deciding on (SKIP LOCKED), so reviewers proceed in parallel; SQLite has one writer anyway,
-    so there `next` takes the review's write lock and decides alone."""
-    repo = ScreeningRepository(session)
-    repo.drop_expired_claims(state.review_id, now)
-    if is_sqlite(session.get_bind().engine):
-        repo.lock_queue(state.review_id, state.stage, now)
-        _held, others = _claims(repo.claims(state.review_id, state.stage), user_id)
-        fresh = _fresh_statuses(session, state, candidates)
-        return queue_for(user_id, candidates, fresh, claims=others, limit=1)
-    for candidate in candidates:
-        if not repo.try_lock_record(candidate):
-            continue
-        _held, others = _claims(repo.claims(state.review_id, state.stage, candidate), user_id)
-        fresh = _fresh_statuses(session, state, (candidate,))
-        if queue_for(user_id, (candidate,), fresh, claims=others, limit=1):
-            return (candidate,)
-    return ()
-
-
-def _claims(claims: list[ScreeningClaim], user_id: int) -> tuple[list[int], dict[int, set[int]]]:
-    """The caller's held records, and who else holds which record."""
-    held = [c.record_id for c in claims if c.reviewer_id == user_id]
-    others: dict[int, set[int]] = {}
-    for claim in claims:
-        if claim.reviewer_id != user_id:
-            others.setdefault(claim.record_id, set()).add(claim.reviewer_id)
-    return held, others
-
-
-def _fresh_statuses(
-    session: Session, state: StageState, record_ids: tuple[int, ...]
-) -> dict[int, RecordStatus]:
-    """The candidates' statuses from their votes as committed now."""
-    repo = ScreeningRepository(session)
-    return stage_statuses(
-        record_ids,
-        repo.log(state.review_id, state.stage, record_ids),
-        repo.resolutions(state.review_id, record_ids=record_ids),
-        state.settings,
-        state.stage,
-        active_reviewers=state.screeners,
-        rapid=state.gate.phase() if state.gate else None,
-    )
-
-
-def record_card(review: Review, record: Record) -> RecordCard:
-    assert record.id is not None
+def record_card(review: Review, record: CardFields) -> RecordCard:
     settings = review_settings(review)
     matcher = compile_keywords(settings.include_keywords, settings.exclude_keywords)
     spans = find_spans(matcher, record.title or "", record.abstract or "")
@@ -167,13 +111,18 @@ def cast_vote(
     """Record a vote; a changed vote supersedes the current one, a repeated one records nothing."""
     assert review.id is not None
     assert user.id is not None
+    hold_writer(session)
     repo = ScreeningRepository(session)
-    record = get_record(session, review, record_id)
-    position = record_position(session, review, record)
-    known = {r.id for r in repo.reasons(review.id, data.stage) if r.id is not None}
-    check_vote(position, data.stage, data.decision, data.reason_id, known)
-    # Double clicks and two tabs queue up here; only the chain's tip is read under the lock.
-    repo.lock_record(record_id)
+    state = StateRepository(session)
+    # Double clicks, two tabs and the other voter queue up on the record's row; its events are
+    # read under the lock, so the row is computed from every vote committed before.
+    at = state.record_at_stages(review.id, record_id, lock=data.stage)
+    if at is None:
+        raise NotFound("record", record_id)
+    known: set[int] = set()
+    if data.reason_id is not None:
+        known = {r.id for r in repo.reasons(review.id, data.stage) if r.id is not None}
+    check_vote(position_of_record(at), data.stage, data.decision, data.reason_id, known)
     log = repo.record_log(record_id, data.stage)
     previous = max((e.seq for e in log if e.reviewer_id == user.id), default=0)
     event = record_vote(
@@ -187,31 +136,26 @@ def cast_vote(
         reason_id=data.reason_id,
         note=data.note,
     )
-    repo.release_claims(user.id, data.stage, record_id)
+    state.release_claim(user.id, data.stage, record_id)
     if event is None:
-        current = next(e for e in reversed(log) if e.reviewer_id == user.id)
-        return VoteOutcome(vote=vote_read(current), recorded=False)
-    row = Decision(
-        review_id=review.id,
-        record_id=record_id,
-        reviewer_id=user.id,
-        stage=data.stage,
-        vote=data.decision,
-        reason_id=data.reason_id,
-        note=data.note,
-        supersedes_id=event.supersedes,
-        created_at=event.at,
-    )
-    _insert(repo, row)
+        latest = next(e for e in reversed(log) if e.reviewer_id == user.id)
+        return VoteOutcome(vote=vote_read(latest), recorded=False)
+    try:
+        event = replace(event, seq=repo.insert_decision(review.id, event))
+    except IntegrityError as exc:
+        # The row lock makes this rare; the unique constraints keep the chain linear anyway.
+        raise Conflict("this vote changed at the same moment in another request; retry") from exc
+    apply_change(session, review, data.stage, at, [*log, event], known_active={user.id})
     record_event(
         session,
         actor=user,
         action="decision.cast",
         review_id=review.id,
         target=f"record:{record_id}",
-        details={"stage": data.stage.value, "decision_id": row.id},
+        details={"stage": data.stage.value, "decision_id": event.seq},
     )
-    return VoteOutcome(vote=vote_read(to_event(row)), recorded=True)
+    prioritization.decisions_changed(session)
+    return VoteOutcome(vote=vote_read(event), recorded=True)
 
 
 def _insert(repo: ScreeningRepository, row: Decision | Resolution) -> None:
@@ -241,21 +185,19 @@ def record_votes(
 ) -> list[VoteRead]:
     """The current votes on a record the caller may see: their own, others' once settled."""
     assert user.id is not None
-    get_record(session, review, record_id)
-    state = load_stage(session, review, stage)
-    status = state.statuses.get(record_id)
-    current = _current(state.log, record_id)
+    record = get_record(session, review, record_id)
+    status = status_at(session, review, record, stage)
+    current_votes = _current(ScreeningRepository(session).record_log(record_id, stage))
     if status is None:  # not at this stage (yet): only the caller's own votes
-        return [vote_read(v) for v in current if v.reviewer_id == user.id]
-    seen = visible_votes(user.id, status, current, blinding=state.settings.blinding)
-    return [vote_read(v) for v in seen]
+        return [vote_read(v) for v in current_votes if v.reviewer_id == user.id]
+    blinding = review_settings(review).for_stage(stage).blinding
+    return [vote_read(v) for v in visible_votes(user.id, status, current_votes, blinding=blinding)]
 
 
-def _current(log: list[DecisionEvent], record_id: int) -> list[DecisionEvent]:
+def _current(log: list[DecisionEvent]) -> list[DecisionEvent]:
     latest: dict[int, DecisionEvent] = {}
     for event in log:
-        if event.record_id == record_id:
-            latest[event.reviewer_id] = event
+        latest[event.reviewer_id] = event
     return sorted(latest.values(), key=lambda e: e.seq)
 
 
@@ -270,13 +212,14 @@ def resolve(
     """The final word on a conflict, by a lead or a designated third reviewer, with a reason."""
     assert review.id is not None
     assert user.id is not None
+    hold_writer(session)
     repo = ScreeningRepository(session)
-    get_record(session, review, record_id)
-    repo.lock_record(record_id)
-    state = load_stage(session, review, data.stage)
-    status = state.statuses.get(record_id)
-    if status is None:
+    at = StateRepository(session).record_at_stages(review.id, record_id, lock=data.stage)
+    if at is None:
+        raise NotFound("record", record_id)
+    if at.duplicate or at.removed or not at.row(data.stage).in_stage:
         raise Conflict(f"record {record_id} is not at the {data.stage.value} stage")
+    status = _status_now(session, review, data.stage, record_id)
     known = {r.id for r in repo.reasons(review.id, data.stage) if r.id is not None}
     check_resolution(
         status,
@@ -300,6 +243,8 @@ def resolve(
         supersedes_id=_previous_resolution(status),
     )
     _insert(repo, row)
+    log = repo.record_log(record_id, data.stage)
+    apply_change(session, review, data.stage, at, log, new_resolution=True)
     record_event(
         session,
         actor=user,
@@ -308,10 +253,20 @@ def resolve(
         target=f"record:{record_id}",
         details={"stage": data.stage.value, "decision": data.decision.value},
     )
+    prioritization.decisions_changed(session)
     return ResolutionRead(
         **{k: v for k, v in row.model_dump().items() if k in ResolutionRead.model_fields},
         decision=row.vote,
     )
+
+
+def _status_now(session: Session, review: Review, stage: Stage, record_id: int) -> RecordStatus:
+    """The record's full status (who voted, the resolution) from its events, as stored."""
+    rows = compute_rows(session, review, stage, [record_id])
+    if rows is None:  # a rapid plan moved and the review was rebuilt: compute again
+        rows = compute_rows(session, review, stage, [record_id])
+    assert rows is not None
+    return rows[record_id].status
 
 
 def _previous_resolution(status: RecordStatus) -> int | None:

@@ -1,4 +1,4 @@
-"""Around the votes: exclusion reasons, full texts (PDF files), studies and their reports, notes."""
+"""Around the votes: exclusion reasons, full texts (PDF files), notes."""
 
 from __future__ import annotations
 
@@ -14,20 +14,18 @@ from api.repositories.screening import ScreeningRepository
 from api.schemas.screening import NoteCreate, ReasonCreate
 from api.services.audit import record_event
 from api.services.screening import get_record
-from api.services.screening_state import load_stage, positions
+from api.services.screening_state import review_settings, status_at
+from api.services.screening_store import lock_for_change, retrieval_changed
 from api.tables import (
     ExclusionReason,
     FullText,
     FullTextStatus,
-    Record,
     RecordNote,
     Review,
-    Study,
     User,
     utc_now,
 )
 from screening.model import Stage
-from screening.workflow import Position
 
 DEFAULT_FULL_TEXT_REASONS = (
     "Wrong population",
@@ -129,7 +127,7 @@ def _set_full_text(
     session: Session, review: Review, actor: User, record_id: int, **fields: Any
 ) -> FullText:
     repo = ScreeningRepository(session)
-    repo.lock_record(record_id)
+    lock_for_change(session, record_id, Stage.TITLE_ABSTRACT)
     row = repo.full_text(record_id) or FullText(
         review_id=review.id or 0, record_id=record_id, status=fields["status"]
     )
@@ -140,6 +138,7 @@ def _set_full_text(
     row.uploaded_by_id = actor.id
     row.updated_at = utc_now()
     repo.add(row)
+    retrieval_changed(session, review, record_id)
     record_event(
         session,
         actor=actor,
@@ -162,92 +161,6 @@ def read_pdf(session: Session, review: Review, record_id: int, data_dir: Path) -
     return path, row.filename or "full-text.pdf"
 
 
-def studies(session: Session, review: Review, status: str) -> list[dict[str, Any]]:
-    """Studies and their reports; each kept record is a study of one until a lead links them."""
-    assert review.id is not None
-    _ensure_studies(session, review.id)
-    where = positions(session, review)
-    records = session.exec(
-        select(Record)
-        .where(
-            Record.review_id == review.id,
-            col(Record.duplicate_of_id).is_(None),
-            col(Record.removed).is_(None),
-        )
-        .order_by(col(Record.id))
-    ).all()
-    grouped: dict[int, list[Record]] = {}
-    for record in records:
-        if record.study_id is not None:
-            grouped.setdefault(record.study_id, []).append(record)
-    out = []
-    for study in session.exec(
-        select(Study).where(Study.review_id == review.id).order_by(col(Study.id))
-    ):
-        reports = grouped.get(study.id or 0, [])
-        included = any(where[r.id or 0] is Position.INCLUDED for r in reports)
-        if not reports or (status == "included" and not included):
-            continue
-        out.append(
-            {
-                "id": study.id,
-                "label": study.label,
-                "included": included,
-                "reports": [
-                    {"record_id": r.id, "title": r.title, "year": r.year, "doi": r.doi}
-                    for r in reports
-                ],
-            }
-        )
-    return out
-
-
-def _ensure_studies(session: Session, review_id: int) -> None:
-    orphans = session.exec(
-        select(Record).where(
-            Record.review_id == review_id,
-            col(Record.duplicate_of_id).is_(None),
-            col(Record.removed).is_(None),
-            col(Record.study_id).is_(None),
-        )
-    ).all()
-    for record in orphans:
-        first_author = (record.authors[0].split(",")[0] if record.authors else "Anonymous").strip()
-        study = Study(review_id=review_id, label=f"{first_author} {record.year or 'n.d.'}")
-        session.add(study)
-        session.flush()
-        record.study_id = study.id
-        session.add(record)
-    session.flush()
-
-
-def link_reports(
-    session: Session, review: Review, actor: User, study_id: int, record_ids: list[int]
-) -> None:
-    """Make these records reports of one study (a lead's call, e.g. a trial's several papers)."""
-    assert review.id is not None
-    study = session.get(Study, study_id)
-    if study is None or study.review_id != review.id:
-        raise NotFound("study", study_id)
-    for record_id in record_ids:
-        record = get_record(session, review, record_id)
-        if record.duplicate_of_id is not None:
-            raise Conflict(f"record {record_id} is a duplicate; link the record it was merged into")
-        if record.removed is not None:
-            raise Conflict(f"record {record_id} was removed before screening")
-        record.study_id = study_id
-        session.add(record)
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="study.link_reports",
-        review_id=review.id,
-        target=f"study:{study_id}",
-        details={"record_ids": record_ids},
-    )
-
-
 def add_note(
     session: Session, review: Review, actor: User, record_id: int, data: NoteCreate
 ) -> RecordNote:
@@ -267,13 +180,14 @@ def add_note(
 def notes(session: Session, review: Review, viewer: User, record_id: int) -> list[RecordNote]:
     """Notes on a record; under blinding, others' notes only once its title/abstract is settled."""
     assert review.id is not None
-    get_record(session, review, record_id)
+    record = get_record(session, review, record_id)
     rows = session.exec(
         select(RecordNote)
         .where(RecordNote.review_id == review.id, RecordNote.record_id == record_id)
         .order_by(col(RecordNote.id))
     ).all()
-    state = load_stage(session, review, Stage.TITLE_ABSTRACT)
-    if not state.settings.blinding or state.settled(record_id):
+    status = status_at(session, review, record, Stage.TITLE_ABSTRACT)
+    blinding = review_settings(review).for_stage(Stage.TITLE_ABSTRACT).blinding
+    if not blinding or (status is not None and status.state.settled):
         return list(rows)
     return [n for n in rows if n.user_id == viewer.id]

@@ -5,14 +5,15 @@ Every figure respects blinding: counts only, and no vote on an unsettled record 
 
 from __future__ import annotations
 
-import csv
 import io
+from collections import Counter, defaultdict
 from typing import Any
 
 from sqlmodel import Session
 
 from api.permissions import Role
 from api.repositories.screening import ScreeningRepository, to_event
+from api.repositories.screening_state import StateRepository
 from api.schemas.screening import (
     AgreementFigures,
     AgreementRead,
@@ -26,14 +27,22 @@ from api.schemas.screening import (
     StoppingRead,
 )
 from api.services.screening import vote_read
-from api.services.screening_stage import StageState
-from api.services.screening_state import load_stage, review_settings
+from api.services.screening_state import current, review_settings
+from api.services.screening_store import stage_gate
 from api.tables import Review
-from screening.agreement import AgreementStats, agreement_band, stage_agreement
-from screening.decisions import RecordState, RecordStatus, superseded_seqs
+from screening import csv_cells
+from screening.agreement import (
+    AgreementStats,
+    FirstVoteTally,
+    VotePair,
+    agreement_band,
+    agreement_from_tally,
+    tally_log,
+)
+from screening.decisions import RecordState, superseded_seqs
 from screening.methods import StageFigures, methods_paragraph
-from screening.model import DecisionEvent, Stage, Vote
-from screening.queue import FOR_LEADS, stage_progress, visible_votes
+from screening.model import DecisionEvent, Stage
+from screening.queue import FOR_LEADS
 from screening.stopping import estimate_remaining
 
 EXPORT_COLUMNS = (
@@ -54,22 +63,26 @@ EXPORT_COLUMNS = (
 
 def conflicts(session: Session, review: Review, stage: Stage) -> list[ConflictRead]:
     """Records awaiting a lead: who voted, and how only when the stage is not blinded."""
-    state = load_stage(session, review, stage)
-    waiting = [s for s in state.statuses.values() if s.state in FOR_LEADS]
-    records = ScreeningRepository(session).records(state.review_id, [s.record_id for s in waiting])
-    current = _current_by_record(state.log)
+    assert review.id is not None
+    waiting = current(session, review).at_stage(review.id, stage, sorted(FOR_LEADS))
+    ids = [row.record_id for row in waiting]
+    repo = ScreeningRepository(session)
+    titles = repo.titles(review.id, ids)
+    active = repo.screeners(review.id)
+    voters = StateRepository(session).voters(ids, stage)
+    blinded = review_settings(review).for_stage(stage).blinding
+    votes = {} if blinded else _current_by_record(repo.log(review.id, stage, ids))
     return [
         ConflictRead(
-            record_id=status.record_id,
-            title=records[status.record_id].title,
-            state=status.state,
-            why=status.why,
-            voters=sorted(status.voters),
-            votes=None
-            if state.settings.blinding
-            else [vote_read(v) for v in current.get(status.record_id, [])],
+            record_id=row.record_id,
+            title=titles[row.record_id],
+            state=row.state,
+            why=row.why,
+            # An open record counts only the votes of people still screening.
+            voters=sorted(r for r in voters.get(row.record_id, []) if r in active),
+            votes=None if blinded else [vote_read(v) for v in votes.get(row.record_id, [])],
         )
-        for status in waiting
+        for row in waiting
     ]
 
 
@@ -77,10 +90,14 @@ def agreement(
     session: Session, review: Review, stage: Stage, *, viewer_role: Role
 ) -> AgreementRead:
     """First-vote agreement; non-leads of a blinded stage see it over settled records only."""
-    state = load_stage(session, review, stage)
-    settled_only = state.settings.blinding and viewer_role is not Role.LEAD
-    records = {r for r, s in state.statuses.items() if s.state.settled} if settled_only else None
-    result = stage_agreement(state.log, stage, records=records, maybe_as_include=True)
+    settled_only = (
+        review_settings(review).for_stage(stage).blinding and viewer_role is not Role.LEAD
+    )
+    result = agreement_from_tally(
+        first_vote_tally(session, review, stage, settled_only=settled_only),
+        stage,
+        maybe_as_include=True,
+    )
     fleiss = result.fleiss
     return AgreementRead(
         **_figures(result.overall).model_dump(),
@@ -102,6 +119,29 @@ def agreement(
     )
 
 
+def first_vote_tally(
+    session: Session, review: Review, stage: Stage, *, settled_only: bool = False
+) -> FirstVoteTally:
+    """First votes counted from the stored rows (the first two votes of each record); records
+    rated by more than two reviewers are read from the log."""
+    assert review.id is not None
+    state = current(session, review)
+    overall: Counter[VotePair] = Counter()
+    pairs: dict[tuple[int, int], Counter[VotePair]] = defaultdict(Counter)
+    for a, vote_a, b, vote_b, n in state.first_vote_pairs(
+        review.id, stage, settled_only=settled_only
+    ):
+        overall[(vote_a, vote_b)] += n
+        key, votes = ((a, b), (vote_a, vote_b)) if a < b else ((b, a), (vote_b, vote_a))
+        pairs[key][votes] += n
+    counted = FirstVoteTally(dict(overall), dict(pairs), 2 if overall else 0)
+    wide = state.widely_rated(review.id, stage, settled_only=settled_only)
+    if not wide:
+        return counted
+    log = ScreeningRepository(session).log(review.id, stage, wide)
+    return counted.combined(tally_log(log, stage))
+
+
 def _figures(stats: AgreementStats) -> AgreementFigures:
     return AgreementFigures(
         **{name: getattr(stats, name) for name in AgreementFigures.model_fields}
@@ -109,22 +149,35 @@ def _figures(stats: AgreementStats) -> AgreementFigures:
 
 
 def progress(session: Session, review: Review) -> ProgressRead:
-    title_abstract = load_stage(session, review, Stage.TITLE_ABSTRACT)
-    full_text = load_stage(session, review, Stage.FULL_TEXT, title_abstract=title_abstract.statuses)
     return ProgressRead(
-        title_abstract=_stage_progress(title_abstract), full_text=_stage_progress(full_text)
+        title_abstract=_stage_progress(session, review, Stage.TITLE_ABSTRACT),
+        full_text=_stage_progress(session, review, Stage.FULL_TEXT),
     )
 
 
-def _stage_progress(state: StageState) -> StageProgressRead:
-    counts = stage_progress(state.statuses, state.screeners)
-    gate = state.gate
+def _stage_progress(session: Session, review: Review, stage: Stage) -> StageProgressRead:
+    """Counts only: by state, per reviewer, and the stopping estimate, all from stored rows."""
+    assert review.id is not None
+    state = current(session, review)
+    counts = state.state_counts(review.id, stage)
+    screeners = sorted(ScreeningRepository(session).screeners(review.id))
+    open_records = state.open_count(review.id, stage)
+    per_reviewer = state.reviewer_counts(review.id, stage, screeners)
+    gate = stage_gate(session, review, stage)
     return StageProgressRead(
-        mode=state.settings.mode.value,
-        total=counts.total,
-        by_state=dict(counts.by_state),
-        conflicts=counts.conflicts,
-        reviewers=[ReviewerProgressRead(**_asdict(r)) for r in counts.reviewers],
+        mode=review_settings(review).for_stage(stage).mode.value,
+        total=sum(counts.values()),
+        by_state={s: counts.get(s, 0) for s in RecordState},
+        conflicts=sum(counts.get(s, 0) for s in FOR_LEADS),
+        reviewers=[
+            ReviewerProgressRead(
+                reviewer_id=r,
+                done=per_reviewer.get(r, (0, 0, 0))[0],
+                to_do=open_records - per_reviewer.get(r, (0, 0, 0))[1],
+                conflicts=per_reviewer.get(r, (0, 0, 0))[2],
+            )
+            for r in screeners
+        ],
         rapid=None
         if gate is None
         else RapidRead(
@@ -135,55 +188,37 @@ def _stage_progress(state: StageState) -> StageProgressRead:
             kappa=gate.agreement.kappa if gate.agreement else None,
             batches_added=gate.batches_added,
         ),
-        stopping=_stopping(state),
+        stopping=_stopping(state, review.id, stage, sum(counts.values())),
     )
 
 
-def _asdict(obj: Any) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in obj.__slots__}
-
-
-def _stopping(state: StageState) -> StoppingRead:
+def _stopping(state: StateRepository, review_id: int, stage: Stage, total: int) -> StoppingRead:
     """The remaining-relevant estimate from records in the order they were first screened.
 
     A settled record counts as its outcome; an open one as relevant if any vote keeps it.
     """
-    first_seen: dict[int, int] = {}
-    kept: set[int] = set()
-    for event in state.log:
-        first_seen.setdefault(event.record_id, event.seq)
-        if event.vote is not Vote.EXCLUDE:
-            kept.add(event.record_id)
-    screened = sorted((seq, r) for r, seq in first_seen.items() if r in state.statuses)
-    decisions = [_relevant(state.statuses[r], r in kept) for _seq, r in screened]
-    unscreened = len(state.statuses) - len(screened)
-    estimate = estimate_remaining(decisions, unscreened)
+    decisions = state.screened_in_order(review_id, stage)
+    estimate = estimate_remaining(decisions, total - len(decisions))
     return StoppingRead(**{name: getattr(estimate, name) for name in StoppingRead.model_fields})
-
-
-def _relevant(status: RecordStatus, kept_by_a_vote: bool) -> bool:
-    if status.state.settled:
-        return status.state is RecordState.INCLUDED
-    return kept_by_a_vote
 
 
 def methods(session: Session, review: Review) -> str:
     """The PRISMA item 8 paragraph from the settings and the figures so far."""
+    assert review.id is not None
     settings = review_settings(review)
+    state = current(session, review)
+    repo = ScreeningRepository(session)
     figures = {}
-    title_abstract = load_stage(session, review, Stage.TITLE_ABSTRACT)
-    states = [title_abstract]
-    full_text = load_stage(session, review, Stage.FULL_TEXT, title_abstract=title_abstract.statuses)
-    if full_text.log:
-        states.append(full_text)
-    for state in states:
-        voters = {e.reviewer_id for e in state.log}
-        figures[state.stage] = StageFigures(
-            records=len(state.record_ids),
-            team_size=max(2, len(voters)),
-            agreement=stage_agreement(state.log, state.stage).overall,
-            conflicts=sum(1 for r in state.resolutions if r.stage == state.stage),
-            rapid=state.gate,
+    for stage in Stage:
+        voters = repo.voter_count(review.id, stage)
+        if stage is Stage.FULL_TEXT and not voters:
+            continue
+        figures[stage] = StageFigures(
+            records=state.count_at_stage(review.id, stage),
+            team_size=max(2, voters),
+            agreement=agreement_from_tally(first_vote_tally(session, review, stage), stage).overall,
+            conflicts=repo.count_resolutions(review.id, stage),
+            rapid=stage_gate(session, review, stage),
         )
     return methods_paragraph(settings, figures)
 
@@ -195,12 +230,15 @@ def decision_log(session: Session, review: Review, viewer_id: int) -> list[dict[
     rows = repo.decision_rows(review.id)
     events = [to_event(row) for row in rows]
     superseded = superseded_seqs(events)
-    states = {stage: load_stage(session, review, stage) for stage in Stage}
+    state = current(session, review)
+    settled = {stage: state.settled(review.id, stage) for stage in Stage}
+    settings = review_settings(review)
     reasons = {r.id: r.label for r in repo.reasons(review.id)}
     emails = repo.emails({e.reviewer_id for e in events})
     out = []
     for event in events:
-        if not _visible(states[event.stage], event, viewer_id):
+        blinding = settings.for_stage(event.stage).blinding
+        if not _visible(event, viewer_id, blinding, settled[event.stage].get(event.record_id)):
             continue
         out.append(
             {
@@ -221,18 +259,17 @@ def decision_log(session: Session, review: Review, viewer_id: int) -> list[dict[
     return out
 
 
-def _visible(state: StageState, event: DecisionEvent, viewer_id: int) -> bool:
-    status = state.statuses.get(event.record_id)
-    if event.reviewer_id == viewer_id:
+def _visible(event: DecisionEvent, viewer_id: int, blinding: bool, settled: bool | None) -> bool:
+    """Own votes always; others' when the stage is unblinded or the record is settled there
+    (``settled`` None: the record is not at the stage any more, e.g. reopened upstream)."""
+    if event.reviewer_id == viewer_id or not blinding:
         return True
-    if status is None:  # not at the stage any more (e.g. reopened upstream): blinded
-        return not state.settings.blinding
-    return bool(visible_votes(viewer_id, status, [event], blinding=state.settings.blinding))
+    return bool(settled)
 
 
 def decision_log_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer = csv_cells.dict_writer(buffer, EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 from api.schemas.reviews import ReviewSettings as SettingsSchema
@@ -11,7 +13,14 @@ from screening.model import MaybePolicy, Mode, ReviewSettings, StageSettings
 
 def core_settings(stored: dict[str, Any]) -> ReviewSettings:
     """Stored settings (JSON, validated by the schema) as `screening.model.ReviewSettings`."""
-    schema = SettingsSchema.model_validate(stored)
+    return _parsed(json.dumps(stored, sort_keys=True))
+
+
+@lru_cache(maxsize=256)
+def _parsed(stored: str) -> ReviewSettings:
+    # Every vote reads its review's settings: validating them once per distinct value (the
+    # result is immutable) keeps that off the hot path.
+    schema = SettingsSchema.model_validate_json(stored)
     return ReviewSettings(
         title_abstract=_stage(schema.title_abstract),
         full_text=_stage(schema.full_text),

@@ -22,6 +22,8 @@ from api.tables.screening import (
     RecordNote,
     Resolution,
     ScreeningClaim,
+    ScreeningStage,
+    ScreeningState,
     StageEvent,
 )
 
@@ -50,6 +52,8 @@ __all__ = [
     "Resolution",
     "Review",
     "ScreeningClaim",
+    "ScreeningStage",
+    "ScreeningState",
     "Source",
     "SourceKind",
     "StageEvent",

@@ -19,6 +19,11 @@ class User(SQLModel, table=True):
     is_active: bool = True
     created_at: datetime = Field(default_factory=utc_now, sa_type=Timestamp)
 
+    @property
+    def has_password(self) -> bool:
+        """Invited and reset accounts hold an unusable marker (no argon2 hash starts with "!")."""
+        return not self.password_hash.startswith("!")
+
 
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"

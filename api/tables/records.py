@@ -67,6 +67,16 @@ class Record(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_record_review_id_doi", "review_id", "doi"),
         sa.Index("ix_record_review_id_pmid", "review_id", "pmid"),
+        # Reports read these of every record: from the index, without the (large) rows.
+        sa.Index(
+            "ix_record_review_id_facts",
+            "review_id",
+            "id",
+            "source_id",
+            "study_id",
+            "duplicate_of_id",
+            "removed",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True, ondelete="CASCADE")

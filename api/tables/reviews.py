@@ -74,6 +74,9 @@ class Job(SQLModel, table=True):
     result: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     worker: str | None = Field(default=None, max_length=128)
+    # The worker running the job renews this; once it passes, any worker may take the job over.
+    lease_until: datetime | None = Field(default=None, sa_type=Timestamp)
+    attempts: int = 0
     created_at: datetime = Field(default_factory=utc_now, sa_type=Timestamp)
     started_at: datetime | None = Field(default=None, sa_type=Timestamp)
     finished_at: datetime | None = Field(default=None, sa_type=Timestamp)

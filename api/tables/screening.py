@@ -1,4 +1,5 @@
-"""Screening: exclusion reasons, immutable decision events, resolutions, full texts, notes."""
+"""Screening: exclusion reasons, immutable decision events, resolutions, full texts, notes, and
+each stage's stored state."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from api.tables.base import JSONType, Timestamp, str_enum, utc_now
+from screening.decisions import RecordState
 from screening.model import Stage, Vote
+from screening.stage_rows import RapidSet
 
 _FIRST_VOTE = sa.text("supersedes_id IS NULL")
 
@@ -131,3 +134,121 @@ class ScreeningClaim(SQLModel, table=True):
     reviewer_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
     stage: Stage = Field(sa_type=str_enum(Stage))
     expires_at: datetime = Field(sa_type=Timestamp)
+
+
+_OPEN_STATES = "('needs_votes', 'awaiting_verification')"
+_SETTLED_STATES = "('included', 'excluded')"
+_STATES = (
+    "('needs_votes', 'included', 'excluded', 'conflict', 'undecided', "
+    "'awaiting_verification', 'awaiting_gate')"
+)
+_VOTES = "('include', 'exclude', 'maybe')"
+
+
+class ScreeningStage(SQLModel, table=True):
+    """Per review and stage: the status a record starts with (read by the trigger that adds a
+    record's state rows), the rapid plan the rows follow, and the prioritiser's bookkeeping."""
+
+    __tablename__ = "screening_stage"
+    __table_args__ = (
+        sa.CheckConstraint(f"fresh_state IN {_STATES}", name="fresh_state"),
+        sa.CheckConstraint(
+            f"(fresh_state IN {_OPEN_STATES}) = (fresh_votes_needed > 0)", name="fresh_needs"
+        ),
+    )
+    review_id: int = Field(foreign_key="review.id", primary_key=True, ondelete="CASCADE")
+    stage: Stage = Field(sa_type=str_enum(Stage), primary_key=True)
+    fresh_state: RecordState = Field(default=RecordState.NEEDS_VOTES, sa_type=str_enum(RecordState))
+    fresh_votes_needed: int = 2
+    rapid_plan: str = Field(default="", max_length=64)  # digest of the plan the rows follow
+    ranked_labels: str = Field(default="", max_length=64)  # digest of what the ranking learnt
+    ranked_epoch: int = 0
+    ranked_at: datetime | None = Field(default=None, sa_type=Timestamp)
+    rank_owner: str | None = Field(default=None, max_length=128)
+    rank_lease_until: datetime | None = Field(default=None, sa_type=Timestamp)
+
+
+class ScreeningState(SQLModel, table=True):
+    """A record at a stage as the queue and the reports read it, updated in the transaction of
+    each vote or resolution (the decision log stays the record of what happened).
+
+    ``in_stage``: the record reached this stage (full text: included at title/abstract and the
+    report retrieved); ``duplicate`` and ``removed`` mirror the record (kept by triggers on
+    ``record``): such records are out of every stage. ``open``: it waits for votes.
+    ``priority``: queue order, lowest first (import order until the prioritiser ranks it). The
+    first two independent votes feed agreement; ``first_decision_id`` and ``kept`` the
+    stopping estimate. The checks make impossible combinations unstorable."""
+
+    __tablename__ = "screening_state"
+    __table_args__ = (
+        sa.Index("ix_screening_state_queue", "review_id", "stage", "open", "priority"),
+        # Counts by state and the records awaiting a lead, without reading every row.
+        sa.Index("ix_screening_state_state", "review_id", "stage", "state"),
+        # The stopping estimate reads records in the order first screened, from this alone.
+        sa.Index(
+            "ix_screening_state_screened",
+            "review_id",
+            "stage",
+            "first_decision_id",
+            "in_stage",
+            "duplicate",
+            "removed",
+            "state",
+            "kept",
+        ),
+        sa.CheckConstraint(f"state IN {_STATES}", name="state"),
+        sa.CheckConstraint("stage IN ('title_abstract', 'full_text')", name="stage"),
+        sa.CheckConstraint(
+            "votes_needed >= 0 AND voters >= 0 AND voters <= first_votes", name="counts"
+        ),
+        sa.CheckConstraint(f"(state IN {_OPEN_STATES}) = (votes_needed > 0)", name="needs"),
+        sa.CheckConstraint(
+            "open = (in_stage AND NOT duplicate AND NOT removed AND votes_needed > 0)",
+            name="open",
+        ),
+        sa.CheckConstraint("in_stage OR stage = 'full_text'", name="in_stage"),
+        sa.CheckConstraint(
+            f"resolution_id IS NULL OR state IN {_SETTLED_STATES}", name="resolution"
+        ),
+        sa.CheckConstraint("reason_id IS NULL OR state = 'excluded'", name="reason"),
+        sa.CheckConstraint(
+            "rapid_set IS NULL OR rapid_set IN ('calibration', 'dual')", name="rapid_set"
+        ),
+        sa.CheckConstraint(
+            "(first_votes = 0) = (first_decision_id IS NULL)"
+            " AND (first_votes = 0) = (first_reviewer_id IS NULL)"
+            " AND (first_votes < 2) = (second_reviewer_id IS NULL)"
+            " AND (first_reviewer_id IS NULL) = (first_vote IS NULL)"
+            " AND (second_reviewer_id IS NULL) = (second_vote IS NULL)"
+            " AND (second_reviewer_id IS NULL OR second_reviewer_id <> first_reviewer_id)",
+            name="first_votes",
+        ),
+        sa.CheckConstraint(
+            f"(first_vote IS NULL OR first_vote IN {_VOTES})"
+            f" AND (second_vote IS NULL OR second_vote IN {_VOTES})",
+            name="votes",
+        ),
+        sa.CheckConstraint("kept OR first_vote IS NULL OR first_vote = 'exclude'", name="kept"),
+    )
+    record_id: int = Field(foreign_key="record.id", primary_key=True, ondelete="CASCADE")
+    stage: Stage = Field(sa_type=str_enum(Stage), primary_key=True)
+    review_id: int = Field(foreign_key="review.id", ondelete="CASCADE")
+    in_stage: bool
+    duplicate: bool = False
+    removed: bool = False
+    state: RecordState = Field(sa_type=str_enum(RecordState))
+    votes_needed: int
+    voters: int = 0  # current votes that count
+    open: bool
+    reason_id: int | None = Field(default=None, foreign_key="exclusion_reason.id")
+    resolution_id: int | None = Field(default=None, foreign_key="resolution.id")
+    why: str = Field(default="", sa_type=sa.Text)
+    rapid_set: RapidSet | None = Field(default=None, sa_type=str_enum(RapidSet))
+    first_votes: int = 0
+    first_decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    first_reviewer_id: int | None = None
+    first_vote: Vote | None = Field(default=None, sa_type=str_enum(Vote))
+    second_reviewer_id: int | None = None
+    second_vote: Vote | None = Field(default=None, sa_type=str_enum(Vote))
+    kept: bool = False
+    priority: int = Field(sa_type=sa.BigInteger)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from importers.dedup.config import DedupConfig
 from importers.dedup.keys import MatchKeys
 
-_PREFIX_MIN_WORDS = 8
 _JOURNAL_STOPWORDS = frozenset(
     {
         "of",
@@ -53,6 +54,7 @@ class FieldScores:
     pmid: Agreement
     year: Agreement
     volume: Agreement
+    issue: Agreement
     page: Agreement
     year_gap: int
 
@@ -63,24 +65,25 @@ def agreement(left: str | int | None, right: str | int | None) -> Agreement:
     return Agreement.SAME if left == right else Agreement.DIFFERENT
 
 
+@lru_cache(maxsize=65536)
 def journal_similarity(left: str, right: str) -> float | None:
-    """Ratio of two folded journal names; 100 when one abbreviates the other."""
+    """Ratio of two folded journal names; 100 when one abbreviates the other (cached: a set
+    names few journals, in few forms)."""
     if not left or not right:
         return None
     if _abbreviates(left, right) or _abbreviates(right, left):
         return 100.0
     score = fuzz.token_set_ratio(left, right)
-    if score < _JOURNAL_ALIKE and journal_acronym(left, right):
-        return 100.0  # "AMCIS 2017 Proceedings" and "Americas Conference on Information Systems"
+    if score < 100 and journal_acronym(left, right):
+        return 100.0  # "NCSS 2017 Proceedings" and "Nordic Conference on Sport Science"
     return score
 
 
 def journal_acronym(left: str, right: str) -> bool:
-    """Whether one folded name holds an acronym of the other (``amcis`` and ``americas ...``)."""
+    """Whether one folded name holds an acronym of the other (``ncss``, ``nordic conf...``)."""
     return bool(left and right) and (_has_acronym_of(left, right) or _has_acronym_of(right, left))
 
 
-_JOURNAL_ALIKE = 85.0
 _ACRONYM_MAX_WORDS = 3
 
 
@@ -128,7 +131,7 @@ def _optional_ratio(left: str, right: str, *, token_sort: bool = False) -> float
 
 
 def title_scores(
-    records: Sequence[MatchKeys], pairs: Sequence[tuple[int, int]], *, score_cutoff: float
+    records: Sequence[MatchKeys], pairs: Sequence[tuple[int, int]], config: DedupConfig
 ) -> dict[tuple[int, int], float]:
     """Title ratio of every pair at or above ``score_cutoff`` (pairs below are left out).
 
@@ -140,17 +143,24 @@ def title_scores(
     for left, right in pairs:
         a, b = records[left].title, records[right].title
         if a and b:
-            score = fuzz.ratio(a, b, score_cutoff=score_cutoff)
-            if score:
-                scores[left, right] = max(score, prefix_score(a, b))
+            scores[left, right] = title_similarity(a, b, config)
     return scores
 
 
-def prefix_score(left: str, right: str) -> float:
-    """95 when the longer title contains the shorter: a dropped subtitle, series name or note."""
+def title_similarity(left: str, right: str, config: DedupConfig) -> float:
+    """Ratio of two folded titles, raised when one contains the other (see contained_score)."""
+    score = fuzz.ratio(left, right)
+    if score < config.title_contained_score:
+        score = max(score, contained_score(left, right, config))
+    return score
+
+
+def contained_score(left: str, right: str, config: DedupConfig) -> float:
+    """``title_contained_score`` when the longer title contains the shorter one of
+    ``title_contained_words`` words or more: a dropped subtitle, series name or note."""
     short, long = sorted((left, right), key=len)
-    if len(short.split()) >= _PREFIX_MIN_WORDS and short in long:
-        return 95.0
+    if len(short.split()) >= config.title_contained_words and short in long:
+        return config.title_contained_score
     return 0.0
 
 
@@ -173,10 +183,13 @@ def author_similarity(left: MatchKeys, right: MatchKeys) -> float | None:
 
 def page_agreement(left: MatchKeys, right: MatchKeys) -> Agreement:
     """Same first page, printed ranges ending on the same page (a typo in the first page), or
-    one page list written in another order (``233-8, 230-5`` and ``230-5, 233-8``)."""
+    one page list written in another order (``12-8, 40-5`` and ``40-5, 12-8``). A lone number
+    that may be a day of the month never disagrees."""
     first = agreement(left.first_page, right.first_page)
     if first is not Agreement.DIFFERENT:
         return first
+    if left.page_weak or right.page_weak:
+        return Agreement.MISSING
     if left.last_page and left.last_page == right.last_page:
         return Agreement.SAME
     if left.page_starts and left.page_starts == right.page_starts:
@@ -195,6 +208,7 @@ def compare(left: MatchKeys, right: MatchKeys, *, title: float | None) -> FieldS
         pmid=agreement(left.pmid, right.pmid),
         year=agreement(left.year, right.year),
         volume=agreement(left.volume, right.volume),
+        issue=agreement(left.issue, right.issue),
         page=page_agreement(left, right),
         year_gap=abs(left.year - right.year) if left.year and right.year else 0,
     )

@@ -1,89 +1,90 @@
-"""CSV text adapter for ``winnow dedupe``: rows of the labelled-set layout in, id,group text out.
+"""CSV text adapter for ``winnow dedupe``: rows in, ``id,group`` and the review queue out.
 
-Takes and returns text only; reading files and showing progress belong to the CLI.
+Records are read by the same CSV importer the service uses (:func:`importers.tabular.
+parse_tabular`: same columns, same author splitting, same normalisers); this module only adds
+the ``id`` column that names each row. Takes and returns text; files belong to the CLI.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from importers.dedup.keys import split_authors
 from importers.dedup.pipeline import DedupResult, ScoredPair
-from importers.model import Reference, ReferenceType
-
-_TYPES = {
-    "article": ReferenceType.JOURNAL_ARTICLE,
-    "inproceedings": ReferenceType.CONFERENCE_PAPER,
-    "conference": ReferenceType.CONFERENCE_PAPER,
-    "book": ReferenceType.BOOK,
-    "incollection": ReferenceType.BOOK_CHAPTER,
-    "inbook": ReferenceType.BOOK_CHAPTER,
-    "techreport": ReferenceType.REPORT,
-    "phdthesis": ReferenceType.THESIS,
-    "mastersthesis": ReferenceType.THESIS,
-}
-_PUBMED_URL = re.compile(r"ncbi\.nlm\.nih\.gov/pubmed/(\d+)")
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+from importers.model import Outcome, RecordNote, Reference
+from importers.tabular import parse_tabular
 
 
 class DedupCsvError(ValueError):
-    """The CSV text lacks the ``id`` column or repeats an id."""
+    """The CSV text lacks the ``id`` column, repeats an id, or is not comma-separated."""
 
 
-def _reference(row: dict[str, str], number: int) -> Reference:
-    def get(name: str) -> str:
-        return (row.get(name) or "").strip()
+@dataclass(frozen=True, slots=True)
+class DedupInput:
+    """The rows of one CSV: every id, in order, and the references read from them.
 
-    year = _YEAR.search(get("year"))
-    pmid = _PUBMED_URL.search(get("url"))
-    return Reference(
-        title=get("title"),
-        abstract=get("abstract"),
-        authors=split_authors(get("authors")),
-        year=int(year.group(1)) if year else None,
-        journal=get("journal") or get("booktitle"),
-        volume=get("volume"),
-        issue=get("issue"),
-        pages=get("pages"),
-        doi=get("doi") or None,
-        pmid=get("pmid") or (pmid.group(1) if pmid else None),
-        isbn=get("isbn") or None,
-        type=_TYPES.get(get("entrytype").lower(), ReferenceType.OTHER),
-        url=get("url"),
-        record_number=number,
+    ``positions[i]`` is the row (index into ``ids``) of ``references[i]``; rows without any
+    content (``rejected``) have an id but no reference.
+    """
+
+    ids: tuple[str, ...]
+    references: tuple[Reference, ...]
+    positions: tuple[int, ...]
+    rejected: tuple[RecordNote, ...]
+
+
+def _row_ids(text: str) -> list[str]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None) or []
+    names = [name.strip().lstrip("\ufeff").lower() for name in header]
+    if "id" not in names:
+        raise DedupCsvError("the CSV needs an 'id' column")
+    column = names.index("id")
+    ids: list[str] = []
+    seen: set[str] = set()
+    for row in reader:
+        if not "".join(row).strip():
+            continue  # the importer skips blank rows too
+        record_id = row[column].strip() if column < len(row) else ""
+        if not record_id or record_id in seen:
+            raise DedupCsvError(f"row {len(ids) + 1}: missing or repeated id {record_id!r}")
+        seen.add(record_id)
+        ids.append(record_id)
+    return ids
+
+
+def read_dedup_csv(text: str) -> DedupInput:
+    """The rows of a comma-separated CSV with an ``id`` column and bibliographic columns."""
+    ids = _row_ids(text)
+    parsed = parse_tabular(text)
+    if len(parsed.notes) != len(ids):
+        raise DedupCsvError("the rows could not be matched to their ids: use comma-separated CSV")
+    return DedupInput(
+        ids=tuple(ids),
+        references=parsed.references,
+        positions=tuple(ref.record_number - 1 for ref in parsed.references),
+        rejected=tuple(note for note in parsed.notes if note.outcome is Outcome.REJECTED),
     )
 
 
-def references_from_dedup_csv(text: str) -> list[tuple[str, Reference]]:
-    """``(id, Reference)`` per row of a CSV with the columns of the labelled dedup sets."""
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or "id" not in reader.fieldnames:
-        raise DedupCsvError("the CSV needs an 'id' column")
-    rows: list[tuple[str, Reference]] = []
-    seen: set[str] = set()
-    for number, row in enumerate(reader, start=1):
-        record_id = (row.get("id") or "").strip()
-        if not record_id or record_id in seen:
-            raise DedupCsvError(f"row {number}: missing or repeated id {record_id!r}")
-        seen.add(record_id)
-        rows.append((record_id, _reference(row, number)))
-    return rows
-
-
-def predictions_csv(ids: Sequence[str], result: DedupResult) -> str:
-    """``id,group`` with one row per input record; ``group`` is the id of the kept record."""
+def predictions_csv(ids: Sequence[str], result: DedupResult, positions: Sequence[int]) -> str:
+    """``id,group`` with one row per input row; ``group`` is the id of the kept record (rows
+    without content are their own group)."""
+    group = list(ids)
+    for position, kept in enumerate(result.kept_index()):
+        group[positions[position]] = ids[positions[kept]]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "group"])
-    for position, kept in enumerate(result.kept_index()):
-        writer.writerow([ids[position], ids[kept]])
+    writer.writerows(zip(ids, group, strict=True))
     return out.getvalue()
 
 
-def review_queue_csv(ids: Sequence[str], pairs: Sequence[ScoredPair]) -> str:
+def review_queue_csv(
+    ids: Sequence[str], pairs: Sequence[ScoredPair], positions: Sequence[int]
+) -> str:
     """The maybe pairs for a person: both ids, the reason and the field scores."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -92,8 +93,8 @@ def review_queue_csv(ids: Sequence[str], pairs: Sequence[ScoredPair]) -> str:
         scores = pair.scores
         writer.writerow(
             [
-                ids[pair.left],
-                ids[pair.right],
+                ids[positions[pair.left]],
+                ids[positions[pair.right]],
                 pair.decision,
                 pair.reason,
                 _score(scores.title),

@@ -11,7 +11,9 @@ from importers.dedup.compare import (
     journal_similarity,
     token_sort_authors,
 )
-from importers.dedup.keys import Kind, MatchKeys
+from importers.dedup.config import DedupConfig
+from importers.dedup.keys import MatchKeys
+from importers.dedup.kind import Kind
 
 
 def one_number_mistyped(
@@ -26,38 +28,35 @@ def one_number_mistyped(
     return pages_differ and bool(left.last_page and right.last_page)
 
 
-def same_text(left: MatchKeys, right: MatchKeys) -> bool:
+def same_text(left: MatchKeys, right: MatchKeys, config: DedupConfig) -> bool:
     """Same year, journal, title and first author, and the same long abstract text."""
     if not (left.year and left.year == right.year and left.title == right.title):
         return False
-    if not fuzz.ratio(left.first_author, right.first_author, score_cutoff=_SAME_FIRST_AUTHOR):
-        return False  # "Najafi" and "Najaf" are one person; another first author is another text
-    if min(len(left.abstract), len(right.abstract)) < _LONG_ABSTRACT:
+    if not fuzz.ratio(left.first_author, right.first_author, score_cutoff=config.first_author_same):
+        return False  # "Okonkwo" and "Okonkow" are one person; another first author is another text
+    if min(len(left.abstract), len(right.abstract)) < config.abstract_long:
         return False
     journal = journal_similarity(left.journal, right.journal)
-    if journal is None or journal < _JOURNAL_MATCH:
+    if journal is None or journal < config.journal_match:
         return False
-    return bool(fuzz.ratio(left.abstract, right.abstract, score_cutoff=_SAME_ABSTRACT))
+    return bool(fuzz.ratio(left.abstract, right.abstract, score_cutoff=config.abstract_identical))
 
 
-_LONG_ABSTRACT = 200
-_SAME_FIRST_AUTHOR = 85.0
-_SAME_ABSTRACT = 98.0
-_JOURNAL_MATCH = 85.0
-
-
-_TITLE_START_WORDS = 3
-
-
-def title_extends(left: MatchKeys, right: MatchKeys) -> bool:
-    """One title is the other plus a subtitle ("Toxoplasmosis in Germany: epidemiology ...")."""
+def title_extends(left: MatchKeys, right: MatchKeys, config: DedupConfig) -> bool:
+    """One title is the other plus a subtitle ("Bird migration in Iceland: a survey ...") or
+    after a section heading ("Clinical review: bird migration in Iceland"); the shorter one
+    must not be generic ("Editorial: ...")."""
     short, long = sorted((left.title, right.title), key=len)
-    return len(short.split()) >= _TITLE_START_WORDS and long.startswith(short + " ")
+    if len(short.split()) < config.generic_title_words:
+        return False
+    return long.startswith(short + " ") or long.endswith(" " + short)
 
 
-def merge_notes(left: MatchKeys, right: MatchKeys, scores: FieldScores) -> list[str]:
+def merge_notes(
+    left: MatchKeys, right: MatchKeys, scores: FieldScores, config: DedupConfig
+) -> list[str]:
     """Which normalisation or rule let an automatic merge through, in words for the reason."""
-    notes = _page_notes(left, right, scores)
+    notes = _page_notes(left, right, scores, config)
     if left.kind != right.kind:
         notes.append("the journal record is the meeting abstract itself")
     elif left.kind is not Kind.ARTICLE:
@@ -76,7 +75,9 @@ def merge_notes(left: MatchKeys, right: MatchKeys, scores: FieldScores) -> list[
     return notes
 
 
-def _page_notes(left: MatchKeys, right: MatchKeys, scores: FieldScores) -> list[str]:
+def _page_notes(
+    left: MatchKeys, right: MatchKeys, scores: FieldScores, config: DedupConfig
+) -> list[str]:
     pages_differ = bool(
         left.first_page and right.first_page and left.first_page != right.first_page
     )
@@ -84,12 +85,8 @@ def _page_notes(left: MatchKeys, right: MatchKeys, scores: FieldScores) -> list[
     if pages_differ and scores.page is Agreement.SAME:
         same_last = bool(left.last_page) and left.last_page == right.last_page
         return ["same last page" if same_last else "same page list in another order"]
-    if (pages_differ or volumes_differ) and same_text(left, right):
+    if (pages_differ or volumes_differ) and same_text(left, right, config):
         return ["one volume or page number mistyped: same title, first author and abstract"]
-    short_title = left.title_words < _SHORT_TITLE_WORDS
-    if short_title and scores.page is not Agreement.SAME and same_text(left, right):
+    if left.generic and scores.page is not Agreement.SAME and same_text(left, right, config):
         return ["same long abstract"]
     return []
-
-
-_SHORT_TITLE_WORDS = 4

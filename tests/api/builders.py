@@ -108,12 +108,14 @@ def screening_records(
         ]
         session.add_all(rows)
         session.flush()
+        _studies_of_one(session, review_id, batch.id)
         return [row.id for row in rows if row.id is not None]
 
 
 class ReviewRows:
     """Reporting tests: a review's rows (sources, records, merges, votes, full texts, studies)
-    written straight into the database, as the import, dedup and screening APIs would."""
+    written straight into the database, as the import, dedup and screening APIs would (votes,
+    resolutions and full texts update the stored stage state in the same transaction)."""
 
     def __init__(self, engine: Engine, review_id: int) -> None:
         self.engine = engine
@@ -153,6 +155,7 @@ class ReviewRows:
             ]
             session.add_all(rows)
             session.flush()
+            _studies_of_one(session, self.review_id, batch.id)
             return [row.id for row in rows if row.id is not None]
 
     def merge(self, duplicate_id: int, kept_id: int, status: str = "auto") -> None:
@@ -231,6 +234,7 @@ class ReviewRows:
             session.add(row)
             session.flush()
             assert row.id is not None
+            _refresh(session, self.review_id, stage, record_id)
             return row.id
 
     def resolve(
@@ -256,6 +260,8 @@ class ReviewRows:
                     resolver_id=resolver_id,
                 )
             )
+            session.flush()
+            _refresh(session, self.review_id, stage, record_id)
 
     def full_text(self, record_id: int, status: str = "retrieved") -> None:
         from api.tables import FullText, FullTextStatus
@@ -269,6 +275,11 @@ class ReviewRows:
                     filename="report.pdf" if status == "retrieved" else "",
                 )
             )
+            session.flush()
+            from api.services.screening_store import retrieval_changed
+            from api.tables import Review
+
+            retrieval_changed(session, session.get_one(Review, self.review_id), record_id)
 
     def study(self, label: str, *record_ids: int) -> int:
         """A study with these records as its reports."""
@@ -285,6 +296,14 @@ class ReviewRows:
                 session.add(record)
             assert study.id is not None
             return study.id
+
+
+def _refresh(session: Session, review_id: int, stage: str, record_id: int) -> None:
+    from api.services.screening_store import refresh_records
+    from api.tables import Review
+    from screening.model import Stage
+
+    refresh_records(session, session.get_one(Review, review_id), Stage(stage), [record_id])
 
 
 def insert_duplicate_pair(engine: Engine, review_id: int, source_id: int, status: str) -> int:
@@ -339,4 +358,12 @@ def insert_records(
         ]
         session.add_all(rows)
         session.flush()
+        _studies_of_one(session, review_id, batch.id)
         return [row.id for row in rows if row.id is not None]
+
+
+def _studies_of_one(session: Session, review_id: int, batch_id: int) -> None:
+    """What an import does after storing a batch: a study for each of its records."""
+    from api.repositories.studies import StudyRepository
+
+    StudyRepository(session).add_studies_of_one(review_id, batch_id)

@@ -36,11 +36,15 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("GET", "/reviews/{rid}/sources"): P.READ,
     ("GET", "/reviews/{rid}/sources/{source_id}"): P.READ,
     ("PATCH", "/reviews/{rid}/sources/{source_id}"): P.MANAGE_SOURCES,
+    ("DELETE", "/reviews/{rid}/sources/{source_id}"): P.MANAGE_SOURCES,
+    ("DELETE", "/reviews/{rid}/imports/{batch_id}"): P.MANAGE_SOURCES,
     ("POST", "/reviews/{rid}/imports"): P.MANAGE_SOURCES,
     ("GET", "/reviews/{rid}/imports"): P.READ,
     ("POST", "/reviews/{rid}/imports/pubmed"): P.MANAGE_SOURCES,
     ("GET", "/reviews/{rid}/records"): P.READ,
     ("GET", "/reviews/{rid}/records/{record_id}"): P.READ,
+    ("GET", "/reviews/{rid}/records/{record_id}/history"): P.READ,
+    ("PATCH", "/reviews/{rid}/records/{record_id}"): P.MANAGE_SOURCES,
     ("POST", "/reviews/{rid}/dedup"): P.MANAGE_SOURCES,
     ("GET", "/reviews/{rid}/duplicates"): P.READ,
     ("POST", "/reviews/{rid}/duplicates/{link_id}"): P.MANAGE_SOURCES,
@@ -58,15 +62,20 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("POST", "/reviews/{rid}/exclusion-reasons"): P.MANAGE_REVIEW,
     ("POST", "/reviews/{rid}/records/{record_id}/notes"): P.SCREEN,
     ("GET", "/reviews/{rid}/records/{record_id}/notes"): P.READ,
-    ("PUT", "/reviews/{rid}/records/{record_id}/full-text"): P.SCREEN,
+    ("PUT", "/reviews/{rid}/records/{record_id}/full-text"): P.RETRIEVE,
+    ("DELETE", "/reviews/{rid}/records/{record_id}/full-text/not-retrieved"): P.RETRIEVE,
+    ("GET", "/reviews/{rid}/retrieval"): P.READ,
+    ("POST", "/reviews/{rid}/retrieval/match"): P.RETRIEVE,
     ("GET", "/reviews/{rid}/records/{record_id}/full-text"): P.READ,
     ("GET", "/reviews/{rid}/studies"): P.READ,
+    ("GET", "/reviews/{rid}/studies/{sid}"): P.READ,
     ("POST", "/reviews/{rid}/studies/{sid}/reports"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/prisma"): P.READ,
     ("GET", "/reviews/{rid}/prisma.csv"): P.READ,
     ("GET", "/reviews/{rid}/prisma.svg"): P.READ,
     ("GET", "/reviews/{rid}/export"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/archive"): P.MANAGE_REVIEW,
+    ("GET", "/reviews/{rid}/audit"): P.MANAGE_REVIEW,
     ("PUT", "/reviews/{rid}/extraction/form"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/extraction/form"): P.READ,
     ("PUT", "/reviews/{rid}/studies/{sid}/extraction"): P.EXTRACT,
@@ -74,6 +83,7 @@ EXPECTED_PERMISSION: dict[tuple[str, str], Permission] = {
     ("POST", "/reviews/{rid}/studies/{sid}/extraction/verification"): P.EXTRACT,
     ("GET", "/reviews/{rid}/extraction/conflicts"): P.MANAGE_REVIEW,
     ("POST", "/reviews/{rid}/studies/{sid}/extraction/consensus"): P.MANAGE_REVIEW,
+    ("GET", "/reviews/{rid}/studies/{sid}/extraction/entries"): P.MANAGE_REVIEW,
     ("GET", "/reviews/{rid}/extraction/export"): P.MANAGE_REVIEW,
 }
 
@@ -162,11 +172,22 @@ def _stored_pdf(world: World) -> dict[str, Any]:
     return params
 
 
+def _not_retrieved(world: World) -> dict[str, Any]:
+    params = _screen_record(world)
+    response = world.build.client.put(
+        f"{API_PREFIX}/reviews/{world.review_id}/records/{params['record_id']}/full-text",
+        json={"status": "not_retrieved"},
+        headers=world.lead.headers,
+    )
+    assert response.status_code == 200, response.text
+    return params
+
+
 def _study(world: World) -> dict[str, Any]:
     _screen_record(world)
     studies = world.build.client.get(
         f"{API_PREFIX}/reviews/{world.review_id}/studies", headers=world.lead.headers
-    ).json()
+    ).json()["items"]
     return {"rid": world.review_id, "sid": studies[0]["id"]}
 
 
@@ -224,6 +245,17 @@ def _imported_record(world: World) -> dict[str, Any]:
     return {"rid": world.review_id, "record_id": records.json()["items"][0]["id"]}
 
 
+def _import_batch(world: World) -> dict[str, Any]:
+    _import_source(world)
+    response = world.build.client.post(
+        f"{API_PREFIX}/reviews/{world.review_id}/imports",
+        **_body(Upload(_RIS, "source_id")),
+        headers=world.lead.headers,
+    )
+    assert response.status_code == 201, response.text
+    return {"rid": world.review_id, "batch_id": response.json()["id"]}
+
+
 _removable: dict[str, int] = {}
 
 
@@ -273,6 +305,8 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ("GET", "/reviews/{rid}/sources"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/sources/{source_id}"): (_source, lambda: None),
     ("PATCH", "/reviews/{rid}/sources/{source_id}"): (_source, lambda: {"notes": "checked"}),
+    ("DELETE", "/reviews/{rid}/sources/{source_id}"): (_source, lambda: None),
+    ("DELETE", "/reviews/{rid}/imports/{batch_id}"): (_import_batch, lambda: None),
     ("POST", "/reviews/{rid}/imports"): (_import_source, lambda: Upload(_RIS, "source_id")),
     ("GET", "/reviews/{rid}/imports"): (_plain, lambda: None),
     ("POST", "/reviews/{rid}/imports/pubmed"): (
@@ -281,6 +315,11 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ),
     ("GET", "/reviews/{rid}/records"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/records/{record_id}"): (_imported_record, lambda: None),
+    ("GET", "/reviews/{rid}/records/{record_id}/history"): (_imported_record, lambda: None),
+    ("PATCH", "/reviews/{rid}/records/{record_id}"): (
+        _imported_record,
+        lambda: {"doi": "https://doi.org/10.5555/matrix", "pmid": None},
+    ),
     ("POST", "/reviews/{rid}/dedup"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/duplicates"): (_plain, lambda: None),
     ("POST", "/reviews/{rid}/duplicates/{link_id}"): (
@@ -312,12 +351,20 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
         lambda: {"status": "not_retrieved"},
     ),
     ("GET", "/reviews/{rid}/records/{record_id}/full-text"): (_stored_pdf, lambda: None),
+    ("DELETE", "/reviews/{rid}/records/{record_id}/full-text/not-retrieved"): (
+        _not_retrieved,
+        lambda: None,
+    ),
+    ("GET", "/reviews/{rid}/retrieval"): (_plain, lambda: None),
+    ("POST", "/reviews/{rid}/retrieval/match"): (_plain, lambda: {"filenames": ["a.pdf"]}),
     ("GET", "/reviews/{rid}/studies"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/studies/{sid}"): (_study, lambda: None),
     ("POST", "/reviews/{rid}/studies/{sid}/reports"): (
         _study,
         lambda: {"record_ids": [_last["record_id"]]},
     ),
     ("GET", "/reviews/{rid}/prisma"): (_plain, lambda: None),
+    ("GET", "/reviews/{rid}/audit"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/prisma.csv"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/prisma.svg"): (_plain, lambda: None),
     ("GET", "/reviews/{rid}/export"): (_plain, lambda: None),
@@ -334,6 +381,10 @@ REQUESTS: dict[tuple[str, str], tuple[Callable[[World], dict[str, Any]], Callabl
     ("POST", "/reviews/{rid}/studies/{sid}/extraction/consensus"): (
         xf.study_with_two_extractions,
         lambda: {"values": {}},
+    ),
+    ("GET", "/reviews/{rid}/studies/{sid}/extraction/entries"): (
+        xf.study_with_two_extractions,
+        lambda: None,
     ),
     ("GET", "/reviews/{rid}/extraction/export"): (xf.with_form, lambda: None),
 }
@@ -367,8 +418,8 @@ def test_every_review_route_declares_exactly_the_expected_permission() -> None:
 
 def test_role_table_matches_the_documented_roles() -> None:
     assert ROLE_PERMISSIONS[Role.LEAD] == frozenset(Permission)
-    assert ROLE_PERMISSIONS[Role.REVIEWER] == {P.READ, P.SCREEN, P.EXTRACT}
-    assert ROLE_PERMISSIONS[Role.LIBRARIAN] == {P.READ, P.MANAGE_SOURCES}
+    assert ROLE_PERMISSIONS[Role.REVIEWER] == {P.READ, P.SCREEN, P.EXTRACT, P.RETRIEVE}
+    assert ROLE_PERMISSIONS[Role.LIBRARIAN] == {P.READ, P.MANAGE_SOURCES, P.RETRIEVE}
     assert ROLE_PERMISSIONS[Role.VIEWER] == {P.READ}
 
 

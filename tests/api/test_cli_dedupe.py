@@ -13,17 +13,17 @@ from api.commands import dedupe
 
 HEADER = "id,title,authors,year,journal,volume,issue,pages,doi,abstract,entrytype,isbn\n"
 MEDLINE = HEADER + (
-    'm1,Remote ischaemic preconditioning before cardiac surgery,"Hausenloy D. J.Candilio L.",'
-    "2015,N Engl J Med,373,15,1408-17,10.1056/NEJMoa1413534,,article,\n"
+    'm1,Remote ischaemic preconditioning before cardiac surgery,"Halvorsen K. T.Mbeki A.",'
+    "2015,N Engl J Med,373,15,1408-17,10.5555/trial.2015.1408,,article,\n"
     "m2,Statins in adults over seventy: a cohort study,Smith J.,2018,Heart,104,7,553-60,"
-    "10.1136/heartjnl-2017-312345,,article,\n"
+    "10.5555/heart-2017-312345,,article,\n"
 )
 EMBASE = HEADER + (
     "e1,REMOTE ISCHAEMIC PRECONDITIONING BEFORE CARDIAC SURGERY.,"
-    '"Hausenloy, D. J. and Candilio, L.",2015,New England Journal of Medicine,373,15,'
-    "1408-1417,https://doi.org/10.1056/nejmoa1413534,,article,\n"
+    '"Halvorsen, K. T. and Mbeki, A.",2015,New England Journal of Medicine,373,15,'
+    "1408-1417,https://doi.org/10.5555/trial.2015.1408,,article,\n"
     "e2,Statins in adults over seventy: a cohort study,Smith J.,2018,Heart,104,7,553-60,"
-    "10.1136/heartjnl-2017-999999,,article,\n"
+    "10.5555/heart-2017-999999,,article,\n"
 )
 
 

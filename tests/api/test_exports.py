@@ -7,13 +7,14 @@ import csv
 import io
 
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.schemas.reports import ExportStatus
-from api.services.exports import export_rows
+from api.schemas.reports import ExportFormat, ExportStatus
+from api.services.exports import RECORD_CHUNK, export_rows, stream_references
 from api.tables import Review
 from importers.ris import iter_ris_records, parse_ris
-from tests.api.builders import Builder
+from tests.api.builders import Builder, ReviewRows
 from tests.api.test_prisma import build_flow
 
 API = "/api/v1"
@@ -112,3 +113,27 @@ def test_votes_on_open_records_stay_blind_without_lead_rights(
     assert "exclude" in "".join(seen_row.votes.values())
     settled = next(row for row in blind if row.record.title == "M3")
     assert "exclude" in "".join(settled.votes.values())  # settled records keep their votes
+
+
+def test_exports_stream_a_chunk_of_records_at_a_time(
+    client: TestClient, build: Builder, engine: Engine
+) -> None:
+    lead = build.user()
+    review_id = build.review(lead)["id"]
+    rows = ReviewRows(build.engine, review_id)
+    count = RECORD_CHUNK * 2 + 5
+    rows.records(rows.source("MEDLINE"), *(f"Record {i}" for i in range(count)), year=2020)
+    for fmt in (ExportFormat.CSV, ExportFormat.RIS):
+        chunks = list(
+            stream_references(
+                engine, review_id, fmt=fmt, status=ExportStatus.ALL, show_open_votes=True
+            )
+        )
+        assert len(chunks) == 3  # never the whole file at once
+        body = b"".join(chunks).decode()
+        assert body == _export(client, review_id, lead.headers, format=fmt.value)
+        if fmt is ExportFormat.CSV:
+            titles = [row["title"] for row in csv.DictReader(io.StringIO(body, newline=""))]
+            assert titles == [f"Record {i}" for i in range(count)]
+        else:
+            assert len(parse_ris(body).references) == count

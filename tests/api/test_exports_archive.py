@@ -9,7 +9,7 @@ import zipfile
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from api.tables import Study
+from api.tables import Record
 from tests.api.builders import Builder
 from tests.api.extraction_fixtures import FIELDS, add_entry, ensure_form
 from tests.api.test_prisma import EXPECTED_COUNTS, build_flow
@@ -49,7 +49,13 @@ def test_the_archive_holds_every_row_and_the_reports(client: TestClient, build: 
     }
     assert len(document["resolutions"]) == 3
     assert sum(1 for d in document["decisions"] if d["supersedes_id"] is not None) == 1
-    assert {s["label"] for s in document["studies"]} == {"Doe 2020", "Roe 2019"}
+    # Every record has its study of one from import on (issue 15), and the two linked studies.
+    studies = {s["id"]: s["label"] for s in document["studies"]}
+    assert all(record["study_id"] in studies for record in document["records"])
+    linked = {
+        studies[r["study_id"]] for r in document["records"] if r["title"] in ("M1", "R1", "C1")
+    }
+    assert linked == {"Doe 2020", "Roe 2019"}
     assert len(document["extraction_forms"]) == 1
     assert {m["role"] for m in document["members"]} == {"lead", "reviewer", "viewer"}
     assert prisma["counts"] == EXPECTED_COUNTS
@@ -69,7 +75,7 @@ def test_the_archive_is_for_leads_and_works_without_a_form(
 def test_extraction_entries_are_archived_per_person(client: TestClient, build: Builder) -> None:
     flow = build_flow(build)
     with Session(build.engine) as session:
-        sid = session.exec(select(Study.id).where(Study.label == "Doe 2020")).one()
+        sid = session.exec(select(Record.study_id).where(Record.id == flow.ids["M1"])).one()
     assert sid is not None
     add_entry(build.engine, flow.review_id, sid, flow.reviewer.id, {"sample_size": 3})
     add_entry(build.engine, flow.review_id, sid, flow.lead.id, {"sample_size": 4})

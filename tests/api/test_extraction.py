@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.tables import Study
 from tests.api.builders import Account, Builder
@@ -221,7 +221,12 @@ def _included_studies(build: Builder) -> tuple[Team, dict[str, int]]:
     a = build.member(flow.lead, flow.review_id, "reviewer")
     t = Team(flow.review_id, flow.lead, flow.reviewer, a, a, flow.viewer)
     with Session(build.engine) as session:
-        studies = {s.label: s.id for s in session.exec(select(Study)).all() if s.id is not None}
+        # The studies flow linked (each record also has its study of one, with the same label).
+        studies = {
+            s.label: s.id
+            for s in session.exec(select(Study).order_by(col(Study.id))).all()
+            if s.id is not None
+        }
     return t, studies
 
 

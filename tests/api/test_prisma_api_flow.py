@@ -88,7 +88,7 @@ def test_prisma_from_a_review_driven_through_the_api(client: TestClient, build: 
     for title in ("Alpha trial", "Epsilon registration"):
         api.votes(ids[title], ft, (a, "include", None), (b, "include", None))
     api.votes(ids["Beta trial"], ft, (a, "exclude", population), (b, "exclude", population))
-    studies = api.call("GET", "/studies", lead)
+    studies = api.call("GET", "/studies", lead)["items"]
     alpha = next(s for s in studies if s["reports"][0]["record_id"] == ids["Alpha trial"])
     body = {"record_ids": [ids["Epsilon registration"]]}
     api.call("POST", f"/studies/{alpha['id']}/reports", lead, json=body)
@@ -111,5 +111,5 @@ def test_prisma_from_a_review_driven_through_the_api(client: TestClient, build: 
     label = next(label for label, i in reasons.items() if i == population)
     assert counts["dbr_excluded"] == [{"label": label, "n": 1}]
     assert (counts["new_studies"], counts["new_reports"]) == (1, 2)
-    included = api.call("GET", "/studies", lead, params={"status": "included"})
+    included = api.call("GET", "/studies", lead, params={"status": "included"})["items"]
     assert [len(s["reports"]) for s in included] == [counts["new_reports"]]

@@ -129,11 +129,13 @@ def test_a_lead_adds_a_member_by_the_email_they_sign_in_with(
     assert (added.json()["user_id"], added.json()["role"]) == (someone.id, "librarian")
     members = client.get(url, headers=someone.headers).json()
     assert (someone.id, "librarian") in {(m["user_id"], m["role"]) for m in members}
-    nobody = client.post(
+    # An address without an account is invited (this used to be a 404: issue 17 changed it).
+    invited = client.post(
         url, json={"email": "nobody@example.org", "role": "viewer"}, headers=lead.headers
     )
-    assert nobody.status_code == 404
-    assert nobody.json()["detail"] == "active account with email nobody@example.org not found"
+    assert invited.status_code == 200, invited.text
+    assert invited.json()["invitation"]["url"].startswith("/set-password#token=")
+    assert "invitation" not in added.json()  # a known account gets no link
     not_an_email = client.post(url, json={"email": "sam", "role": "viewer"}, headers=lead.headers)
     assert not_an_email.status_code == 422
     assert "body.email" in not_an_email.json()["detail"]

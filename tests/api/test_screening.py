@@ -218,11 +218,14 @@ def test_only_a_designated_third_reviewer_who_did_not_vote_may_resolve(
     body = {"stage": TA, "decision": "exclude", "reason": "third reviewer arbitration"}
     url = world.url(f"/records/{record_id}/resolution")
     refused = world.client.post(url, json=body, headers=third.headers)
-    assert refused.status_code == 422
+    # A permission refusal, like every other: 403 (issue 15; it was 422).
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "Forbidden"
     assert "designated" in refused.json()["detail"]
     world.patch_settings({"resolvers": [third.id, world.one.id]})
     voter = world.client.post(url, json=body, headers=world.one.headers)
-    assert voter.status_code == 422
+    assert voter.status_code == 403
+    assert "who voted on the record" in voter.json()["detail"]
     assert world.client.post(url, json=body, headers=third.headers).status_code == 201
 
 

@@ -160,12 +160,13 @@ def test_full_text_upload_queue_and_reasons(world: World) -> None:
 
 
 def test_studies_list_and_link_reports(world: World) -> None:
-    studies = world.client.get(world.url("/studies"), headers=world.one.headers).json()
-    assert len(studies) == len(world.records)
-    assert (
-        world.client.get(world.url("/studies?status=included"), headers=world.one.headers).json()
-        == []
-    )
+    # Paged as {"items", "total"} (issue 15; it was a bare list of every study).
+    page = world.client.get(world.url("/studies"), headers=world.one.headers).json()
+    assert page["total"] == len(page["items"]) == len(world.records)
+    studies = page["items"]
+    assert [s["reports"][0]["record_id"] for s in studies] == world.records
+    included = world.client.get(world.url("/studies?status=included"), headers=world.one.headers)
+    assert included.json() == {"items": [], "total": 0}
     target = studies[0]["id"]
     linked = world.client.post(
         world.url(f"/studies/{target}/reports"),
@@ -173,13 +174,21 @@ def test_studies_list_and_link_reports(world: World) -> None:
         headers=world.lead.headers,
     )
     assert linked.status_code == 200, linked.text
-    first = next(s for s in linked.json() if s["id"] == target)
-    assert [r["record_id"] for r in first["reports"]] == world.records[:3]
-    assert len(linked.json()) == len(world.records) - 2
+    assert [r["record_id"] for r in linked.json()["reports"]] == world.records[:3]
+    after = world.client.get(world.url("/studies?limit=2&offset=1"), headers=world.one.headers)
+    assert after.json()["total"] == len(world.records) - 2  # the linked studies are empty now
+    assert [s["reports"][0]["record_id"] for s in after.json()["items"]] == world.records[3:5]
+    one = world.client.get(world.url(f"/studies/{target}"), headers=world.one.headers).json()
+    assert one == linked.json()
     missing = world.client.post(
         world.url("/studies/999999/reports"), json={"record_ids": [1]}, headers=world.lead.headers
     )
     assert missing.status_code == 404
+    gone = studies[1]["id"]  # its record is a report of the target study now
+    assert (
+        world.client.get(world.url(f"/studies/{gone}"), headers=world.one.headers).status_code
+        == 404
+    )
 
 
 def test_progress_counts_and_the_stopping_estimate(world: World) -> None:
@@ -256,12 +265,13 @@ def test_next_switches_to_the_ranker_after_one_include_and_one_exclude(build: Bu
         build.engine, world.rid, [relevant, other, other, other, other, relevant]
     )
     served = []
-    for decision in ("include", "exclude", "exclude"):  # cold start, then while the ranker works
+    for decision in ("include", "exclude"):  # cold start: the default order
         card = world.next(world.one).json()
         served.append((card["record"]["id"], card["prioritised"]))
         world.vote(world.one, card["record"]["id"], decision)
         prioritization.wait_idle()
-    assert served == [(ids[0], False), (ids[1], False), (ids[2], False)]
+    assert served == [(ids[0], False), (ids[1], False)]
+    # The worker retrains after each decision (issue 13): ranked from the next record on.
     ranked = world.next(world.one).json()
     assert ranked["prioritised"] is True
     assert ranked["record"]["id"] == ids[5]  # the back-pain record jumps the rat ones

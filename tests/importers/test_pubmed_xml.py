@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from importers.errors import ImportFormatError
@@ -134,12 +132,11 @@ EXTERNAL_ENTITY = (
 
 
 @pytest.mark.parametrize("document", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["laughs", "xxe"])
-def test_entity_declarations_are_refused_quickly(document: str) -> None:
-    started = time.perf_counter()
+def test_entity_declarations_are_refused(document: str) -> None:
+    # How quickly is measured in benchmarks/responsiveness.py.
     with pytest.raises(ImportFormatError, match="refused for safety") as caught:
         parse_bytes(document.encode("utf-8"))
     assert caught.value.detected == "unsafe-xml"
-    assert time.perf_counter() - started < 1.0
 
 
 def test_parser_refuses_unsafe_xml_directly_too() -> None:

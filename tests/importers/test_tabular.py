@@ -73,7 +73,79 @@ def test_table_without_bibliographic_columns_is_refused() -> None:
         ("Lim SM, Shiau CWC, Cheng LJ.", ("Lim SM", "Shiau CWC", "Cheng LJ")),
         ("Doe, Jane", ("Doe, Jane",)),
         ("", ()),
+        # Glued by EndNote-style exports: each seam is a general property of names.
+        ("Ide N.Frogner B. K.LeRouge C. M.", ("Ide N.", "Frogner B. K.", "LeRouge C. M")),
+        ("Vasquez K.O'Hara R. A.", ("Vasquez K.", "O'Hara R. A")),
+        ("Brandt CMoreau NWKelly JM", ("Brandt C", "Moreau NW", "Kelly JM")),
+        ("Tan Wei ZhengOkafor Chidi", ("Tan Wei Zheng", "Okafor Chidi")),
+        # Too short to tell from a surname prefix such as "Le" or "Mac": left whole.
+        ("Lou AiWang Bo", ("Lou AiWang Bo",)),
+        ("Rossi Paolo; Dwan KerryD'Souza Anil", ("Rossi Paolo", "Dwan Kerry", "D'Souza Anil")),
+        # Inner capitals of one surname stay.
+        ("McIntyre A. M.", ("McIntyre A. M",)),
+        ("FitzGerald G. A.; MacArthur D.", ("FitzGerald G. A.", "MacArthur D")),
+        ("DeLuca P, LeBlanc Q", ("DeLuca P", "LeBlanc Q")),
+        ("Smith J.R.R.", ("Smith J.R.R",)),
     ],
 )
 def test_split_authors(cell: str, expected: tuple[str, ...]) -> None:
     assert split_authors(cell) == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["handmade__embase.csv", "handmade__embase_excel.csv"], ids=["csv", "excel"]
+)
+def test_embase_csv_with_search_query_preamble(name: str) -> None:
+    # Hand-made in the layout of Embase's own CSV export: the query, a row of dashes, then the
+    # header; the Excel variant is ";"-separated with a UTF-8 BOM. CRLF lines.
+    result = parse_bytes(fixture_bytes(name))
+    assert result.format == "csv"
+    first, second = result.references
+    assert first.title == "Lantern-light exposure and sleep in night-shift bakers"
+    assert first.authors == ("Quill H.M.", "Okafor B")
+    assert (first.doi, first.year) == ("10.5555/jioh.2019.0117", 2019)
+    # Embase's "Source" cell is the whole citation: its parts go to their fields.
+    assert (first.journal, first.volume, first.issue, first.pages) == (
+        "Journal of Invented Occupational Health",
+        "41",
+        "2",
+        "117-129",
+    )
+    assert second.title == "A second invented record"
+    assert (second.journal, second.pages, second.pmid) == ("Invented Letters", "5-8", "30000002")
+    # Rows keep their line numbers in the file; the skipped preamble is reported.
+    assert [(n.record, n.line) for n in result.notes] == [(1, 4), (2, 5)]
+    note = result.notes[0]
+    assert note.outcome.value == "repaired"
+    assert note.message.startswith("2 line(s) above the header row skipped (line 1: ")
+    assert "SEARCH QUERY" in note.message
+
+
+def test_embase_columns_for_journal_pages_pmid_and_language() -> None:
+    # Hand-made in the layout of Embase's newer CSV: "Source" (the citation) comes before
+    # "Source title"; pages in "First Page"/"Last Page"; the PMID in "Medline PMID".
+    text = (
+        '"Title","Author Names","Source","Source title","Publication Year","Volume","Issue",'
+        '"First Page","Last Page","Article Language","Medline PMID"\n'
+        '"Invented trial of lamplight","Quill H.M.","Invented J (2021) 3:1 (10-12)",'
+        '"Invented J","2021","3","1","10","12","English","30000003"\n'
+    )
+    (reference,) = parse_tabular(text).references
+    assert (reference.journal, reference.volume, reference.issue) == ("Invented J", "3", "1")
+    assert (reference.pages, reference.pmid, reference.language) == ("10-12", "30000003", "English")
+
+
+@pytest.mark.parametrize(
+    "journal",
+    ["Journal of Invented Studies (London)", "Invented Review (2020)", "Annals (1999) of Things"],
+)
+def test_a_journal_with_brackets_that_is_no_citation_is_kept(journal: str) -> None:
+    text = f'"Title","Source"\n"An invented title","{journal}"\n'
+    (reference,) = parse_tabular(text).references
+    assert (reference.journal, reference.volume, reference.pages) == (journal, "", "")
+
+
+def test_header_row_is_searched_only_for_a_title_column() -> None:
+    # A preamble followed by a table without a title column is still refused.
+    with pytest.raises(ImportFormatError, match="no reference records"):
+        parse_bytes(b"Exported 2020\nname,age\nAnn,3\n")

@@ -149,3 +149,11 @@ def test_placeholders_and_zero_options_read_as_absent() -> None:
 def test_text_that_is_not_the_template_is_refused(text: str) -> None:
     with pytest.raises(PrismaCsvError):
         read_prisma_csv(text)
+
+
+def test_reason_labels_that_start_a_formula_are_text_and_read_back() -> None:
+    counts = replace(_new_review_counts(), dbr_excluded=(NamedCount("=1+1 wrong design", 2),))
+    text = fill_prisma_csv(counts)
+    cell = next(row[7] for row in _rows(text) if row[0] == "dbr_excluded")
+    assert cell == "'=1+1 wrong design, 2"
+    assert read_prisma_csv(text).dbr_excluded == (NamedCount("=1+1 wrong design", 2),)

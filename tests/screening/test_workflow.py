@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 
 from screening.decisions import RecordState, RecordStatus
-from screening.model import InvalidDecision, InvalidTransition, ScreeningError, Stage, Vote
+from screening.model import (
+    InvalidDecision,
+    InvalidTransition,
+    NotPermitted,
+    ScreeningError,
+    Stage,
+    Vote,
+)
 from screening.workflow import (
     TRANSITIONS,
     VOTING_POSITIONS,
@@ -163,8 +170,6 @@ def test_designated_third_reviewer_or_lead_may_resolve():
 @pytest.mark.parametrize(
     ("overrides", "error"),
     [
-        ({"resolver_id": 4}, "only a lead or a designated third reviewer"),
-        ({"resolver_id": 1, "designated_resolvers": {1}}, "who voted on the record"),
         ({"vote": Vote.MAYBE, "reason_id": None}, "not maybe"),
         ({"reason": "  "}, "needs a recorded reason"),
         ({"reason_id": None}, "exactly one exclusion reason"),
@@ -172,6 +177,18 @@ def test_designated_third_reviewer_or_lead_may_resolve():
 )
 def test_bad_resolutions_are_refused(overrides, error):
     with pytest.raises(InvalidDecision, match=error):
+        _resolve(**overrides)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"resolver_id": 4}, "only a lead or a designated third reviewer"),
+        ({"resolver_id": 1, "designated_resolvers": {1}}, "who voted on the record"),
+    ],
+)
+def test_resolvers_without_the_right_are_not_permitted(overrides, error):
+    with pytest.raises(NotPermitted, match=error):
         _resolve(**overrides)
 
 

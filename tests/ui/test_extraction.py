@@ -91,7 +91,7 @@ def test_extractor_fixes_a_validation_error_and_saves(page: Page, live_server: L
     screenshot(page, "extraction-form-saved")
 
     included = f"/api/v1/reviews/{rid}/studies?status=included"
-    studies = build.client.get(included, headers=lead.headers).json()
+    studies = build.client.get(included, headers=lead.headers).json()["items"]
     state = build.client.get(
         f"/api/v1/reviews/{rid}/studies/{studies[0]['id']}/extraction", headers=extractor.headers
     ).json()

@@ -76,7 +76,8 @@ def test_lead_resolves_a_conflict_and_sees_the_prisma_diagram(
     expect(diagram).to_be_visible()
     assert diagram.evaluate("image => image.naturalWidth") > 0
     screenshot(page, "prisma")
+    # Four records are still unscreened, so the numbers do not add up yet: a draft (issue 17).
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download JSON").click()
-    assert download.value.suggested_filename == f"prisma-review-{rid}.json"
+        page.get_by_role("button", name="Download draft JSON").click()
+    assert download.value.suggested_filename == f"prisma-review-{rid}-draft.json"
     assert "counts" in json.loads(Path(download.value.path()).read_text(encoding="utf-8"))

@@ -45,7 +45,7 @@ def test_librarian_imports_a_pubmed_search_with_a_progress_bar(
     expect(search.get_by_role("progressbar", name="PubMed import")).to_be_visible()
     report = page.get_by_role("region", name="Import report")
     expect(report).to_contain_text("200imported", timeout=20_000)
-    expect(page.get_by_role("cell", name="tai chi")).to_be_visible()
+    expect(page.get_by_role("cell", name="tai chi", exact=True)).to_be_visible()
     screenshot(page, "sources-pubmed")
 
     imports = build.client.get(f"/api/v1/reviews/{rid}/imports", headers=librarian.headers)

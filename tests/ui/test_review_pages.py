@@ -48,7 +48,8 @@ def test_lead_changes_settings_and_screens_a_full_text_with_a_reason(
     page.goto(f"{live_server.url}/reviews/{rid}/screen/full_text")
     expect(page.get_by_title(f"Full text of record {record_id}")).to_be_visible()
     page.keyboard.press("e")  # an exclusion needs a reason first
-    expect(page.get_by_text("Pick the reason for exclusion")).to_be_visible()
+    reason_card = page.get_by_role("region", name="Reason for exclusion")
+    expect(reason_card.get_by_text("Pick the reason for exclusion")).to_be_visible()
     screenshot(page, "screen-full-text")
     page.keyboard.press("2")
     expect(page.get_by_text("Nothing left for you at this stage")).to_be_visible()
@@ -84,11 +85,18 @@ def test_lead_adds_a_member_by_email(page: Page, live_server: LiveServer) -> Non
     colleague = build.user(name="Cora Colleague")
     rid = build.review(lead)["id"]
 
+    # An unknown address is now invited (tests/ui/test_accounts.py); a deactivated one is refused.
+    gone, admin = build.user(name="Gus Gone"), build.user(admin=True)
+    off = build.client.patch(
+        f"/api/v1/users/{gone.id}", json={"is_active": False}, headers=admin.headers
+    )
+    assert off.status_code == 200
+
     sign_in(page, live_server, lead, then=f"/reviews/{rid}/settings")
     form = page.get_by_role("form", name="Add a member")
-    form.get_by_label("Email").fill("nobody@example.org")
+    form.get_by_label("Email").fill(gone.email)
     form.get_by_label("Email").press("Enter")
-    expect(form).to_contain_text("active account with email nobody@example.org not found")
+    expect(form).to_contain_text(f"the account of {gone.email} is deactivated")
     form.get_by_label("Email").fill(colleague.email)
     form.get_by_label("Role").select_option("librarian")
     form.get_by_role("button", name="Add member").click()

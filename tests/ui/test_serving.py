@@ -51,3 +51,19 @@ def test_only_files_inside_the_ui_folder_are_served(client: TestClient) -> None:
         response = client.get(path)
         assert response.status_code == 404, path
     assert client.get("/reviews/0").status_code == 422
+
+
+def test_a_browser_asking_for_an_unknown_page_gets_the_apps_not_found_page(
+    client: TestClient,
+) -> None:
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for path in ["/nope", "/reviews/abc", "/reviews/3x/settings"]:
+        page = client.get(path, headers=html)
+        assert page.status_code == 404, path
+        assert page.headers["content-type"].startswith("text/html")
+        assert f'src="/ui/{assets_version()}/js/app.js"' in page.text
+    # API clients, the API itself and static files keep the one JSON error shape.
+    assert client.get("/nope", headers={"Accept": "application/json"}).json()["error"] == "NotFound"
+    api = client.get("/api/v1/nope", headers=html)
+    assert (api.status_code, api.json()["error"]) == (404, "NotFound")
+    assert client.get("/ui/nope.js", headers=html).json()["error"] == "NotFound"

@@ -1,16 +1,22 @@
-// The one door to the server: the public JSON API under /api/v1 with a bearer token.
+// The one door to the server: the public JSON API under /api/v1. The web app signs in with a
+// session cookie the page cannot read (HttpOnly); it echoes the readable CSRF cookie's value in
+// a header on every request that changes something.
 const PREFIX = "/api/v1";
-const TOKEN_KEY = "winnow.token";
+const CSRF_COOKIE = "winnow_csrf";
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+function cookie(name) {
+  const found = document.cookie.split("; ").find((pair) => pair.startsWith(`${name}=`));
+  return found ? decodeURIComponent(found.slice(name.length + 1)) : null;
+}
 
 export const session = {
-  get token() {
-    return sessionStorage.getItem(TOKEN_KEY);
-  },
-  set(token) {
-    sessionStorage.setItem(TOKEN_KEY, token);
+  /** Whether this browser holds a session (it may still have expired: the server decides). */
+  get signedIn() {
+    return cookie(CSRF_COOKIE) !== null;
   },
   clear() {
-    sessionStorage.removeItem(TOKEN_KEY);
+    document.cookie = `${CSRF_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict`;
   },
 };
 
@@ -30,7 +36,8 @@ export function loginUrl() {
 
 async function send(path, { method = "GET", json, form, body, signal } = {}) {
   const headers = { Accept: "application/json" };
-  if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  const csrf = cookie(CSRF_COOKIE);
+  if (csrf && UNSAFE.has(method)) headers["X-CSRF-Token"] = csrf;
   let payload = body;
   if (json !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -38,7 +45,7 @@ async function send(path, { method = "GET", json, form, body, signal } = {}) {
   } else if (form !== undefined) {
     payload = form;
   }
-  const response = await fetch(PREFIX + path, { method, headers, body: payload, signal });
+  const response = await fetch(PREFIX + path, { method, headers, body: payload, signal, credentials: "same-origin" });
   if (response.status === 401 && !path.startsWith("/auth/")) {
     session.clear();
     location.assign(loginUrl());
@@ -67,7 +74,7 @@ export async function api(path, options = {}) {
   return type.includes("json") ? response.json() : response.text();
 }
 
-/** The raw body as a Blob (PDFs, SVG, CSV), fetched with the token. */
+/** The raw body as a Blob (PDFs, SVG, CSV). */
 export async function apiBlob(path, options = {}) {
   const response = await send(path, options);
   return response.blob();
@@ -90,7 +97,7 @@ export function routeMissing(error) {
   return error instanceof ApiError && error.status === 404 && error.detail === "Not Found";
 }
 
-/** Fetch a file with the token and hand it to the browser as a download. */
+/** Fetch a file and hand it to the browser as a download. */
 export async function download(path, filename) {
   const blob = await apiBlob(path);
   const url = URL.createObjectURL(blob);
@@ -105,15 +112,13 @@ export async function download(path, filename) {
 
 export async function login(email, password) {
   const form = new URLSearchParams({ username: email, password });
-  const response = await send("/auth/token", { method: "POST", body: form });
-  const token = await response.json();
-  session.set(token.access_token);
-  return token;
+  const response = await send("/auth/session", { method: "POST", body: form });
+  return response.json();
 }
 
 export async function logout() {
   try {
-    await send("/auth/token", { method: "DELETE" });
+    await send("/auth/session", { method: "DELETE" });
   } finally {
     session.clear();
   }

@@ -8,6 +8,7 @@ import { AVAILABLE_PAGES } from "./pages.js";
 export const REVIEW_SECTIONS = [
   { path: "", page: "overview", label: "Overview", needs: "read" },
   { path: "screen/title_abstract", page: "screen", label: "Screen", needs: "screen", match: "screen" },
+  { path: "retrieval", page: "retrieval", label: "Retrieval", needs: "read" },
   { path: "conflicts", page: "conflicts", label: "Conflicts", needs: "manage_review" },
   { path: "agreement", page: "agreement", label: "Agreement", needs: "read" },
   { path: "sources", page: "sources", label: "Sources", needs: "read" },
@@ -16,11 +17,20 @@ export const REVIEW_SECTIONS = [
   { path: "extraction", page: "extraction", label: "Extraction", needs: "extract", match: "extraction" },
   { path: "prisma", page: "prisma", label: "PRISMA", needs: "read" },
   { path: "exports", page: "exports", label: "Exports", needs: "manage_review" },
-  { path: "settings", page: "settings", label: "Settings", needs: "manage_review" },
+  { path: "settings", page: "settings", label: "Settings", needs: "read" },
 ];
+
+// What a role needs to use each page; a page it cannot use says so instead of failing later.
+const PAGE_NEEDS = {
+  ...Object.fromEntries(REVIEW_SECTIONS.map((section) => [section.page, section.needs])),
+  "extraction-form": "manage_review",
+  extract: "extract",
+};
 
 const ROUTES = [
   { pattern: /^\/login\/?$/, page: "login", public: true },
+  { pattern: /^\/set-password\/?$/, page: "set-password", public: true },
+  { pattern: /^\/admin\/users\/?$/, page: "accounts", admin: true },
   { pattern: /^\/$/, page: "home" },
   { pattern: /^\/reviews\/(\d+)\/?$/, page: "overview" },
   { pattern: /^\/reviews\/(\d+)\/screen\/(title_abstract|full_text)$/, page: "screen" },
@@ -32,6 +42,8 @@ const ROUTES = [
   { pattern: /^\/reviews\/(\d+)\/exports$/, page: "exports" },
   { pattern: /^\/reviews\/(\d+)\/duplicates$/, page: "duplicates" },
   { pattern: /^\/reviews\/(\d+)\/records$/, page: "records" },
+  { pattern: /^\/reviews\/(\d+)\/records\/(\d+)$/, page: "record" },
+  { pattern: /^\/reviews\/(\d+)\/retrieval$/, page: "retrieval" },
   { pattern: /^\/reviews\/(\d+)\/extraction$/, page: "extraction" },
   { pattern: /^\/reviews\/(\d+)\/extraction\/form$/, page: "extraction-form" },
   { pattern: /^\/reviews\/(\d+)\/studies\/(\d+)\/extraction$/, page: "extract" },
@@ -56,6 +68,7 @@ function drawTopbar(me, review) {
         ? h("span", { class: "crumb" }, h("span", { class: "crumb-sep", "aria-hidden": "true" }, "/"), h("a", { href: `/reviews/${review.id}` }, review.title))
         : null,
       h("span", { class: "spacer" }),
+      me?.is_admin ? h("a", { class: "topbar-link", href: "/admin/users", "aria-current": location.pathname.startsWith("/admin/") ? "page" : null }, "Accounts") : null,
       me
         ? h(
             "div",
@@ -93,8 +106,24 @@ async function signOut() {
   location.assign("/login");
 }
 
+function showNotForRole(main, review) {
+  document.title = "Not available · Winnow";
+  main.replaceChildren(
+    h(
+      "div",
+      { class: "container" },
+      emptyState(
+        "Not available for your role",
+        `You are ${review.role === "viewer" ? "a viewer" : `a ${review.role}`} in this review; this page is for members who may change what it shows. Ask a lead of the review if you need it.`,
+        h("a", { class: "btn btn-primary", href: `/reviews/${review.id}` }, "Back to the review"),
+      ),
+    ),
+  );
+}
+
 function showError(main, error) {
   const notFound = error instanceof ApiError && error.status === 404;
+  document.title = `${notFound ? "Not found" : "Something went wrong"} · Winnow`;
   main.replaceChildren(
     h(
       "div",
@@ -116,7 +145,7 @@ async function start() {
     showError(main, new ApiError(404, "NotFound", "Not Found"));
     return;
   }
-  if (!route.public && !session.token) {
+  if (!route.public && !session.signedIn) {
     location.replace(loginUrl());
     return;
   }
@@ -128,6 +157,14 @@ async function start() {
     }
     drawTopbar(ctx.me, ctx.review);
     drawSections(ctx.review, location.pathname);
+    if (route.admin && !ctx.me.is_admin) {
+      showError(main, new ApiError(404, "NotFound", "Not Found"));
+      return;
+    }
+    if (ctx.review && !can(ctx.review.role, PAGE_NEEDS[route.page] || "read")) {
+      showNotForRole(main, ctx.review);
+      return;
+    }
     const module = await import(`./pages/${route.page}.js`);
     // Pages draw into a detached view that replaces "Loading…" once it has its data: no flash.
     ctx.main = document.createElement("div");

@@ -71,12 +71,15 @@ export function select(options, value, props = {}) {
   return el;
 }
 
+/** A short message in the page's one live region; a new one replaces the last, never stacks. */
 export function notify(message, kind = "info") {
   const box = document.getElementById("toasts");
   const toast = h("div", { class: `toast toast-${kind}` }, message);
-  box.append(toast);
-  setTimeout(() => toast.classList.add("leaving"), 3500);
-  setTimeout(() => toast.remove(), 4000);
+  // A new node (not new text in the old one) so that a repeated message is announced again.
+  box.replaceChildren(toast);
+  const shown = kind === "error" ? 8000 : 4000; // an error takes longer to read and act on
+  setTimeout(() => toast.classList.add("leaving"), shown - 500);
+  setTimeout(() => toast.remove(), shown);
 }
 
 export function errorText(error) {
@@ -131,9 +134,13 @@ export function table(columns, rows, { caption, empty = "Nothing here yet." } = 
   return h("div", { class: "table-wrap" }, h("table", {}, caption ? h("caption", {}, caption) : null, head, body));
 }
 
+// Inputs that take no typed text: a letter pressed on one of them is meant for the page.
+const UNTYPED_INPUTS = new Set(["checkbox", "radio", "button", "submit", "reset", "file", "image", "color", "range"]);
+
 /** Whether a key press is meant for a text field rather than for a page shortcut. */
 export function typingInto(event) {
   const target = event.target;
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+  if (target.tagName === "INPUT") return !UNTYPED_INPUTS.has(target.type);
+  return target.isContentEditable || ["TEXTAREA", "SELECT"].includes(target.tagName);
 }

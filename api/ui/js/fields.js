@@ -14,12 +14,20 @@ export const FIELD_TYPES = [
 ];
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DECIMAL_COMMA = /^\s*[-+]?\d*,\d+\s*$/;
+
+/** "12,5" as written where a comma is the decimal separator is 12.5; a value with both a comma
+ * and a point ("1.234,5") is not guessed at, and stays invalid. */
+export function numberText(value) {
+  const text = String(value).trim();
+  return DECIMAL_COMMA.test(text) ? text.replace(",", ".") : text;
+}
 
 /** The problem with a raw value for a field, or "" when it is fine. */
 export function problem(spec, value) {
   const blank = value === null || value === "" || (Array.isArray(value) && value.length === 0);
   if (blank) return spec.required ? "Required." : "";
-  if (spec.type === "number" && !Number.isFinite(Number(value))) return "Enter a number, e.g. 12.5.";
+  if (spec.type === "number" && !Number.isFinite(Number(numberText(value)))) return "Enter a number, e.g. 12.5 or 12,5.";
   if (spec.type === "integer" && !/^-?\d+$/.test(String(value).trim())) return "Enter a whole number, e.g. 120.";
   if (spec.type === "date" && (!DATE.test(value) || Number.isNaN(Date.parse(value)))) return "Enter a date as YYYY-MM-DD.";
   return "";
@@ -28,7 +36,7 @@ export function problem(spec, value) {
 /** The JSON value the API expects for a raw control value (blank stays null). */
 function parsed(spec, value) {
   if (value === null || value === "" || (Array.isArray(value) && !value.length)) return null;
-  if (spec.type === "number") return Number(value);
+  if (spec.type === "number") return Number(numberText(value));
   if (spec.type === "integer") return Number.parseInt(value, 10);
   return value;
 }

@@ -1,12 +1,16 @@
 // The pages this build ships; sections and links for any other page stay out of sight.
 export const AVAILABLE_PAGES = new Set([
   "login",
+  "set-password",
+  "accounts",
   "home",
   "overview",
   "settings",
   "sources",
   "duplicates",
   "records",
+  "record",
+  "retrieval",
   "screen",
   "conflicts",
   "agreement",

@@ -52,6 +52,14 @@ function agreementSection(agreement, names) {
   );
 }
 
+/** "At most 138 relevant records may remain unscreened (95% confidence); best guess 40." */
+export function stoppingText(stopping) {
+  const confidence = `${Math.round(100 * stopping.confidence)}% confidence`;
+  const records = (count) => `${count} relevant record${count === 1 ? "" : "s"}`;
+  const range = stopping.lower > 0 ? `Between ${stopping.lower} and ${records(stopping.upper)}` : `At most ${records(stopping.upper)}`;
+  return `${range} may remain unscreened (${confidence}); best guess ${Math.round(stopping.point)}.`;
+}
+
 function reviewersSection(stageProgress, names) {
   return h(
     "section",
@@ -69,7 +77,7 @@ function reviewersSection(stageProgress, names) {
       { empty: "Nobody has voted at this stage yet." },
     ),
     stageProgress.stopping && stageProgress.stopping.point !== null
-      ? h("p", { class: "muted small" }, `Estimated relevant records still unscreened: ${Math.round(stageProgress.stopping.point)} (${stageProgress.stopping.lower}–${stageProgress.stopping.upper} at ${Math.round(100 * stageProgress.stopping.confidence)}% confidence). ${stageProgress.stopping.caveat}`)
+      ? h("p", { class: "muted small stopping-estimate" }, stoppingText(stageProgress.stopping), " ", stageProgress.stopping.caveat)
       : null,
   );
 }

@@ -4,10 +4,10 @@ import { h, field, select, pageHeader, emptyState, notify, errorText, setFieldEr
 import { STAGE_LABELS } from "../progress.js";
 import { abstractNodes } from "../text.js";
 
+// A resolution settles the record: include or exclude (the API refuses maybe).
 const DECISIONS = [
   ["include", "Include"],
   ["exclude", "Exclude"],
-  ["maybe", "Maybe"],
 ];
 
 function voteColumn(vote, names, reasons) {
@@ -28,32 +28,51 @@ function resolveForm(rid, stage, conflict, reasons, onResolved) {
     const input = h("input", { type: "radio", name, value, id: nextId(), required: true });
     return h("div", { class: "check" }, input, h("label", { for: input.id }, label));
   });
+  const fullText = stage === "full_text";
   const why = h("textarea", { name: "reason", rows: "2" });
   const reasonOptions = [["", "—"], ...[...reasons.entries()].map(([id, label]) => [id, label])];
-  const reasonId = stage === "full_text" ? select(reasonOptions, "", { name: "reason_id" }) : null;
+  // Full text: an exclusion needs a reason. Title/abstract: offered when the review has some.
+  const reasonId = fullText || reasons.size ? select(reasonOptions, "", { name: "reason_id" }) : null;
+  const formError = h("p", { class: "form-message error", role: "alert", hidden: true });
+
+  // Each error goes to the control it is about: a missing reason reddens the reason, not "Why".
+  function check(decision) {
+    const needsReason = fullText && decision === "exclude" && !reasonId.value;
+    if (reasonId) setFieldError(reasonId, needsReason ? "Choose the exclusion reason: a full-text exclusion needs one." : "");
+    setFieldError(why, why.value.trim() ? "" : "Write why you decided this; it goes into the log.");
+    if (needsReason) return reasonId;
+    return why.value.trim() ? null : why;
+  }
+
   async function submit(event) {
     event.preventDefault();
     const chosen = event.target.querySelector(`input[name="${name}"]:checked`);
-    if (!why.value.trim()) {
-      setFieldError(why, "Write why you decided this; it goes into the log.");
-      why.focus();
+    formError.hidden = !!chosen;
+    formError.textContent = chosen ? "" : "Choose the final decision.";
+    const invalid = chosen ? check(chosen.value) : radios[0].querySelector("input");
+    if (invalid) {
+      invalid.focus();
       return;
     }
-    const body = { stage, decision: chosen.value, reason: why.value.trim(), reason_id: reasonId && reasonId.value ? Number(reasonId.value) : null };
+    const reason = chosen.value === "exclude" && reasonId && reasonId.value ? Number(reasonId.value) : null;
+    const body = { stage, decision: chosen.value, reason: why.value.trim(), reason_id: reason };
     try {
       await api(`/reviews/${rid}/records/${conflict.record_id}/resolution`, { method: "POST", json: body });
       notify(`Resolved: ${chosen.value}.`);
       onResolved();
     } catch (error) {
-      setFieldError(why, errorText(error));
+      formError.textContent = errorText(error);
+      formError.hidden = false;
     }
   }
+  const reasonHint = fullText ? "Required when the final decision is exclude." : "Optional; used when the final decision is exclude.";
   return h(
     "form",
-    { class: "resolve-form", onsubmit: submit, "aria-label": `Resolve “${conflict.title}”` },
+    { class: "resolve-form", onsubmit: submit, novalidate: true, "aria-label": `Resolve “${conflict.title}”` },
     h("fieldset", { class: "plain" }, h("legend", {}, "Final decision"), h("div", { class: "radio-row" }, radios)),
     field("Why", why, { required: true }),
-    reasonId ? field("Exclusion reason", reasonId, { hint: "Required when the final decision is exclude." }) : null,
+    reasonId ? field("Exclusion reason", reasonId, { hint: reasonHint }) : null,
+    formError,
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Resolve")),
   );
 }

@@ -22,6 +22,55 @@ async function pdfPanel(rid, study) {
   return h("div", { class: "card pdf-empty" }, h("h2", {}, "No full text attached"), h("p", { class: "muted" }, "Attach the PDF from the full-text screening page."));
 }
 
+const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Both extractors' current values and their names, for a lead recording the consensus. */
+async function bothExtractions(rid, sid) {
+  const [entries, members] = await Promise.all([api(`/reviews/${rid}/studies/${sid}/extraction/entries`), api(`/reviews/${rid}/members`)]);
+  const names = new Map(members.map((m) => [m.user_id, m.name]));
+  return { entries, name: (entry, i) => names.get(entry.extractor_id) || `Extractor ${i + 1}` };
+}
+
+/** The values both extractors gave alike: the consensus starts from them. */
+export function agreedValues(fields, entries) {
+  if (entries.length < 2) return {};
+  const [first, second] = entries;
+  const agreed = {};
+  for (const field of fields) {
+    const a = first.values[field.key];
+    if (a !== undefined && a !== null && same(a, second.values[field.key])) agreed[field.key] = a;
+  }
+  return agreed;
+}
+
+function shown(value) {
+  if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return "—";
+  if (value === true) return "Yes";
+  if (value === false) return "No";
+  if (Array.isArray(value)) {
+    return value.map((item) => (item && typeof item === "object" ? Object.entries(item).map(([k, v]) => `${k}: ${shown(v)}`).join(", ") : shown(item))).join("; ");
+  }
+  return String(value);
+}
+
+/** Under each field, what each extractor entered, and whether they agree. */
+function showBeside(fields, controls, side) {
+  const [first, second] = side.entries;
+  for (const field of fields) {
+    const control = controls.byKey.get(field.key);
+    if (!control) continue;
+    const agree = first && second && same(first.values[field.key], second.values[field.key]);
+    control.el.append(
+      h(
+        "div",
+        { class: `extractor-values ${agree ? "agree" : "differ"}` },
+        h("span", { class: `badge plain ${agree ? "badge-include" : "badge-maybe"}` }, agree ? "Both agree" : "They differ"),
+        side.entries.map((entry, i) => h("span", { class: "extractor-value" }, h("strong", {}, `${side.name(entry, i)}:`), " ", shown(entry.values[field.key]))),
+      ),
+    );
+  }
+}
+
 export async function render(ctx) {
   const rid = ctx.review.id;
   const sid = Number(ctx.params[1]);
@@ -37,9 +86,7 @@ export async function render(ctx) {
     }
     throw error;
   }
-  const [studies, state] = await Promise.all([api(`/reviews/${rid}/studies?status=all`), api(`/reviews/${rid}/studies/${sid}/extraction`)]);
-  const study = studies.find((s) => s.id === sid);
-  if (!study) throw new ApiError(404, "NotFound", "study not found");
+  const [study, state] = await Promise.all([api(`/reviews/${rid}/studies/${sid}`), api(`/reviews/${rid}/studies/${sid}/extraction`)]);
 
   // Single-with-verification: a second person signs the extraction off, or corrects it.
   const verifying = !consensus && state.state === "awaiting_verification" && !state.extractors.includes(ctx.me.id);
@@ -53,7 +100,10 @@ export async function render(ctx) {
     }
   }
   const counter = h("span", { class: "small muted", "aria-live": "polite" });
-  const controls = formControls(form.fields, state.final || {}, () => refreshCounter());
+  const side = consensus ? await bothExtractions(rid, sid) : null;
+  const initial = state.final || (side ? agreedValues(form.fields, side.entries) : {});
+  const controls = formControls(form.fields, initial, () => refreshCounter());
+  if (side) showBeside(form.fields, controls, side);
   function refreshCounter() {
     const problems = controls.check(false);
     counter.textContent = problems ? `${problems} field${problems === 1 ? "" : "s"} to fix` : "Ready to save";

@@ -48,7 +48,8 @@ export async function render(ctx) {
   const rid = ctx.review.id;
   const lead = can(ctx.review.role, "manage_review");
   ctx.title = "Extraction";
-  const [form, studies, members] = await Promise.all([currentForm(rid), api(`/reviews/${rid}/studies?status=included`), api(`/reviews/${rid}/members`)]);
+  const [form, page, members] = await Promise.all([currentForm(rid), api(`/reviews/${rid}/studies?status=included&limit=1000`), api(`/reviews/${rid}/members`)]);
+  const studies = page.items;
   const names = new Map(members.map((m) => [m.user_id, m.name]));
   const builder = lead ? h("a", { class: `btn ${form ? "" : "btn-primary"}`, href: `/reviews/${rid}/extraction/form` }, form ? "Edit the form" : "Build the form") : null;
   const container = h("div", { class: "container" }, pageHeader("Extraction", form ? `Form version ${form.version} · ${form.fields.length} fields` : "No form yet.", builder));

@@ -1,16 +1,17 @@
-// Sign in: e-mail and password for a bearer token kept in this tab's sessionStorage.
+// Sign in: e-mail and password for a session cookie that every tab shares until sign-out or
+// expiry (the token itself stays out of the page's reach).
 import { login, session } from "../api.js";
 import { h, field, errorText } from "../dom.js";
 
 function nextPage() {
   const next = new URLSearchParams(location.search).get("next") || "/";
-  // Only paths on this site: never bounce a fresh token to another origin.
+  // Only paths on this site: never bounce a fresh sign-in to another origin.
   return next.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
 
 export async function render(ctx) {
   ctx.title = "Sign in";
-  if (session.token) {
+  if (session.signedIn) {
     location.replace(nextPage());
     return;
   }

@@ -1,21 +1,29 @@
-// Records for librarians and leads: find records and set them aside before screening (PRISMA's
-// "removed by automation tools" and "removed for other reasons"), or bring them back.
+// The records browser: every unique record (merged duplicates hidden unless asked for, and marked
+// as such), a search over title, abstract, authors, DOI and PMID, filters by source and year,
+// long values shortened. Librarians and leads select records (one by one, the whole page, or
+// every match) and set them aside before screening (PRISMA's "removed by automation tools" and
+// "removed for other reasons"), or bring them back.
 import { api } from "../api.js";
 import { can } from "../roles.js";
 import { h, field, button, select, table, pageHeader, notify, errorText, setFieldError, nextId } from "../dom.js";
+import { citation, plural, shorten, titleOf } from "../cite.js";
 
 const PAGE_SIZE = 50;
+const FETCH_SIZE = 500; // the API's largest page, to collect every match's id
+const MAX_SELECTED = 10000; // the most records one removal may name
 const REMOVALS = [
   ["automation", "Marked ineligible by an automation tool"],
   ["other", "Removed for another reason"],
 ];
 const REMOVAL_LABELS = Object.fromEntries(REMOVALS);
+const DUPLICATE_CHOICES = [
+  ["exclude", "Hidden"],
+  ["include", "Shown and marked"],
+  ["only", "Only duplicates"],
+];
 
-function plural(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
-
-function removalForm(onRemove) {
+/** The bulk action: what is selected, ways to select more, and the removal with its reason. */
+function removalForm(onRemove, selection) {
   const kind = select(REMOVALS, "automation", { name: "removed" });
   const reason = h("input", { type: "text", name: "reason", maxlength: "1000" });
   async function submit(event) {
@@ -36,22 +44,48 @@ function removalForm(onRemove) {
   }
   return h(
     "form",
-    { class: "card", onsubmit: submit, novalidate: true, "aria-label": "Remove before screening" },
-    h("h2", {}, "Remove the selected records before screening"),
-    h("div", { class: "form-row" }, field("Removed", kind), field("Tool or reason", reason, { required: true, hint: "e.g. RobotSearch RCT classifier, or “conference abstracts before 2010”" })),
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Remove selected")),
+    { class: "card bulk-form", onsubmit: submit, novalidate: true, "aria-label": "Remove before screening" },
+    selection,
+    h(
+      "div",
+      { class: "bulk-row" },
+      field("Removed", kind),
+      field("Tool or reason", reason, { required: true, hint: "e.g. RobotSearch RCT classifier, or “conference abstracts before 2010”" }),
+      h("button", { type: "submit", class: "btn btn-primary" }, "Remove selected"),
+    ),
   );
+}
+
+/** The filters as they are in the address, so a filtered list can be linked to and reloaded. */
+function filtersFromAddress() {
+  const params = new URLSearchParams(location.search);
+  const duplicates = params.get("duplicates");
+  return {
+    removed: params.get("removed") === "1",
+    search: params.get("search") || "",
+    source: params.get("source") || "",
+    from: params.get("from") || "",
+    to: params.get("to") || "",
+    duplicates: DUPLICATE_CHOICES.some(([value]) => value === duplicates) ? duplicates : "exclude",
+  };
+}
+
+function yearProblem(text) {
+  if (!text) return "";
+  return /^\d{4}$/.test(text.trim()) ? "" : "Enter a year such as 2015.";
 }
 
 export async function render(ctx) {
   const rid = ctx.review.id;
-  const params = new URLSearchParams(location.search);
-  const showRemoved = params.get("removed") === "1";
   const manage = can(ctx.review.role, "manage_sources");
+  const filters = filtersFromAddress();
+  const showRemoved = filters.removed;
   ctx.title = "Records";
   let offset = 0;
-  let query = "";
+  let page = { items: [], total: 0 };
   const selected = new Set();
+  const sources = await api(`/reviews/${rid}/sources`);
+  const sourceNames = new Map(sources.map((source) => [source.id, source.name]));
 
   const tabs = h(
     "nav",
@@ -59,38 +93,89 @@ export async function render(ctx) {
     h("a", { href: "?", "aria-current": showRemoved ? null : "page" }, "In screening"),
     h("a", { href: "?removed=1", "aria-current": showRemoved ? "page" : null }, "Removed before screening"),
   );
-  const search = h("input", { type: "search", name: "q", maxlength: "500" });
-  const searchForm = h(
+
+  const search = h("input", { type: "search", name: "search", maxlength: "500", value: filters.search });
+  const source = select([["", "All sources"], ...sources.map((s) => [s.id, s.name])], filters.source, { name: "source" });
+  const from = h("input", { type: "text", name: "from", inputmode: "numeric", maxlength: "4", value: filters.from, class: "year-input" });
+  const to = h("input", { type: "text", name: "to", inputmode: "numeric", maxlength: "4", value: filters.to, class: "year-input" });
+  const duplicates = select(DUPLICATE_CHOICES, filters.duplicates, { name: "duplicates" });
+  const filterForm = h(
     "form",
-    {
-      class: "search-row",
-      role: "search",
-      onsubmit: (event) => {
-        event.preventDefault();
-        query = search.value.trim();
-        offset = 0;
-        draw();
-      },
-    },
-    field("Title contains", search),
-    h("button", { type: "submit", class: "btn btn-secondary" }, "Search"),
+    { class: "card record-filters", role: "search", "aria-label": "Find records", onsubmit: applyFilters, novalidate: true },
+    h(
+      "div",
+      { class: "filter-grid" },
+      h("div", { class: "filter-search" }, field("Search", search, { hint: "Title, abstract, authors, DOI or PMID. Every word must be found; put a phrase in “quotes”." })),
+      field("Source", source),
+      field("From year", from),
+      field("To year", to),
+      showRemoved ? null : field("Merged duplicates", duplicates, { hint: "Copies of a study from other sources" }),
+    ),
+    h("div", { class: "form-actions" }, button("Clear", clearFilters, { kind: "ghost" }), h("button", { type: "submit", class: "btn btn-secondary" }, "Search")),
   );
   const count = h("p", { class: "muted", "aria-live": "polite" });
+  const selection = h("div", { class: "selection-bar", role: "status", "aria-live": "polite" });
   const list = h("div");
   const pager = h("div", { class: "form-actions" });
-  const form = manage && !showRemoved ? removalForm(removeSelected) : null;
+  const form = manage && !showRemoved ? removalForm(removeSelected, selection) : "";
   ctx.main.append(
     h(
       "div",
       { class: "container" },
-      pageHeader("Records", "Imported records. Records an automation tool or another reason rules out before screening leave the queue; PRISMA counts them in their own boxes.", tabs),
-      searchForm,
+      pageHeader("Records", "Imported records, each study once: copies merged as duplicates stay out of screening. Records an automation tool or another reason rules out before screening leave the queue; PRISMA counts them in their own boxes.", tabs),
+      filterForm,
+      form,
       count,
       list,
       pager,
-      form,
     ),
   );
+
+  function currentFilters() {
+    return { search: search.value.trim(), source: source.value, from: from.value.trim(), to: to.value.trim(), duplicates: duplicates.value };
+  }
+
+  async function applyFilters(event) {
+    event?.preventDefault();
+    const wanted = currentFilters();
+    const problems = [
+      [from, yearProblem(wanted.from)],
+      [to, yearProblem(wanted.to)],
+    ];
+    for (const [control, problem] of problems) setFieldError(control, problem);
+    const first = problems.find(([, problem]) => problem);
+    if (first) {
+      first[0].focus();
+      return;
+    }
+    const address = new URLSearchParams();
+    if (showRemoved) address.set("removed", "1");
+    for (const [key, value] of Object.entries(wanted)) if (value && !(key === "duplicates" && value === "exclude")) address.set(key, value);
+    history.replaceState(null, "", `${location.pathname}${address.size ? `?${address}` : ""}`);
+    offset = 0;
+    await draw();
+  }
+
+  async function clearFilters() {
+    search.value = "";
+    source.value = "";
+    from.value = "";
+    to.value = "";
+    duplicates.value = "exclude";
+    await applyFilters();
+  }
+
+  /** The API query for the filters, without paging. */
+  function query() {
+    const wanted = currentFilters();
+    const params = new URLSearchParams({ removed: showRemoved ? "true" : "false" });
+    if (wanted.search) params.set("search", wanted.search);
+    if (wanted.source) params.set("source_id", wanted.source);
+    if (wanted.from) params.set("year_from", wanted.from);
+    if (wanted.to) params.set("year_to", wanted.to);
+    params.set("duplicates", showRemoved ? "include" : wanted.duplicates);
+    return params;
+  }
 
   async function removeSelected(removed, reason) {
     if (!selected.size) return "Select the records to remove first.";
@@ -108,31 +193,102 @@ export async function render(ctx) {
   async function restore(record) {
     try {
       await api(`/reviews/${rid}/records/restore`, { method: "POST", json: { record_ids: [record.id] } });
-      notify(`“${record.title || "(no title)"}” is back in screening.`);
+      notify(`“${titleOf(record, 80)}” is back in screening.`);
       await draw();
     } catch (error) {
       notify(errorText(error), "error");
     }
   }
 
+  /** Merged duplicates are out of screening already: they cannot be selected for removal. */
+  const selectable = (record) => record.duplicate_of_id === null;
+
   function checkbox(record) {
-    const box = h("input", { type: "checkbox", id: nextId("pick"), checked: selected.has(record.id), "aria-label": `Select “${record.title || "(no title)"}”` });
-    box.addEventListener("change", () => (box.checked ? selected.add(record.id) : selected.delete(record.id)));
+    if (!selectable(record)) return "";
+    const box = h("input", { type: "checkbox", id: nextId("pick"), checked: selected.has(record.id), "aria-label": `Select “${titleOf(record, 120)}”` });
+    box.addEventListener("change", () => {
+      if (box.checked) selected.add(record.id);
+      else selected.delete(record.id);
+      drawSelection();
+    });
     return box;
   }
 
+  function pageCheckbox() {
+    const ids = page.items.filter(selectable).map((record) => record.id);
+    const all = ids.length > 0 && ids.every((id) => selected.has(id));
+    const box = h("input", { type: "checkbox", checked: all, disabled: !ids.length, "aria-label": "Select every record on this page" });
+    box.indeterminate = !all && ids.some((id) => selected.has(id));
+    box.addEventListener("change", () => {
+      for (const id of ids) {
+        if (box.checked) selected.add(id);
+        else selected.delete(id);
+      }
+      for (const pick of list.querySelectorAll("tbody input[type=checkbox]")) pick.checked = box.checked;
+      drawSelection();
+    });
+    return box;
+  }
+
+  async function selectEveryMatch() {
+    const params = query();
+    params.set("duplicates", "exclude");
+    params.set("limit", String(FETCH_SIZE));
+    let at = 0;
+    let total = 0;
+    do {
+      params.set("offset", String(at));
+      const chunk = await api(`/reviews/${rid}/records?${params}`);
+      total = chunk.total;
+      for (const record of chunk.items) if (selected.size < MAX_SELECTED) selected.add(record.id);
+      at += FETCH_SIZE;
+    } while (at < total && selected.size < MAX_SELECTED);
+    await draw();
+    if (total > MAX_SELECTED) notify(`At most ${MAX_SELECTED.toLocaleString()} records can be removed at once: the first ${MAX_SELECTED.toLocaleString()} are selected.`);
+  }
+
+  function drawSelection() {
+    if (!manage || showRemoved) return;
+    const onPage = page.items.filter(selectable).length;
+    const everyMatch = page.total > onPage && selected.size < Math.min(page.total, MAX_SELECTED);
+    selection.replaceChildren(
+      h("span", {}, selected.size ? `${plural(selected.size, "record")} selected.` : "No record selected."),
+      everyMatch && page.total ? button(`Select all ${page.total.toLocaleString()} matching records`, selectEveryMatch, { class: "btn btn-ghost btn-small" }) : "",
+      selected.size ? button("Clear selection", () => (selected.clear(), draw()), { class: "btn btn-ghost btn-small" }) : "",
+    );
+  }
+
+  function titleCell(record) {
+    const title = record.title || "(no title)";
+    return h(
+      "div",
+      { class: "record-cell" },
+      h("a", { href: `/reviews/${rid}/records/${record.id}`, title: title.length > 140 ? title : null }, shorten(title, 140)),
+      h("div", { class: "muted small" }, citation(record)),
+    );
+  }
+
+  function stateCell(record) {
+    if (record.duplicate_of_id !== null) {
+      return h("a", { class: "badge badge-muted plain nowrap", href: `/reviews/${rid}/records/${record.duplicate_of_id}`, title: "Open the record kept for this study" }, "Merged duplicate");
+    }
+    if (record.merged) return h("span", { class: "badge plain nowrap" }, `${plural(record.merged, "copy", "copies")} merged in`);
+    return "";
+  }
+
   async function draw() {
-    const search = new URLSearchParams({ removed: showRemoved ? "true" : "false", limit: String(PAGE_SIZE), offset: String(offset) });
-    if (query) search.set("q", query);
-    const page = await api(`/reviews/${rid}/records?${search}`);
+    const params = query();
+    params.set("limit", String(PAGE_SIZE));
+    params.set("offset", String(offset));
+    page = await api(`/reviews/${rid}/records?${params}`);
     const columns = [
-      manage && !showRemoved ? { label: h("span", { class: "sr-only" }, "Select"), render: checkbox } : null,
-      { label: "Title", render: (r) => r.title || "(no title)" },
-      { label: "Year", key: "year" },
-      { label: "Journal", key: "journal" },
+      manage && !showRemoved ? { label: pageCheckbox(), render: checkbox, class: "pick" } : null,
+      { label: "Title", render: titleCell },
+      { label: "Source", render: (r) => sourceNames.get(r.source_id) || "" },
+      showRemoved ? null : { label: "Duplicates", render: stateCell },
       showRemoved ? { label: "Removed", render: (r) => REMOVAL_LABELS[r.removed] || r.removed } : null,
-      showRemoved ? { label: "Tool or reason", key: "removal_reason" } : null,
-      manage && showRemoved ? { label: "", render: (r) => button("Restore", () => restore(r), { "aria-label": `Restore “${r.title || "(no title)"}”` }) } : null,
+      showRemoved ? { label: "Tool or reason", render: (r) => shorten(r.removal_reason || "", 120) } : null,
+      manage && showRemoved ? { label: h("span", { class: "sr-only" }, "Actions"), render: (r) => button("Restore", () => restore(r), { "aria-label": `Restore “${titleOf(r, 120)}”` }) } : null,
     ].filter(Boolean);
     const empty = showRemoved ? "No record was removed before screening." : "No records match.";
     list.replaceChildren(table(columns, page.items, { caption: showRemoved ? "Removed before screening" : "In screening", empty }));
@@ -142,6 +298,7 @@ export async function render(ctx) {
       offset > 0 ? button("Previous", () => ((offset = Math.max(0, offset - PAGE_SIZE)), draw())) : "",
       last < page.total ? button("Next", () => ((offset += PAGE_SIZE), draw())) : "",
     );
+    drawSelection();
   }
   await draw();
 }

@@ -1,7 +1,9 @@
 // Lead's settings: title, stages (mode, blinding, maybe), keywords, exclusion reasons, members.
 import { api, routeMissing } from "../api.js";
+import { can } from "../roles.js";
 import { h, field, button, select, table, pageHeader, notify, errorText, setFieldError, nextId } from "../dom.js";
 import { STAGE_LABELS } from "../progress.js";
+import { linkBox } from "../links.js";
 
 const MODES = [
   ["dual", "Dual: two reviewers per record"],
@@ -38,7 +40,8 @@ function stageFieldset(stage, settings) {
     "fieldset",
     {},
     h("legend", {}, STAGE_LABELS[stage]),
-    h("div", { class: "form-row" }, field("Screening mode", mode), field("A “maybe” vote", maybe)),
+    field("Screening mode", mode),
+    field("A “maybe” vote", maybe),
     blinding.el,
     mismatch.el,
   );
@@ -50,7 +53,7 @@ function lines(text) {
   return text.split("\n").map((line) => line.trim()).filter(Boolean);
 }
 
-function settingsForm(ctx) {
+function settingsForm(ctx, manage) {
   const review = ctx.review;
   const title = h("input", { type: "text", name: "title", value: review.title, maxlength: "500" });
   const description = h("textarea", { name: "description", rows: "3" });
@@ -82,10 +85,11 @@ function settingsForm(ctx) {
     }
   }
 
-  return h(
-    "form",
-    { class: "card", onsubmit: submit, "aria-labelledby": "settings-h" },
-    h("h2", { id: "settings-h" }, "Review"),
+  // Those who may not change the settings read them: the same form, disabled, without Save.
+  const body = h(
+    "fieldset",
+    { class: "plain", disabled: !manage },
+    h("legend", { class: "sr-only" }, manage ? "Review settings" : "Review settings (read only)"),
     field("Title", title, { required: true }),
     field("Description", description),
     stages.map(([, fs]) => fs.el),
@@ -101,31 +105,47 @@ function settingsForm(ctx) {
       ),
     ),
     h("fieldset", {}, h("legend", {}, "Data extraction"), field("Extraction mode", extractionMode)),
+  );
+  return h(
+    "form",
+    { class: "card", onsubmit: submit, "aria-labelledby": "settings-h" },
+    h("h2", { id: "settings-h" }, "Review"),
+    manage ? null : h("p", { class: "form-message" }, "Only a lead of this review can change its settings."),
+    body,
     message,
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save settings")),
+    manage ? h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save settings")) : null,
   );
 }
 
-async function membersCard(ctx) {
+async function membersCard(ctx, manage) {
   const rid = ctx.review.id;
   const card = h("section", { class: "card", "aria-labelledby": "members-h" });
   async function draw() {
     const members = await api(`/reviews/${rid}/members`);
     const email = h("input", { type: "email", name: "email", autocomplete: "off" });
-    const role = select(ROLES, "reviewer", { name: "role" });
+    const name = h("input", { type: "text", name: "name", autocomplete: "off", maxlength: "200" });
+    const role = select(ROLES, "reviewer", { name: "role", class: "role-select" });
     async function add(event) {
       event.preventDefault();
       try {
-        const member = await api(`/reviews/${rid}/members`, { method: "POST", json: { email: email.value.trim(), role: role.value } });
+        const body = { email: email.value.trim(), role: role.value };
+        if (name.value.trim()) body.name = name.value.trim();
+        const member = await api(`/reviews/${rid}/members`, { method: "POST", json: body });
         notify(`${member.name || member.email} added as ${member.role}.`);
         await draw();
+        if (member.invitation) {
+          const box = linkBox(`${member.email} has no account yet: an invitation was made.`, `Hand ${member.name} this link to choose a password; they join as ${member.role}.`, member.invitation);
+          card.append(box);
+          box.focus();
+        }
       } catch (error) {
         setFieldError(email, errorText(error));
         email.focus();
       }
     }
     const roleColumn = (m) => {
-      const control = select(ROLES, m.role, { "aria-label": `Role of ${m.name}` });
+      if (!manage) return ROLES.find(([value]) => value === m.role)?.[1] || m.role;
+      const control = select(ROLES, m.role, { "aria-label": `Role of ${m.name}`, class: "role-select" });
       control.addEventListener("change", () => change(m, control.value));
       return control;
     };
@@ -135,15 +155,16 @@ async function membersCard(ctx) {
         [
           { label: "Name", render: (m) => h("div", {}, m.name, h("div", { class: "muted small" }, m.email)) },
           { label: "Role", render: roleColumn },
-          { label: "", render: (m) => button("Remove", () => remove(m), { kind: "ghost", "aria-label": `Remove ${m.name}` }) },
-        ],
+          manage ? { label: h("span", { class: "sr-only" }, "Actions"), render: (m) => button("Remove", () => remove(m), { kind: "ghost", class: "btn btn-ghost btn-small", "aria-label": `Remove ${m.name}` }) } : null,
+        ].filter(Boolean),
         members,
       ),
-      h(
+      !manage ? "" : h(
         "form",
         { class: "inline-form", onsubmit: add, "aria-label": "Add a member" },
         h("h3", {}, "Add a member"),
-        h("div", { class: "form-row" }, field("Email", email, { required: true, hint: "The address your colleague signs in with; an administrator creates accounts." }), field("Role", role)),
+        h("div", { class: "form-row" }, field("Email", email, { required: true, hint: "The address your colleague signs in with. Without an account yet, they get an invitation link." }), field("Role", role)),
+        field("Name (for an invitation)", name, { hint: "Used only when the address has no account yet." }),
         h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Add member")),
       ),
     );
@@ -170,7 +191,7 @@ async function membersCard(ctx) {
   return card;
 }
 
-async function reasonsCard(rid) {
+async function reasonsCard(rid, manage) {
   let reasons;
   try {
     reasons = await api(`/reviews/${rid}/exclusion-reasons`);
@@ -201,7 +222,7 @@ async function reasonsCard(rid) {
         items,
         { empty: "No reasons yet." },
       ),
-      h(
+      !manage ? "" : h(
         "form",
         { class: "inline-form", onsubmit: add, "aria-label": "Add an exclusion reason" },
         h("div", { class: "form-row" }, field("New reason", label, { required: true }), field("Stage", stage)),
@@ -215,13 +236,14 @@ async function reasonsCard(rid) {
 
 export async function render(ctx) {
   ctx.title = "Settings";
-  const [members, reasons] = await Promise.all([membersCard(ctx), reasonsCard(ctx.review.id)]);
+  const manage = can(ctx.review.role, "manage_review");
+  const [members, reasons] = await Promise.all([membersCard(ctx, manage), reasonsCard(ctx.review.id, manage)]);
   ctx.main.append(
     h(
       "div",
       { class: "container" },
-      pageHeader("Settings", "How the review is screened, and who works on it."),
-      h("div", { class: "grid settings-grid" }, settingsForm(ctx), h("div", {}, members, reasons)),
+      pageHeader("Settings", manage ? "How the review is screened, and who works on it." : "How the review is screened, and who works on it (read only for your role)."),
+      h("div", { class: "grid settings-grid" }, settingsForm(ctx, manage), h("div", {}, members, reasons)),
     ),
   );
 }

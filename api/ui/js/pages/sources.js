@@ -23,18 +23,23 @@ const FORMATS = [
   ["ovid", "Ovid"],
 ];
 
-function sourceForm(rid, onSaved) {
-  const name = h("input", { type: "text", name: "name", maxlength: "200" });
-  const kind = select(KINDS, "database", { name: "kind" });
-  const searched = h("input", { type: "date", name: "searched_on" });
+/** The form to add a source, or to edit *existing* (PATCH). */
+function sourceForm(rid, onSaved, existing = null, onCancel = null) {
+  const name = h("input", { type: "text", name: "name", maxlength: "200", value: existing?.name ?? "" });
+  const kind = select(KINDS, existing?.kind ?? "database", { name: "kind" });
+  const searched = h("input", { type: "date", name: "searched_on", value: existing?.searched_on ?? "" });
   const query = h("textarea", { name: "query", rows: "3", class: "mono" });
+  query.value = existing?.query ?? "";
+  const title = existing ? `Edit the source “${existing.name}”` : "Add a source";
   async function submit(event) {
     event.preventDefault();
     const body = { name: name.value.trim(), kind: kind.value, query: query.value, searched_on: searched.value || null };
     try {
-      const source = await api(`/reviews/${rid}/sources`, { method: "POST", json: body });
-      notify(`Source “${source.name}” added.`);
-      onSaved();
+      const source = existing
+        ? await api(`/reviews/${rid}/sources/${existing.id}`, { method: "PATCH", json: body })
+        : await api(`/reviews/${rid}/sources`, { method: "POST", json: body });
+      notify(existing ? `Source “${source.name}” saved.` : `Source “${source.name}” added.`);
+      onSaved(source);
     } catch (error) {
       setFieldError(name, errorText(error));
       name.focus();
@@ -42,11 +47,16 @@ function sourceForm(rid, onSaved) {
   }
   return h(
     "form",
-    { class: "card", onsubmit: submit, "aria-label": "Add a source" },
-    h("h2", {}, "Add a source"),
+    { class: "card", onsubmit: submit, "aria-label": title },
+    h("h2", {}, title),
     h("div", { class: "form-row" }, field("Name", name, { required: true, hint: "e.g. Embase (Ovid)" }), field("Kind", kind), field("Date searched", searched)),
     field("Search strategy", query, { hint: "Kept for the report; paste the full strategy." }),
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Add source")),
+    h(
+      "div",
+      { class: "form-actions" },
+      onCancel ? button("Cancel", onCancel, { kind: "ghost" }) : null,
+      h("button", { type: "submit", class: "btn btn-primary" }, existing ? "Save source" : "Add source"),
+    ),
   );
 }
 
@@ -82,8 +92,18 @@ function stat(value, label) {
   return h("div", { class: "stat" }, h("span", { class: "stat-value" }, String(value)), h("span", { class: "stat-label" }, label));
 }
 
+// The source chosen last stays chosen in both forms while the page is open.
+const chosen = { source: null };
+
+function sourceSelect(sources) {
+  const known = sources.some((s) => String(s.id) === String(chosen.source));
+  const control = select(sources.map((s) => [s.id, s.name]), known ? chosen.source : sources[0]?.id, { name: "source_id" });
+  control.addEventListener("change", () => (chosen.source = control.value));
+  return control;
+}
+
 function uploadForm(rid, sources, showReport) {
-  const source = select(sources.map((s) => [s.id, s.name]), sources[0]?.id, { name: "source_id" });
+  const source = sourceSelect(sources);
   const format = select(FORMATS, "auto", { name: "format" });
   const file = h("input", { type: "file", name: "file", accept: ".ris,.txt,.nbib,.xml,.bib,.csv,.enw,.ciw" });
   const submitButton = h("button", { type: "submit", class: "btn btn-primary" }, "Upload and import");
@@ -101,9 +121,10 @@ function uploadForm(rid, sources, showReport) {
     body.append("format", format.value);
     submitButton.disabled = true;
     submitButton.textContent = "Importing…";
+    chosen.source = source.value;
     try {
       const report = await api(`/reviews/${rid}/imports`, { method: "POST", form: body });
-      showReport(report);
+      await showReport(report);
     } catch (error) {
       setFieldError(file, errorText(error));
     } finally {
@@ -122,7 +143,7 @@ function uploadForm(rid, sources, showReport) {
 }
 
 function pubmedForm(rid, sources, onDone) {
-  const source = select(sources.map((s) => [s.id, s.name]), sources[0]?.id, { name: "source_id" });
+  const source = sourceSelect(sources);
   const query = h("textarea", { name: "query", rows: "3" });
   const mindate = h("input", { type: "text", name: "mindate", placeholder: "2015/01/01" });
   const maxdate = h("input", { type: "text", name: "maxdate", placeholder: "2024/12/31" });
@@ -191,17 +212,20 @@ export async function render(ctx) {
             { label: "Kind", render: (s) => KINDS.find(([k]) => k === s.kind)?.[1] || s.kind },
             { label: "Searched", render: (s) => formatDate(s.searched_on) },
             { label: "Strategy", render: (s) => h("span", { class: "muted small clamp" }, s.query || "—") },
-          ],
+            librarian ? { label: h("span", { class: "sr-only" }, "Actions"), render: (s) => sourceActions(s, formSlot) } : null,
+          ].filter(Boolean),
           sources,
           { empty: "No sources yet." },
         ),
       ),
     );
     if (librarian && sources.length && imports !== null) {
-      const showReport = (report) => {
+      // Redraw first, then show the report: a redraw landing later would wipe a form opened
+      // in between (an edit started right after the import).
+      const showReport = async (report) => {
+        await draw();
         reportSlot.replaceChildren(reportView(report));
         reportSlot.focus();
-        draw();
       };
       container.append(h("div", { class: "grid grid-2" }, uploadForm(rid, sources, showReport), pubmedForm(rid, sources, pubmedDone)));
     }
@@ -216,6 +240,44 @@ export async function render(ctx) {
     if (batch) {
       reportSlot.replaceChildren(reportView(batch));
       reportSlot.focus();
+    }
+  }
+
+  function sourceActions(source, formSlot) {
+    const edit = () => {
+      const form = sourceForm(rid, () => draw(), source, () => formSlot.replaceChildren());
+      formSlot.replaceChildren(form);
+      form.querySelector("input")?.focus();
+    };
+    return h(
+      "div",
+      { class: "actions row-actions" },
+      button("Edit", edit, { class: "btn btn-secondary btn-small", "aria-label": `Edit the source ${source.name}` }),
+      button("Delete", () => deleteSource(source), { class: "btn btn-ghost btn-small", "aria-label": `Delete the source ${source.name}` }),
+    );
+  }
+
+  async function deleteSource(source) {
+    if (!confirm(`Delete the source “${source.name}”?`)) return;
+    try {
+      await api(`/reviews/${rid}/sources/${source.id}`, { method: "DELETE" });
+      notify(`Source “${source.name}” deleted.`);
+      await draw();
+    } catch (error) {
+      notify(errorText(error), "error");
+    }
+  }
+
+  async function removeImport(batch, names) {
+    const what = batch.filename || batch.query || "this import";
+    if (!confirm(`Remove “${what}” from ${names.get(batch.source_id)} with its ${batch.records_imported} records? Only possible before any of them is screened.`)) return;
+    try {
+      const result = await api(`/reviews/${rid}/imports/${batch.id}`, { method: "DELETE" });
+      notify(`Import removed with its ${result.records_removed} record${result.records_removed === 1 ? "" : "s"}.`);
+      reportSlot.replaceChildren();
+      await draw();
+    } catch (error) {
+      notify(errorText(error), "error");
     }
   }
 
@@ -241,7 +303,13 @@ export async function render(ctx) {
                 reportSlot.focus();
               }, { kind: "ghost", class: "btn btn-ghost btn-small", "aria-label": `View the report of ${b.filename || "this import"}` }),
           },
-        ],
+          librarian
+            ? {
+                label: h("span", { class: "sr-only" }, "Remove"),
+                render: (b) => button("Remove", () => removeImport(b, names), { class: "btn btn-ghost btn-small", "aria-label": `Remove the import ${b.filename || b.query || b.id} and its records` }),
+              }
+            : null,
+        ].filter(Boolean),
         imports,
       ),
     );
