@@ -15,63 +15,106 @@ import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
+import scipy.sparse as sparse  # type: ignore[import-untyped, unused-ignore]
 from numpy.typing import NDArray
+from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped, unused-ignore]
 from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped, unused-ignore]
 from sklearn.feature_extraction.text import (  # type: ignore[import-untyped, unused-ignore]
     TfidfVectorizer,
 )
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped, unused-ignore]
+from sklearn.naive_bayes import MultinomialNB  # type: ignore[import-untyped, unused-ignore]
+from sklearn.preprocessing import normalize  # type: ignore[import-untyped, unused-ignore]
 from sklearn.svm import LinearSVC  # type: ignore[import-untyped, unused-ignore]
 
 RecordIndex = int
-Classifier = Literal["svm", "logistic"]
+Classifier = Literal["svm", "logistic", "naive_bayes"]
 MAX_DOCUMENT_FRACTION = 0.95  # a term in nearly every record separates nothing
 # liblinear seeds C's process-wide rand() and draws from it with the GIL released, and warning
 # filters are process-wide too: two fits at once would disturb each other's results.
 _FIT_LOCK = threading.Lock()
+# Each classifier at its published default: ASReview's ELAS u4 SVM (C 0.11), scikit-learn's
+# logistic regression (C 1), ASReview's former naive Bayes smoothing (alpha 3.822).
+SVM_C = 0.11
+LOGISTIC_C = 1.0
+NAIVE_BAYES_ALPHA = 3.822
+
+
+class RankingText(NamedTuple):
+    """What the ranking reads of one record (see `record_text`)."""
+
+    title: str
+    abstract: str
+
+    @property
+    def full(self) -> str:
+        return " ".join(part for part in self if part)
 
 
 @dataclass(frozen=True, slots=True)
 class RankingModel:
-    """Features and classifier of a ranking. `SERVED_MODEL` is the one reviewers get.
+    """Features and classifier(s) of a ranking. `SERVED_MODEL` is the one reviewers get.
 
-    Features: TF-IDF of words and word pairs (sublinear term frequency, L2-normalised rows) over
-    `record_text`, the vocabulary fitted on every record of the stage, labels unseen.
-    Classifier: a linear model on those features, the inclusions weighted up so that together
-    they count `inclusion_balance_ratio` times all exclusions (weights rescaled to average 1, so
-    `c` means the same whatever the number of decisions), as ASReview's "balanced" weighting.
+    Features, all fitted on every record of the stage with labels unseen:
+    - TF-IDF of words and word pairs (sublinear term frequency, L2-normalised rows) over title and
+      abstract, a term kept when it occurs in at least `min_document_frequency` records;
+    - `title_weight` > 0: the title's words again, in a space of their own, scaled by that weight.
+      A title states a record's topic in a dozen words; the same word deep in an abstract says
+      less, and a decision on a record is first of all a decision on its title;
+    - `topic_dimensions` > 0: that many latent topics of the TF-IDF matrix (truncated SVD, as in
+      latent semantic analysis; rows L2-normalised, scaled by `topic_weight`). Words that occur
+      together across a search's records (synonyms, drugs of one class, designs of one kind)
+      load on the same topics, so a decision also reaches records that use related words
+      rather than the same ones.
+    Classifiers: each a linear model weighting the inclusions up so that together they count
+    `inclusion_balance_ratio` times all exclusions (weights averaging 1), as ASReview's
+    "balanced" weighting; several are combined by the mean of their standardised scores.
     """
 
-    classifier: Classifier = "svm"
-    c: float = 0.11
+    classifiers: tuple[Classifier, ...] = ("svm",)
     inclusion_balance_ratio: float = 9.8
     min_document_frequency: int = 2
+    title_weight: float = 0.0
+    topic_dimensions: int = 0
+    topic_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not self.classifiers:
+            raise ValueError("a ranking model needs at least one classifier")
+        if "naive_bayes" in self.classifiers and self.topic_dimensions:
+            raise ValueError("naive Bayes needs non-negative features: no topic dimensions")
 
     def describe(self) -> str:
-        return (
-            f"{self.classifier} C={self.c:g} balance={self.inclusion_balance_ratio:g} "
-            f"min_df={self.min_document_frequency}"
-        )
+        parts = [
+            "+".join(self.classifiers),
+            f"balance={self.inclusion_balance_ratio:g}",
+            f"min_df={self.min_document_frequency}",
+        ]
+        if self.title_weight:
+            parts.append(f"title={self.title_weight:g}")
+        if self.topic_dimensions:
+            parts.append(f"topics={self.topic_dimensions}x{self.topic_weight:g}")
+        return " ".join(parts)
 
 
 # Chosen by the mean WSS@95 over the ten development screening sets, with leave-one-set-out
-# reported (benchmarks/prioritize.py; docs/DECISIONS.md). ASReview's ELAS u4 (C, balance) with one
-# property of bibliographic text: a term must occur in at least two records, since a term met in
-# one record only cannot carry what a decision taught to any other record.
-SERVED_MODEL = RankingModel()
+# reported (benchmarks/prioritize.py; docs/DECISIONS.md).
+SERVED_MODEL = RankingModel(title_weight=0.5, topic_dimensions=100, topic_weight=0.5)
 
 
-def record_text(title: str, abstract: str, keywords: Sequence[str] = (), journal: str = "") -> str:
-    """The text the ranking reads for one record: its title and abstract, missing parts absent.
+def record_text(
+    title: str, abstract: str, keywords: Sequence[str] = (), journal: str = ""
+) -> RankingText:
+    """What the ranking reads for one record: its title and abstract, stripped.
 
     `keywords` and `journal` are accepted for the service's current call and deliberately not
     read (see the module docstring); callers should pass only title and abstract.
     """
     del keywords, journal  # unmeasured fields: the served ranking must be the measured one
-    return " ".join(part.strip() for part in (title, abstract) if part and part.strip())
+    return RankingText((title or "").strip(), (abstract or "").strip())
 
 
 def visible_decisions(
@@ -86,19 +129,20 @@ def visible_decisions(
 
 
 class Ranker:
-    """Built once per review stage from its record texts; `rank` retrains on the decisions given.
+    """Built once per review stage from its records' `record_text`; `rank` retrains on the
+    decisions given.
 
-    The TF-IDF vocabulary is fitted once here (over all texts, labels unseen), so retraining only
-    refits the classifier. Instances are read-only after construction and safe to share across
+    The features are fitted once here (over all records, labels unseen), so retraining only
+    refits the classifiers. Instances are read-only after construction and safe to share across
     threads.
     """
 
     __slots__ = ("_features", "_model", "_n_records")
 
-    def __init__(self, texts: Sequence[str], model: RankingModel = SERVED_MODEL) -> None:
+    def __init__(self, texts: Sequence[RankingText], model: RankingModel = SERVED_MODEL) -> None:
         self._n_records = len(texts)
         self._model = model
-        self._features = _vectorise(texts, model.min_document_frequency)
+        self._features = _features(texts, model)
 
     @property
     def n_records(self) -> int:
@@ -145,24 +189,53 @@ class Ranker:
     ) -> NDArray[np.float64]:
         if len(candidates) == 0:
             return np.zeros(0)
-        classifier = _classifier(self._model, seed)
-        with _FIT_LOCK, warnings.catch_warnings():
-            # An unconverged fit still ranks sensibly; a warning would only alarm the caller.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            classifier.fit(
-                self._features[indices],
-                labels,
-                sample_weight=balanced_weights(labels, self._model.inclusion_balance_ratio),
-            )
-        return np.asarray(classifier.decision_function(self._features[candidates]), np.float64)
+        weights = balanced_weights(labels, self._model.inclusion_balance_ratio)
+        train, unseen = self._features[indices], self._features[candidates]
+        scores = [
+            _scores(name, train, labels, weights, unseen, seed) for name in self._model.classifiers
+        ]
+        if len(scores) == 1:
+            return scores[0]
+        return np.asarray(np.mean([_standardised(score) for score in scores], axis=0))
 
 
-def _classifier(model: RankingModel, seed: int) -> Any:
-    # Both solvers are liblinear's dual coordinate descent, which shuffles with `seed`: fast when
-    # there are far fewer decisions than terms, as in screening.
-    if model.classifier == "logistic":
-        return LogisticRegression(C=model.c, solver="liblinear", dual=True, random_state=seed)
-    return LinearSVC(C=model.c, random_state=seed)
+def _scores(
+    name: Classifier,
+    train: Any,
+    labels: NDArray[np.bool_],
+    weights: NDArray[np.float64],
+    candidates: Any,
+    seed: int,
+) -> NDArray[np.float64]:
+    """One classifier fitted on `train`, scoring `candidates` (higher: more likely relevant)."""
+    classifier = _classifier(name, seed)
+    with _FIT_LOCK, warnings.catch_warnings():
+        # An unconverged fit still ranks sensibly; a warning would only alarm the caller.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(train, labels, sample_weight=weights)
+    if name == "naive_bayes":
+        return _log_odds(classifier, candidates)
+    return np.asarray(classifier.decision_function(candidates), np.float64)
+
+
+def _log_odds(classifier: Any, candidates: Any) -> NDArray[np.float64]:
+    log_probabilities = classifier.predict_log_proba(candidates)
+    return np.asarray(log_probabilities[:, 1] - log_probabilities[:, 0], np.float64)
+
+
+def _standardised(scores: NDArray[np.float64]) -> NDArray[np.float64]:
+    spread = float(scores.std())
+    return np.asarray((scores - scores.mean()) / (spread if spread > 0 else 1.0), np.float64)
+
+
+def _classifier(name: Classifier, seed: int) -> Any:
+    # SVM and logistic regression are liblinear's dual coordinate descent, which shuffles with
+    # `seed`: fast when there are far fewer decisions than terms, as in screening.
+    if name == "logistic":
+        return LogisticRegression(C=LOGISTIC_C, solver="liblinear", dual=True, random_state=seed)
+    if name == "naive_bayes":
+        return MultinomialNB(alpha=NAIVE_BAYES_ALPHA)
+    return LinearSVC(C=SVM_C, random_state=seed)
 
 
 def balanced_weights(labels: NDArray[np.bool_], ratio: float) -> NDArray[np.float64]:
@@ -173,11 +246,28 @@ def balanced_weights(labels: NDArray[np.bool_], ratio: float) -> NDArray[np.floa
     return np.asarray(weights * (len(weights) / weights.sum()), dtype=np.float64)
 
 
-def _vectorise(texts: Sequence[str], min_document_frequency: int) -> Any:  # CSR matrix or None
-    """TF-IDF matrix (CSR), or None when the texts share no usable words at all."""
+def _features(texts: Sequence[RankingText], model: RankingModel) -> Any:  # CSR matrix or None
+    """The model's feature matrix (CSR), or None when the texts share no usable words at all."""
+    words = _tfidf([text.full for text in texts], model.min_document_frequency, (1, 2))
+    if words is None:
+        return None
+    blocks = [words]
+    if model.title_weight:
+        titles = _tfidf([text.title for text in texts], model.min_document_frequency, (1, 1))
+        if titles is not None:
+            blocks.append(model.title_weight * titles)
+    dimensions = min(model.topic_dimensions, words.shape[0] - 1, words.shape[1] - 1)
+    if dimensions > 0:
+        topics = TruncatedSVD(dimensions, random_state=0).fit_transform(words)
+        blocks.append(model.topic_weight * sparse.csr_matrix(normalize(topics)))
+    return sparse.hstack(blocks).tocsr()
+
+
+def _tfidf(texts: Sequence[str], min_document_frequency: int, ngrams: tuple[int, int]) -> Any:
+    """TF-IDF matrix (CSR) of `texts`, or None when they have no usable term."""
     for min_df in (min_document_frequency, 1):  # tiny reviews may have no term in two records
         vectoriser = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, min_df=min_df, max_df=MAX_DOCUMENT_FRACTION
+            ngram_range=ngrams, sublinear_tf=True, min_df=min_df, max_df=MAX_DOCUMENT_FRACTION
         )
         try:
             return vectoriser.fit_transform(texts).tocsr()

@@ -38,7 +38,7 @@ from api.repositories.prioritization import RankingRepository
 from api.repositories.screening import ScreeningRepository
 from api.tables import utc_now
 from screening.model import Stage
-from screening.prioritize import Ranker, record_text
+from screening.prioritize import Ranker, RankingText, record_text
 from screening.schedule import SERVED_SCHEDULE
 
 logger = logging.getLogger("winnow.ranking")
@@ -328,7 +328,7 @@ def _due(labels: dict[int, bool], last_fit: LastFit) -> bool:
     return SERVED_SCHEDULE.due(max(1, abs(len(labels) - settled_then)), fit_seconds)
 
 
-def _texts(session: Session, review_id: int, members: Sequence[int]) -> list[str]:
+def _texts(session: Session, review_id: int, members: Sequence[int]) -> list[RankingText]:
     rows = ScreeningRepository(session).texts(review_id, members)
     by_id = {row.id: record_text(row.title, row.abstract) for row in rows}
     return [by_id[r] for r in members]

@@ -72,7 +72,7 @@ def test_slow_fits_serve_the_last_ranking_for_as_many_decisions_as_the_schedule_
 def test_simulate_uses_the_model_it_is_given() -> None:
     records = _records()
     svm, _ = simulate(records, seed=0)
-    logistic, _ = simulate(records, seed=0, model=RankingModel("logistic", 1.0, 1.0, 1))
+    logistic, _ = simulate(records, seed=0, model=RankingModel(("logistic",), 1.0, 2))
     assert sorted(svm) == sorted(logistic)
     assert set(logistic[3:6]) == {"r05", "r07", "r10"}
 
