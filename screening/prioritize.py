@@ -1,39 +1,120 @@
 """Rank a stage's unscreened records by predicted relevance, learnt from the review's decisions.
 
-Pure: text in, index order out. No storage, no clock; the caller decides when to retrain (e.g. in a
-background thread after each batch of decisions) and which decisions the model may see.
+The one ranking Winnow has: the service's background worker and `winnow simulate` both build a
+`Ranker` from the records' `record_text` and call `rank` with the decisions so far, on the
+retraining schedule of `screening.schedule`. Pure: text in, index order out; no storage, no clock.
+
+Fields read: title and abstract, nothing else. They are what every labelled screening set carries,
+so they are what the model was chosen and measured on; keywords and journal names are absent
+from those sets, and a field whose effect cannot be measured is not read.
 """
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
+import scipy.sparse as sparse  # type: ignore[import-untyped, unused-ignore]
 from numpy.typing import NDArray
+from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped, unused-ignore]
 from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped, unused-ignore]
 from sklearn.feature_extraction.text import (  # type: ignore[import-untyped, unused-ignore]
     TfidfVectorizer,
 )
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped, unused-ignore]
+from sklearn.naive_bayes import MultinomialNB  # type: ignore[import-untyped, unused-ignore]
+from sklearn.preprocessing import normalize  # type: ignore[import-untyped, unused-ignore]
 from sklearn.svm import LinearSVC  # type: ignore[import-untyped, unused-ignore]
 
-# Model: TF-IDF of words and word pairs + linear SVM with up-weighted inclusions, the family of
-# ASReview's default "ELAS u4" (C and the balance ratio are its published values). One change:
-# a term must occur in at least two records (min_df=2); one-off words and pairs cannot generalise
-# to another record and only add noise and cost. Fixed for every review: no per-set tuning.
-SVM_C = 0.11
-INCLUSION_BALANCE_RATIO = 9.8
-MIN_DOCUMENT_FREQUENCY = 2
-MAX_DOCUMENT_FRACTION = 0.95
-
 RecordIndex = int
+Classifier = Literal["svm", "logistic", "naive_bayes"]
+MAX_DOCUMENT_FRACTION = 0.95  # a term in nearly every record separates nothing
+# liblinear seeds C's process-wide rand() and draws from it with the GIL released, and warning
+# filters are process-wide too: two fits at once would disturb each other's results.
+_FIT_LOCK = threading.Lock()
+# Each classifier at its published default: ASReview's ELAS u4 SVM (C 0.11), scikit-learn's
+# logistic regression (C 1), ASReview's former naive Bayes smoothing (alpha 3.822).
+SVM_C = 0.11
+LOGISTIC_C = 1.0
+NAIVE_BAYES_ALPHA = 3.822
 
 
-def record_text(title: str, abstract: str, keywords: Sequence[str] = (), journal: str = "") -> str:
-    """The text the model reads for one record; missing parts are simply absent."""
-    parts = [title, abstract, " ".join(keywords), journal]
-    return " ".join(part.strip() for part in parts if part and part.strip())
+class RankingText(NamedTuple):
+    """What the ranking reads of one record (see `record_text`)."""
+
+    title: str
+    abstract: str
+
+    @property
+    def full(self) -> str:
+        return " ".join(part for part in self if part)
+
+
+@dataclass(frozen=True, slots=True)
+class RankingModel:
+    """Features and classifier(s) of a ranking. `SERVED_MODEL` is the one reviewers get.
+
+    Features, all fitted on every record of the stage with labels unseen:
+    - TF-IDF of words and word pairs (sublinear term frequency, L2-normalised rows) over title and
+      abstract, a term kept when it occurs in at least `min_document_frequency` records;
+    - `title_weight` > 0: the title's words again, in a space of their own, scaled by that weight.
+      A title states a record's topic in a dozen words; the same word deep in an abstract says
+      less, and a decision on a record is first of all a decision on its title;
+    - `topic_dimensions` > 0: that many latent topics of the TF-IDF matrix (truncated SVD, as in
+      latent semantic analysis; rows L2-normalised, scaled by `topic_weight`). Words that occur
+      together across a search's records (synonyms, drugs of one class, designs of one kind)
+      load on the same topics, so a decision also reaches records that use related words
+      rather than the same ones.
+    Classifiers: each a linear model weighting the inclusions up so that together they count
+    `inclusion_balance_ratio` times all exclusions (weights averaging 1), as ASReview's
+    "balanced" weighting; several are combined by the mean of their standardised scores.
+    """
+
+    classifiers: tuple[Classifier, ...] = ("svm",)
+    inclusion_balance_ratio: float = 9.8
+    min_document_frequency: int = 2
+    title_weight: float = 0.0
+    topic_dimensions: int = 0
+    topic_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not self.classifiers:
+            raise ValueError("a ranking model needs at least one classifier")
+        if "naive_bayes" in self.classifiers and self.topic_dimensions:
+            raise ValueError("naive Bayes needs non-negative features: no topic dimensions")
+
+    def describe(self) -> str:
+        parts = [
+            "+".join(self.classifiers),
+            f"balance={self.inclusion_balance_ratio:g}",
+            f"min_df={self.min_document_frequency}",
+        ]
+        if self.title_weight:
+            parts.append(f"title={self.title_weight:g}")
+        if self.topic_dimensions:
+            parts.append(f"topics={self.topic_dimensions}x{self.topic_weight:g}")
+        return " ".join(parts)
+
+
+# Chosen by the mean WSS@95 over the ten development screening sets, with leave-one-set-out
+# reported (benchmarks/prioritize.py; docs/DECISIONS.md).
+SERVED_MODEL = RankingModel(title_weight=0.5, topic_dimensions=100, topic_weight=0.5)
+
+
+def record_text(
+    title: str, abstract: str, keywords: Sequence[str] = (), journal: str = ""
+) -> RankingText:
+    """What the ranking reads for one record: its title and abstract, stripped.
+
+    `keywords` and `journal` are accepted for the service's current call and deliberately not
+    read (see the module docstring); callers should pass only title and abstract.
+    """
+    del keywords, journal  # unmeasured fields: the served ranking must be the measured one
+    return RankingText((title or "").strip(), (abstract or "").strip())
 
 
 def visible_decisions(
@@ -48,22 +129,28 @@ def visible_decisions(
 
 
 class Ranker:
-    """Built once per review stage from its record texts; `rank` retrains on the decisions given.
+    """Built once per review stage from its records' `record_text`; `rank` retrains on the
+    decisions given.
 
-    The TF-IDF vocabulary is fitted once here (over all texts, labels unseen), so retraining only
-    refits the classifier. Instances are read-only after construction and safe to share across
+    The features are fitted once here (over all records, labels unseen), so retraining only
+    refits the classifiers. Instances are read-only after construction and safe to share across
     threads.
     """
 
-    __slots__ = ("_features", "_n_records")
+    __slots__ = ("_features", "_model", "_n_records")
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[RankingText], model: RankingModel = SERVED_MODEL) -> None:
         self._n_records = len(texts)
-        self._features = _vectorise(texts)
+        self._model = model
+        self._features = _features(texts, model)
 
     @property
     def n_records(self) -> int:
         return self._n_records
+
+    @property
+    def model(self) -> RankingModel:
+        return self._model
 
     def rank(self, labelled: Mapping[RecordIndex, bool], *, seed: int = 0) -> NDArray[np.intp]:
         """Indices of the records not in `labelled`, most likely relevant first.
@@ -100,26 +187,87 @@ class Ranker:
         candidates: NDArray[np.intp],
         seed: int,
     ) -> NDArray[np.float64]:
-        n_included = int(labels.sum())
-        n_excluded = len(labels) - n_included
-        # Inclusions are rare; weigh exclusions down so the classes count about 9.8 : 1.
-        exclusion_weight = n_included / (INCLUSION_BALANCE_RATIO * n_excluded)
-        weights = np.where(labels, 1.0, exclusion_weight)
-        model = LinearSVC(C=SVM_C, random_state=seed)  # liblinear shuffles its updates
-        with warnings.catch_warnings():
-            # An unconverged fit still ranks sensibly; a warning would only alarm the caller.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(self._features[indices], labels, sample_weight=weights)
         if len(candidates) == 0:
             return np.zeros(0)
-        return np.asarray(model.decision_function(self._features[candidates]), dtype=np.float64)
+        weights = balanced_weights(labels, self._model.inclusion_balance_ratio)
+        train, unseen = self._features[indices], self._features[candidates]
+        scores = [
+            _scores(name, train, labels, weights, unseen, seed) for name in self._model.classifiers
+        ]
+        if len(scores) == 1:
+            return scores[0]
+        return np.asarray(np.mean([_standardised(score) for score in scores], axis=0))
 
 
-def _vectorise(texts: Sequence[str]) -> Any:  # scipy CSR matrix or None
-    """TF-IDF matrix (CSR), or None when the texts share no usable words at all."""
-    for min_df in (MIN_DOCUMENT_FREQUENCY, 1):  # tiny reviews may have no term in two records
+def _scores(
+    name: Classifier,
+    train: Any,
+    labels: NDArray[np.bool_],
+    weights: NDArray[np.float64],
+    candidates: Any,
+    seed: int,
+) -> NDArray[np.float64]:
+    """One classifier fitted on `train`, scoring `candidates` (higher: more likely relevant)."""
+    classifier = _classifier(name, seed)
+    with _FIT_LOCK, warnings.catch_warnings():
+        # An unconverged fit still ranks sensibly; a warning would only alarm the caller.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(train, labels, sample_weight=weights)
+    if name == "naive_bayes":
+        return _log_odds(classifier, candidates)
+    return np.asarray(classifier.decision_function(candidates), np.float64)
+
+
+def _log_odds(classifier: Any, candidates: Any) -> NDArray[np.float64]:
+    log_probabilities = classifier.predict_log_proba(candidates)
+    return np.asarray(log_probabilities[:, 1] - log_probabilities[:, 0], np.float64)
+
+
+def _standardised(scores: NDArray[np.float64]) -> NDArray[np.float64]:
+    spread = float(scores.std())
+    return np.asarray((scores - scores.mean()) / (spread if spread > 0 else 1.0), np.float64)
+
+
+def _classifier(name: Classifier, seed: int) -> Any:
+    # SVM and logistic regression are liblinear's dual coordinate descent, which shuffles with
+    # `seed`: fast when there are far fewer decisions than terms, as in screening.
+    if name == "logistic":
+        return LogisticRegression(C=LOGISTIC_C, solver="liblinear", dual=True, random_state=seed)
+    if name == "naive_bayes":
+        return MultinomialNB(alpha=NAIVE_BAYES_ALPHA)
+    return LinearSVC(C=SVM_C, random_state=seed)
+
+
+def balanced_weights(labels: NDArray[np.bool_], ratio: float) -> NDArray[np.float64]:
+    """Inclusions together weigh `ratio` times all exclusions; the mean weight is 1."""
+    n_included = int(labels.sum())
+    exclusion_weight = n_included / (ratio * (len(labels) - n_included))
+    weights = np.where(labels, 1.0, exclusion_weight)
+    return np.asarray(weights * (len(weights) / weights.sum()), dtype=np.float64)
+
+
+def _features(texts: Sequence[RankingText], model: RankingModel) -> Any:  # CSR matrix or None
+    """The model's feature matrix (CSR), or None when the texts share no usable words at all."""
+    words = _tfidf([text.full for text in texts], model.min_document_frequency, (1, 2))
+    if words is None:
+        return None
+    blocks = [words]
+    if model.title_weight:
+        titles = _tfidf([text.title for text in texts], model.min_document_frequency, (1, 1))
+        if titles is not None:
+            blocks.append(model.title_weight * titles)
+    dimensions = min(model.topic_dimensions, words.shape[0] - 1, words.shape[1] - 1)
+    if dimensions > 0:
+        topics = TruncatedSVD(dimensions, random_state=0).fit_transform(words)
+        blocks.append(model.topic_weight * sparse.csr_matrix(normalize(topics)))
+    return sparse.hstack(blocks).tocsr()
+
+
+def _tfidf(texts: Sequence[str], min_document_frequency: int, ngrams: tuple[int, int]) -> Any:
+    """TF-IDF matrix (CSR) of `texts`, or None when they have no usable term."""
+    for min_df in (min_document_frequency, 1):  # tiny reviews may have no term in two records
         vectoriser = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, min_df=min_df, max_df=MAX_DOCUMENT_FRACTION
+            ngram_range=ngrams, sublinear_tf=True, min_df=min_df, max_df=MAX_DOCUMENT_FRACTION
         )
         try:
             return vectoriser.fit_transform(texts).tocsr()

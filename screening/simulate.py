@@ -1,27 +1,27 @@
-"""Replay a prioritised screening on a labelled set: the order `winnow simulate` writes. Pure.
+"""Replay a prioritised screening on a labelled set: the order `winnow simulate` writes.
 
 Protocol (as ASReview's `simulate`): file order until one inclusion and one exclusion have been
-seen, then always the highest-ranked unscreened record, retraining as decisions accumulate.
+seen, then always the highest-ranked unscreened record. What is replayed is what the service
+serves: the same `record_text` (title + abstract), the same `Ranker` and model, and the same
+retraining schedule (`screening.schedule`), fed with the measured duration of each fit; between
+fits the reviewer is served the last ranking, as the service's worker would serve it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from screening.model import ScreeningError
-from screening.prioritize import Ranker, record_text
+from screening.prioritize import SERVED_MODEL, Ranker, RankingModel, record_text
+from screening.schedule import SERVED_SCHEDULE, RetrainSchedule
 
 TRUE_LABELS = frozenset({"1", "1.0", "true", "yes", "y", "included", "include"})
 FALSE_LABELS = frozenset({"0", "0.0", "false", "no", "n", "excluded", "exclude"})
 REQUIRED_COLUMNS = ("id", "label_included")
-# Retrain after every decision for the first 100, then after every 2% of the decisions so far:
-# late batches barely move the ranking, and this keeps a replay of 10,000 records to seconds.
-RETRAIN_EVERY_FRACTION = 50
 
 
 class LabelledSetError(ScreeningError):
@@ -65,40 +65,71 @@ def _label(row: dict[str, str], line: int) -> bool:
     raise LabelledSetError(f"line {line}: label_included {raw!r} is not 0 or 1")
 
 
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """Record indices in the order met, and how the schedule retrained along the way."""
+
+    order: list[int]
+    fits: int  # rankings learnt from decisions (cold-start orders are not fits)
+    most_decisions_between_fits: int  # the stalest ranking served, in decisions
+    fit_seconds: float  # time spent retraining and ranking
+
+
 def simulate(
-    records: Sequence[tuple[str, str, str]], labels: Sequence[bool], *, seed: int = 0
-) -> list[str]:
-    """Ids of `records` (id, title, abstract) in the order a prioritised reviewer meets them.
+    records: Sequence[LabelledRecord],
+    *,
+    seed: int = 0,
+    model: RankingModel = SERVED_MODEL,
+    schedule: RetrainSchedule = SERVED_SCHEDULE,
+    clock: Callable[[], float] = time.perf_counter,
+) -> tuple[list[str], Replay]:
+    """Ids of `records` in the order a prioritised reviewer meets them, and the replay's stats.
 
     Every id appears once. Once every inclusion has been met, the rest follow in the last
-    ranking (what remains cannot change any recall figure). Deterministic for a given seed.
+    ranking (what remains cannot change any recall figure), with no further fit.
     """
-    if len(records) != len(labels):
-        raise LabelledSetError(f"{len(records)} records but {len(labels)} labels")
-    ranker = Ranker([record_text(title, abstract) for _, title, abstract in records])
-    order = replay_order(ranker, labels, seed=seed)
-    return [records[index][0] for index in order]
+    ranker = Ranker([record_text(r.title, r.abstract) for r in records], model)
+    replayed = replay(
+        ranker, [r.included for r in records], seed=seed, schedule=schedule, clock=clock
+    )
+    return [records[index].id for index in replayed.order], replayed
 
 
-def replay_order(ranker: Ranker, labels: Sequence[bool], *, seed: int = 0) -> list[int]:
-    """Record indices in screening order, answering each query with the known label."""
-    truth = np.asarray(labels, dtype=bool)
-    remaining_inclusions = int(truth.sum())
+def replay(
+    ranker: Ranker,
+    labels: Sequence[bool],
+    *,
+    seed: int = 0,
+    schedule: RetrainSchedule = SERVED_SCHEDULE,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Replay:
+    """Answer each query with the known label; retrain when `schedule` says it is due."""
+    if len(labels) != ranker.n_records:
+        raise LabelledSetError(f"{ranker.n_records} records but {len(labels)} labels")
+    remaining_inclusions = sum(bool(label) for label in labels)
     labelled: dict[int, bool] = {}
     order: list[int] = []
-    while len(order) < len(truth):
-        ranking = ranker.rank(labelled, seed=seed)
-        for index in ranking[: _next_batch(labelled, remaining_inclusions, len(truth))].tolist():
-            order.append(index)
-            labelled[index] = bool(truth[index])
-            remaining_inclusions -= int(truth[index])
-    return order
-
-
-def _next_batch(labelled: dict[int, bool], remaining_inclusions: int, n_records: int) -> int:
-    if remaining_inclusions == 0:
-        return n_records  # everything left, in the last ranking
-    values = labelled.values()
-    if not (any(values) and not all(values)):
-        return 1  # cold start: one record at a time in file order, retrain once warm
-    return max(1, len(labelled) // RETRAIN_EVERY_FRACTION)
+    fits = stalest = since_fit = 0
+    fit_seconds = 0.0
+    start = clock()
+    ranking: list[int] = ranker.rank(labelled, seed=seed).tolist()
+    last_fit_seconds = clock() - start
+    served = 0  # position in `ranking`: records before it are labelled
+    while remaining_inclusions and served < len(ranking):
+        index = ranking[served]
+        served += 1
+        order.append(index)
+        labelled[index] = bool(labels[index])
+        remaining_inclusions -= labelled[index]
+        since_fit += 1
+        if remaining_inclusions and schedule.due(since_fit, last_fit_seconds):
+            warm = any(labelled.values()) and not all(labelled.values())
+            start = clock()
+            ranking, served = ranker.rank(labelled, seed=seed).tolist(), 0
+            last_fit_seconds = clock() - start
+            if warm:  # a cold-start order is the file order: no model, nothing to count
+                fits, fit_seconds = fits + 1, fit_seconds + last_fit_seconds
+                stalest = max(stalest, since_fit)
+            since_fit = 0
+    order.extend(ranking[served:])
+    return Replay(order, fits, stalest, fit_seconds)

@@ -1,4 +1,7 @@
-"""``winnow simulate DATASET.csv --output ORDER.txt [--seed N]``: replay prioritised screening."""
+"""``winnow simulate DATASET.csv --output ORDER.txt [--seed N]``: replay prioritised screening.
+
+The served ranking, model and retraining schedule: there is no other (see screening.simulate).
+"""
 
 from __future__ import annotations
 
@@ -29,15 +32,14 @@ def _simulate(args: argparse.Namespace) -> int:
         print(f"winnow: error: cannot read {args.dataset}: {exc}", file=sys.stderr)
         return 2
     try:
-        labelled = read_labelled_csv(text)
-        order = simulate(
-            [(r.id, r.title, r.abstract) for r in labelled],
-            [r.included for r in labelled],
-            seed=args.seed,
-        )
+        order, replay = simulate(read_labelled_csv(text), seed=args.seed)
     except ScreeningError as exc:
         print(f"winnow: error: {args.dataset}: {exc}", file=sys.stderr)
         return 2
     args.output.write_text("".join(f"{record_id}\n" for record_id in order), encoding="utf-8")
-    print(f"wrote {len(order)} ids to {args.output}", file=sys.stderr)
+    print(
+        f"wrote {len(order)} ids to {args.output} ({replay.fits} fits, at most "
+        f"{replay.most_decisions_between_fits} decision(s) between fits)",
+        file=sys.stderr,
+    )
     return 0

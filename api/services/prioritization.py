@@ -4,11 +4,13 @@
 The worker notices new decisions and resolutions by reading the log's newest ids, so any
 process sees every other process's votes; it retrains a stage when what the model may learn
 from changed (the settled records: other reviewers' open votes are never an input, for
-blinding), once more if decisions arrived meanwhile (coalescing), and rests between two
-trainings of a stage (`REST_FACTOR`, `MIN_REST`), so a large review never takes more than
-a bounded share of the machine (the model runs in a child process at low CPU priority, off the
-interpreter that serves requests). One worker trains a stage at a time: it holds a lease on
-the stage row that it renews, and any worker takes over a lease that expired.
+blinding) and the core's retraining schedule (`screening.schedule`, the one `winnow
+simulate` replays) says a fit is due, once more if decisions arrived meanwhile (coalescing),
+and rests between two trainings of a stage (`REST_FACTOR`, `MIN_REST`), so a large review
+never takes more than a bounded share of the machine (the model runs in a child process at
+low CPU priority, off the interpreter that serves requests). One worker trains a stage at a
+time: it holds a lease on the stage row that it renews, and any worker takes over a lease
+that expired.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from api.repositories.prioritization import RankingRepository
 from api.repositories.screening import ScreeningRepository
 from api.tables import utc_now
 from screening.model import Stage
-from screening.prioritize import Ranker, record_text
+from screening.prioritize import Ranker, RankingText, record_text
+from screening.schedule import SERVED_SCHEDULE
 
 logger = logging.getLogger("winnow.ranking")
 
@@ -113,6 +116,7 @@ class RankingWorker:
     _pending: dict[StageKey, _Pending] = field(default_factory=dict)
     _rest_until: dict[StageKey, float] = field(default_factory=dict)
     _settled: dict[StageKey, int] = field(default_factory=dict)  # at the last ranking
+    _fit_seconds: dict[StageKey, float] = field(default_factory=dict)  # the last fit's duration
     _wake: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
     _idle: threading.Condition = field(default_factory=threading.Condition)
@@ -198,7 +202,10 @@ class RankingWorker:
                 return False
             previous = repo.stage(review_id, stage)
         url = self.engine.url.render_as_string(hide_password=False)
-        work = _model().submit(rank_in_child, url, review_id, stage, previous.ranked_labels)
+        last_fit = (self._settled.get(key), self._fit_seconds.get(key, 0.0))
+        work = _model().submit(
+            rank_in_child, url, review_id, stage, previous.ranked_labels, last_fit
+        )
         while not self._renewed_until_done(work):
             if not self._renew(key):
                 work.cancel()
@@ -206,10 +213,11 @@ class RankingWorker:
         ranking = work.result()
         if ranking is None:
             return False
-        digest, order, settled = ranking
+        digest, order, settled, self._fit_seconds[key] = ranking
+        settled_before, self._settled[key] = self._settled.get(key), settled
         epoch = previous.ranked_epoch + 1
         full = len(order) <= TOP_MIN or (epoch % FULL_EVERY == 1 and len(order) <= FULL_LIMIT)
-        written = order if full else order[: self._front(key, settled)]
+        written = order if full else order[: _front(settled_before, settled)]
         for start in range(0, len(written), WRITE_BATCH):
             chunk = written[start : start + WRITE_BATCH]
             with Session(self.engine) as session, session.begin():
@@ -223,14 +231,6 @@ class RankingWorker:
             RankingRepository(session).ranked(review_id, stage, self.name, epoch, digest, utc_now())
         return True
 
-    def _front(self, key: StageKey, settled: int) -> int:
-        """How many positions to write: enough for what reviewers take before the next one."""
-        before = self._settled.get(key)
-        self._settled[key] = settled
-        if before is None:
-            return TOP
-        return max(TOP_MIN, min(TOP, 4 * (settled - before) + TOP_MIN))
-
     def _renewed_until_done(self, work: Future[Ranking | None]) -> bool:
         """Wait for the model a third of a lease at most; True once it is done."""
         wait([work], timeout=LEASE.total_seconds() / 3)
@@ -239,6 +239,13 @@ class RankingWorker:
     def _renew(self, key: StageKey) -> bool:
         with Session(self.engine) as session, session.begin():
             return RankingRepository(session).take_lease(*key, self.name, utc_now(), LEASE)
+
+
+def _front(settled_before: int | None, settled: int) -> int:
+    """How many positions to write: enough for what reviewers take before the next ranking."""
+    if settled_before is None:
+        return TOP
+    return max(TOP_MIN, min(TOP, 4 * (settled - settled_before) + TOP_MIN))
 
 
 def _both_classes(labels: dict[int, bool]) -> bool:
@@ -271,21 +278,28 @@ def _lower_priority() -> None:
     os.nice(NICENESS)
 
 
-# What the model learnt from (a digest), the order, and how many settled records it learnt from.
-Ranking = tuple[str, list[int], int]
+# What the model learnt from (a digest), the order, how many settled records it learnt from, and
+# how long the fit took (the schedule's input).
+Ranking = tuple[str, list[int], int, float]
+# The last fit of a stage: how many settled records it learnt from (None: no fit in this
+# worker yet) and how long it took.
+LastFit = tuple[int | None, float]
 _RANKERS: dict[tuple[str, int, Stage], tuple[str, Ranker]] = {}
 
 
-def rank_in_child(url: str, review_id: int, stage: Stage, previous: str) -> Ranking | None:
+def rank_in_child(
+    url: str, review_id: int, stage: Stage, previous: str, last_fit: LastFit = (None, 0.0)
+) -> Ranking | None:
     """The stage's unlabelled records, most likely relevant first, with a digest of what the
-    model learnt from; None when that did not change since *previous* or the model cannot rank
-    yet (runs in the child process, which keeps the text features of the last stage)."""
+    model learnt from; None when that did not change since *previous*, when the retraining
+    schedule says the last fit is still fresh enough, or when the model cannot rank yet (runs
+    in the child process, which keeps the text features of the last stage)."""
     engine = make_engine(url, pool_size=1, max_overflow=0)
     try:
         with Session(engine) as session:
             members, labels = RankingRepository(session).members_and_labels(review_id, stage)
             digest = _digest(members, labels)
-            if digest == previous or not _both_classes(labels):
+            if digest == previous or not _both_classes(labels) or not _due(labels, last_fit):
                 return None
             key = (url, review_id, stage)
             members_digest = hashlib.sha256(repr(members).encode()).hexdigest()
@@ -299,12 +313,22 @@ def rank_in_child(url: str, review_id: int, stage: Stage, previous: str) -> Rank
     index = {record_id: i for i, record_id in enumerate(members)}
     labelled = {index[r]: included for r, included in labels.items()}
     ranker = _RANKERS[key][1]
-    return digest, [members[i] for i in ranker.rank(labelled).tolist()], len(labels)
+    started = time.perf_counter()
+    order = ranker.rank(labelled).tolist()
+    took = time.perf_counter() - started
+    return digest, [members[i] for i in order], len(labels), took
 
 
-def _texts(session: Session, review_id: int, members: Sequence[int]) -> list[str]:
+def _due(labels: dict[int, bool], last_fit: LastFit) -> bool:
+    """The core schedule's answer: decisions since the last fit (settled records gained; a
+    changed decision counts as one) against that fit's duration."""
+    settled_then, fit_seconds = last_fit
+    if settled_then is None:
+        return True
+    return SERVED_SCHEDULE.due(max(1, abs(len(labels) - settled_then)), fit_seconds)
+
+
+def _texts(session: Session, review_id: int, members: Sequence[int]) -> list[RankingText]:
     rows = ScreeningRepository(session).texts(review_id, members)
-    by_id = {
-        row.id: record_text(row.title, row.abstract, row.keywords, row.journal) for row in rows
-    }
+    by_id = {row.id: record_text(row.title, row.abstract) for row in rows}
     return [by_id[r] for r in members]
