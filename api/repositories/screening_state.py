@@ -270,6 +270,11 @@ _BEST = (
     .with_for_update(of=STATE, skip_locked=True)
 )
 _BEST_AMONG = _BEST.where(STATE.c.record_id.in_(sa.bindparam("among", expanding=True)))
+_FREE = sa.select(STATE.c.record_id).where(
+    STATE.c.record_id == sa.bindparam("record_id"),
+    STATE.c.stage == sa.bindparam("stage", type_=STATE.c.stage.type),
+    STATE.c.votes_needed > _CLAIMED,
+)
 
 
 def _raw(column: Any) -> Any:
@@ -508,6 +513,14 @@ class StateRepository:
             statement, parameters["among"] = _BEST_AMONG, list(among)
         found = self._run(statement, parameters).first()
         return (int(found[0]), int(found[1])) if found is not None else None
+
+    def still_free(self, record_id: int, stage: Stage, reviewer_id: int, now: datetime) -> bool:
+        """Whether the record still has a vote free for the reviewer after others' live claims,
+        read by a statement of its own. On PostgreSQL `best_for` may lock a row just released
+        by a transaction whose claim its snapshot, taken before, does not show; this later
+        statement sees that claim (SQLite's writers take turns: no such race)."""
+        parameters = {"record_id": record_id, "stage": stage, "reviewer": reviewer_id, "now": now}
+        return self._run(_FREE, parameters).first() is not None
 
     def release_claims(self, reviewer_id: int, stage: Stage, *, keep: Sequence[int] = ()) -> None:
         """Drop the reviewer's claims at a stage, but those on *keep*."""
