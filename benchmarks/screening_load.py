@@ -9,8 +9,9 @@ database per review size (5,000 and 100,000 synthetic records, dual screening, b
    decisions/s, and the ratio 2 x decisions/s / ceiling (two requests per decision);
 3. human pace: each reviewer votes every 1-3 s: latency of next + decision (p50/p95/p99);
 4. integrity: the decisions counted in the database equal the votes the server accepted (201),
-   and ``winnow screening rebuild --check`` finds no difference between the stored state and
-   the log;
+   no record has more than two first votes (dual screening: a third means two reviewers were
+   served its last free vote), and ``winnow screening rebuild --check`` finds no difference
+   between the stored state and the log;
 5. at the largest size (once per backend): half the records get two votes, written as rows and
    turned into stored state by ``winnow screening rebuild`` (timed), then a lead's pages are
    timed: ``/prisma``, ``/prisma.svg``, ``/progress``, ``/agreement``, ``/conflicts``.
@@ -289,12 +290,21 @@ def _load() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def count_decisions(url: str, review_id: int) -> int:
+def count_decisions(url: str, review_id: int) -> tuple[int, int]:
+    """The review's decisions in the database, and how many records have more than two first
+    votes at a stage (each reviewer's first vote; changes of mind supersede one)."""
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            statement = text("SELECT count(*) FROM decision WHERE review_id = :r")
-            return int(connection.execute(statement, {"r": review_id}).scalar_one())
+            stored = text("SELECT count(*) FROM decision WHERE review_id = :r")
+            crowded = text(
+                "SELECT count(*) FROM (SELECT record_id FROM decision WHERE review_id = :r"
+                " AND supersedes_id IS NULL GROUP BY record_id, stage HAVING count(*) > 2) AS c"
+            )
+            return (
+                int(connection.execute(stored, {"r": review_id}).scalar_one()),
+                int(connection.execute(crowded, {"r": review_id}).scalar_one()),
+            )
     finally:
         engine.dispose()
 
@@ -480,11 +490,12 @@ def measure(
             print(rows[-1].line(), flush=True)
     finally:
         server.stop()
-    stored = count_decisions(url, review.review_id)
+    stored, crowded = count_decisions(url, review.review_id)
     code, _seconds, report = rebuild(url, review.review_id, check=True)
     print(
         f"  integrity: {accepted:,} votes accepted, {stored:,} in the database "
-        f"({'equal' if stored == accepted else 'DIFFERENT'}); rebuild --check: "
+        f"({'equal' if stored == accepted else 'DIFFERENT'}); records with more than two "
+        f"votes: {crowded}; rebuild --check: "
         f"{'no difference' if code == 0 else 'DIFFERENCES'}" + ("" if code == 0 else f"\n{report}"),
         flush=True,
     )

@@ -270,6 +270,11 @@ _BEST = (
     .with_for_update(of=STATE, skip_locked=True)
 )
 _BEST_AMONG = _BEST.where(STATE.c.record_id.in_(sa.bindparam("among", expanding=True)))
+_FREE = sa.select(STATE.c.record_id).where(
+    STATE.c.record_id == sa.bindparam("record_id"),
+    STATE.c.stage == sa.bindparam("stage", type_=STATE.c.stage.type),
+    STATE.c.votes_needed > _CLAIMED,
+)
 
 
 def _raw(column: Any) -> Any:
@@ -372,6 +377,26 @@ _RELEASE_ONE = sa.delete(CLAIM).where(
     CLAIM.c.stage == sa.bindparam("stage", type_=CLAIM.c.stage.type),
     CLAIM.c.record_id == sa.bindparam("record_id"),
 )
+
+
+def _claim(insert: Any) -> Any:
+    """The claim upsert with bound values, built once per dialect (a statement built per call,
+    with its values inside, cost more than half of `next`)."""
+    statement = insert(CLAIM).values(
+        review_id=sa.bindparam("rid"),
+        record_id=sa.bindparam("record_id"),
+        stage=sa.bindparam("stage", type_=CLAIM.c.stage.type),
+        reviewer_id=sa.bindparam("reviewer"),
+        expires_at=sa.bindparam("until", type_=CLAIM.c.expires_at.type),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[CLAIM.c.record_id, CLAIM.c.stage, CLAIM.c.reviewer_id],
+        set_={"expires_at": statement.excluded.expires_at},
+    )
+
+
+_CLAIM = {"postgresql": _claim(postgresql.insert), "sqlite": _claim(sqlite.insert)}
+
 _ACTIVE = sa.select(MEMBERSHIP.c.user_id).where(
     MEMBERSHIP.c.review_id == sa.bindparam("rid"),
     MEMBERSHIP.c.user_id.in_(sa.bindparam("users", expanding=True)),
@@ -489,6 +514,14 @@ class StateRepository:
         found = self._run(statement, parameters).first()
         return (int(found[0]), int(found[1])) if found is not None else None
 
+    def still_free(self, record_id: int, stage: Stage, reviewer_id: int, now: datetime) -> bool:
+        """Whether the record still has a vote free for the reviewer after others' live claims,
+        read by a statement of its own. On PostgreSQL `best_for` may lock a row just released
+        by a transaction whose claim its snapshot, taken before, does not show; this later
+        statement sees that claim (SQLite's writers take turns: no such race)."""
+        parameters = {"record_id": record_id, "stage": stage, "reviewer": reviewer_id, "now": now}
+        return self._run(_FREE, parameters).first() is not None
+
     def release_claims(self, reviewer_id: int, stage: Stage, *, keep: Sequence[int] = ()) -> None:
         """Drop the reviewer's claims at a stage, but those on *keep*."""
         parameters = {"reviewer": reviewer_id, "stage": stage, "keep": list(keep) or [0]}
@@ -501,21 +534,12 @@ class StateRepository:
         self, review_id: int, record_id: int, stage: Stage, reviewer_id: int, until: datetime
     ) -> None:
         """Hold a record for the reviewer until *until* (extends a hold they already have)."""
-        dialect = self.session.connection().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(CLAIM).values(
-            review_id=review_id,
-            record_id=record_id,
-            stage=stage,
-            reviewer_id=reviewer_id,
-            expires_at=until,
-        )
-        self._run(
-            statement.on_conflict_do_update(
-                index_elements=[CLAIM.c.record_id, CLAIM.c.stage, CLAIM.c.reviewer_id],
-                set_={"expires_at": statement.excluded.expires_at},
-            )
-        )
+        connection = self.session.connection()
+        parameters = {
+            "rid": review_id, "record_id": record_id, "stage": stage, "reviewer": reviewer_id,
+            "until": until,
+        }  # fmt: skip
+        connection.execute(_CLAIM[connection.dialect.name], parameters)
 
     def record_at_stages(
         self, review_id: int, record_id: int, *, lock: Stage | None = None

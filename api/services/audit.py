@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from api.repositories.audit import AuditFilter, AuditRepository
 from api.schemas.audit import AuditEventRead, AuditPage
-from api.tables import AuditEvent, Review, User
+from api.tables import Review, User, utc_now
 
 
 def record_event(
@@ -20,15 +20,16 @@ def record_event(
     target: str = "",
     details: dict[str, Any] | None = None,
 ) -> None:
-    event = AuditEvent(
-        review_id=review_id,
-        actor_id=actor.id if actor else None,
-        action=action,
-        target=target,
-        details=details or {},
-    )
-    session.add(event)
-    session.flush()
+    session.flush()  # what the caller changed goes first, as before
+    values = {
+        "review_id": review_id,
+        "actor_id": actor.id if actor else None,
+        "action": action,
+        "target": target,
+        "details": details or {},
+        "at": utc_now(),
+    }
+    AuditRepository(session).add(values)
 
 
 def page(

@@ -7,12 +7,12 @@ same whatever the size of the review, and any number of workers share it through
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from api.db import hold_writer
+from api.db import hold_writer, is_sqlite
 from api.errors import Conflict, NotFound
 from api.permissions import Role
 from api.repositories.screening import CardFields, ScreeningRepository
@@ -46,6 +46,7 @@ from screening.queue import visible_votes
 from screening.workflow import check_resolution, check_vote
 
 CLAIM_TTL = timedelta(minutes=5)
+_LOOKS = 10  # new looks at the queue when concurrent claims keep taking what next found
 
 
 def next_record(
@@ -68,6 +69,8 @@ def next_record(
     )
     if found is None:
         found = state.best_for(review.id, stage, user.id, now, after=after)
+    if not is_sqlite(session.connection().engine):
+        found = _still_free(state, review.id, stage, user.id, now, after, found)
     keep = [r for r in (after, found[0] if found else None) if r is not None]
     state.release_claims(user.id, stage, keep=keep)
     if found is None:
@@ -78,6 +81,25 @@ def next_record(
     assert card is not None
     prioritised = prioritization.is_ranked(priority)
     return NextRecord(stage=stage, record=record_card(review, card), prioritised=prioritised)
+
+
+def _still_free(
+    state: StateRepository,
+    review_id: int,
+    stage: Stage,
+    user_id: int,
+    now: datetime,
+    after: int | None,
+    found: tuple[int, int] | None,
+) -> tuple[int, int] | None:
+    """*found*, or the next record when a claim committed just before best_for locked the row
+    took its last free vote (PostgreSQL: only a new statement sees that claim, and the new
+    look skips the record)."""
+    for _ in range(_LOOKS):
+        if found is None or state.still_free(found[0], stage, user_id, now):
+            return found
+        found = state.best_for(review_id, stage, user_id, now, after=after)
+    raise Conflict("other reviewers took every record offered meanwhile; ask for the next again")
 
 
 def record_card(review: Review, record: CardFields) -> RecordCard:

@@ -3,6 +3,7 @@ repaired by `winnow screening rebuild`, guarded by constraints, and read by an i
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -318,6 +319,56 @@ def test_two_app_instances_on_one_database_share_the_queue_and_the_votes(
     with Session(engine) as session:
         count = session.exec(select(func.count()).select_from(Decision)).one()
     assert count == 20  # every accepted vote, once
+
+
+def test_two_app_instances_serve_concurrent_reviewers_as_one(
+    build: Builder, engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """Six reviewers at once, each asking one instance for the next record and voting through
+    the other (single screening: a record served twice would get two votes): every record is
+    voted on exactly once, and both instances report the same state, which the log confirms."""
+    world = make_world(build, n=24, settings={"title_abstract": {"mode": "single"}})
+    reviewers = [build.member(world.lead, world.rid, "reviewer") for _ in range(6)]
+    other_engine = make_engine(database_url)
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "second")
+    try:
+        with TestClient(create_app(other_engine, settings)) as second:
+            clients = [world.client, second]
+            start = threading.Barrier(len(reviewers))
+
+            def screen(index: int) -> list[tuple[int, int]]:
+                who, outcomes = reviewers[index], []
+                start.wait()
+                for turn in range(len(world.records)):
+                    asking, voting = clients[(index + turn) % 2], clients[(index + turn + 1) % 2]
+                    card = asking.get(world.url(f"/screening/{TA}/next"), headers=who.headers)
+                    if card.status_code == 204:
+                        break
+                    record_id = card.json()["record"]["id"]
+                    vote = voting.post(
+                        world.url(f"/records/{record_id}/decisions"),
+                        json={"stage": TA, "decision": "exclude"},
+                        headers=who.headers,
+                    )
+                    outcomes.append((record_id, vote.status_code))
+                return outcomes
+
+            with ThreadPoolExecutor(len(reviewers)) as pool:
+                outcomes = [o for done in pool.map(screen, range(len(reviewers))) for o in done]
+            progress = [
+                client.get(world.url("/progress"), headers=world.lead.headers).json()
+                for client in clients
+            ]
+    finally:
+        other_engine.dispose()
+    assert {status for _record, status in outcomes} == {201}
+    assert sorted(record for record, _status in outcomes) == world.records  # each exactly once
+    assert progress[0] == progress[1]
+    assert progress[0]["title_abstract"]["by_state"]["excluded"] == len(world.records)
+    with Session(engine) as session:
+        count = session.exec(select(func.count()).select_from(Decision)).one()
+    assert count == len(world.records)
+    assert differences(engine, world.rid) == []
 
 
 def test_sqlite_readers_never_wait_for_a_writer_and_writers_take_turns(build: Builder) -> None:
