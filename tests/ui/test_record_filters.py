@@ -77,3 +77,40 @@ def test_records_filtered_by_stage_decision_and_tag(page: Page, live_server: Liv
     page.get_by_label("Decision").select_option("included")
     _apply(page)
     _listed(page, "Included trial")
+
+
+def test_a_records_page_shows_its_votes_and_notes_as_blinding_allows(
+    page: Page, live_server: LiveServer
+) -> None:
+    build = live_server.build
+    lead = build.user()
+    rid = build.review(lead)["id"]
+    first = build.member(lead, rid, "reviewer")
+    second = build.member(lead, rid, "reviewer")
+    settled, disputed = screening_records(build.engine, rid, [(t, "") for t in TITLES[:3:2]])
+    rows = ReviewRows(build.engine, rid)
+    for record, votes in ((settled, ("include", "include")), (disputed, ("include", "exclude"))):
+        for reviewer, vote in zip((first, second), votes, strict=True):
+            rows.vote(record, reviewer.id, vote)
+    for record in (settled, disputed):
+        response = build.client.post(
+            f"/api/v1/reviews/{rid}/records/{record}/notes",
+            json={"text": "check the dose", "tags": ["pilot"]},
+            headers=first.headers,
+        )
+        assert response.status_code == 201, response.text
+    first_name, second_name = (a.email.split("@")[0] for a in (first, second))
+
+    sign_in(page, live_server, second, then=f"/reviews/{rid}/records/{settled}")
+    screening = page.get_by_role("region", name="Screening")
+    expect(screening).to_contain_text(f"{first_name}: Include")  # settled: every vote
+    expect(screening).to_contain_text(f"{second_name}: Include")
+    expect(screening).to_contain_text("pilot")
+    expect(screening).to_contain_text("check the dose")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/reviews/{rid}/records/{disputed}")
+    screening = page.get_by_role("region", name="Screening")
+    expect(screening).to_contain_text(f"{second_name}: Exclude")  # their own vote only
+    expect(screening).not_to_contain_text(f"{first_name}: ")
+    expect(screening).not_to_contain_text("check the dose")
+    expect(screening).to_contain_text("No notes to show.")
