@@ -13,9 +13,11 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
 from api.repositories.studies import StudyRepository, study_label
-from api.tables import AuditEvent, ImportBatch, Record, Source, User
+from api.tables import AuditEvent, ImportBatch, Record, RecordNote, ScreeningState, Source, User
 from importers.model import Reference
 from importers.normalize import normalize_doi
+from screening.decisions import RecordState
+from screening.model import Stage
 
 _RECORD_TABLE: Table = Record.__table__  # type: ignore[attr-defined]
 # Rows per INSERT statement: large enough to amortise round trips, small enough to keep
@@ -31,6 +33,43 @@ class DuplicatesShown(enum.StrEnum):
     ONLY = "only"  # the merged duplicates alone
 
 
+class StageDecision(enum.StrEnum):
+    """A record's stored status at a stage, as the records browser filters it."""
+
+    INCLUDED = "included"
+    EXCLUDED = "excluded"
+    CONFLICT = "conflict"  # disagreement, or a full-text *maybe*: for a lead
+    AWAITING = "awaiting"  # rapid: a single exclusion awaits its check, or the dual-set gate
+    NEEDS_VOTES = "needs_votes"
+
+    @property
+    def states(self) -> tuple[RecordState, ...]:
+        return _DECISION_STATES[self]
+
+    @property
+    def settled(self) -> bool:
+        return self in (StageDecision.INCLUDED, StageDecision.EXCLUDED)
+
+
+_DECISION_STATES = {
+    StageDecision.INCLUDED: (RecordState.INCLUDED,),
+    StageDecision.EXCLUDED: (RecordState.EXCLUDED,),
+    StageDecision.CONFLICT: (RecordState.CONFLICT, RecordState.UNDECIDED),
+    StageDecision.AWAITING: (RecordState.AWAITING_VERIFICATION, RecordState.AWAITING_GATE),
+    StageDecision.NEEDS_VOTES: (RecordState.NEEDS_VOTES,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLabel:
+    """A note's tag to look for. With ``own_only_before_settled`` (blinding), another person's
+    note counts only once the record's title/abstract stage is settled, as the notes read."""
+
+    tag: str
+    viewer_id: int
+    own_only_before_settled: bool
+
+
 @dataclass(frozen=True, slots=True)
 class RecordFilter:
     source_id: int | None = None
@@ -43,6 +82,9 @@ class RecordFilter:
     duplicates: DuplicatesShown = DuplicatesShown.INCLUDE
     # Every term must be found in the title, abstract, an author, the DOI or the PMID.
     search: tuple[str, ...] = ()
+    stage: Stage | None = None  # at this stage now (reached it, not a duplicate, not removed)
+    decision: StageDecision | None = None  # at ``stage``, or at either stage without one
+    label: NoteLabel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +161,33 @@ class RecordRepository:
         if where.title_contains:
             conditions.append(col(Record.title).icontains(where.title_contains, autoescape=True))
         conditions.extend(self._found(term) for term in where.search)
+        if where.stage is not None or where.decision is not None:
+            conditions.append(_at_stage(where.stage, where.decision))
+        if where.label is not None:
+            conditions.append(self._labelled(where.label))
         return conditions
+
+    def _labelled(self, label: NoteLabel) -> ColumnElement[bool]:
+        """A note on the record carries the tag (and the viewer may read that note)."""
+        tags = self._json_texts(col(RecordNote.tags))
+        tagged = exists(select(literal(1)).select_from(tags).where(tags.c.value == label.tag))
+        readable: ColumnElement[bool] = literal(True)
+        if label.own_only_before_settled:
+            noted = col(RecordNote.record_id)
+            readable = or_(
+                col(RecordNote.user_id) == label.viewer_id,
+                _at_stage(Stage.TITLE_ABSTRACT, StageDecision.INCLUDED, noted),
+                _at_stage(Stage.TITLE_ABSTRACT, StageDecision.EXCLUDED, noted),
+            )
+        return exists(
+            select(literal(1)).where(col(RecordNote.record_id) == col(Record.id), tagged, readable)
+        )
+
+    def _json_texts(self, column: Any) -> Any:
+        """The strings of a JSON list column, as a table-valued function with ``value``."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return func.jsonb_array_elements_text(column).table_valued("value")
+        return func.json_each(column).table_valued("value")
 
     def _found(self, term: str) -> ColumnElement[bool]:
         """The term in the title, the abstract, one author's name, the DOI, or the PMID."""
@@ -136,10 +204,7 @@ class RecordRepository:
     def _author_contains(self, term: str) -> ColumnElement[bool]:
         """An author's name contains *term*. Names are read out of the JSON list (on SQLite
         the stored text escapes accented letters, so the list's text would not match)."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            names = func.jsonb_array_elements_text(col(Record.authors)).table_valued("value")
-        else:
-            names = func.json_each(col(Record.authors)).table_valued("value")
+        names = self._json_texts(col(Record.authors))
         return exists(
             select(literal(1))
             .select_from(names)
@@ -232,6 +297,24 @@ def _copy_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
             copy.write_row(
                 [Jsonb(row[name]) if name in json_columns else row[name] for name in columns]
             )
+
+
+def _at_stage(
+    stage: Stage | None, decision: StageDecision | None, record_id: Any = None
+) -> ColumnElement[bool]:
+    """The record's (or *record_id*'s) stored state row: at *stage* now (or at either), with
+    *decision*'s states."""
+    conditions = [
+        col(ScreeningState.record_id) == (col(Record.id) if record_id is None else record_id),
+        col(ScreeningState.in_stage),
+        ~col(ScreeningState.duplicate),
+        ~col(ScreeningState.removed),
+    ]
+    if stage is not None:
+        conditions.append(col(ScreeningState.stage) == stage)
+    if decision is not None:
+        conditions.append(col(ScreeningState.state).in_(decision.states))
+    return exists(select(literal(1)).where(*conditions))
 
 
 def _row(reference: Reference, batch: ImportBatch, created_at: datetime) -> dict[str, Any]:

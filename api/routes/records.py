@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import LibrarianAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
-from api.repositories.records import DuplicatesShown, RecordFilter
+from api.repositories.records import DuplicatesShown, RecordFilter, StageDecision
 from api.schemas.ids import DbId, Offset
 from api.schemas.records import (
     RecordDetail,
@@ -20,6 +20,7 @@ from api.schemas.records import (
     RemovalResult,
 )
 from api.services import records, removals
+from screening.model import Stage
 
 router = APIRouter(prefix="/reviews/{rid}/records", tags=["records"], responses=ERROR_RESPONSES)
 
@@ -52,12 +53,30 @@ def list_records(
             "`only` the merged duplicates"
         ),
     ] = DuplicatesShown.INCLUDE,
+    stage: Annotated[
+        Stage | None, Query(description="records at this stage now (not duplicates, not removed)")
+    ] = None,
+    decision: Annotated[
+        StageDecision | None,
+        Query(
+            description="the stored status at `stage` (or at either stage); `conflict`, "
+            "`awaiting` and `needs_votes` for a lead only (403)"
+        ),
+    ] = None,
+    label: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="a tag of a note on the record (under blinding, another person's note "
+            "only once the title/abstract is settled)",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[Offset, Query()] = 0,
 ) -> RecordPage:
     """The review's records in import order, filtered by source, batch, title words, a search,
-    years, removal before screening or merge state; each with how many records are merged
-    into it (`merged`)."""
+    years, removal before screening, merge state, screening stage and decision, or a note's
+    tag; each with how many records are merged into it (`merged`)."""
     where = RecordFilter(
         source_id=source_id,
         batch_id=batch_id,
@@ -68,6 +87,9 @@ def list_records(
         removed=removed,
         duplicates=duplicates,
         search=records.search_terms(search),
+        stage=stage,
+        decision=records.decision_filter(access.role, decision),
+        label=records.label_filter(access.review, access.user, label),
     )
     return records.list_records(session, access.review, where=where, limit=limit, offset=offset)
 

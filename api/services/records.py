@@ -7,10 +7,11 @@ import re
 
 from sqlmodel import Session
 
-from api.errors import InvalidInput, NotFound
+from api.errors import Forbidden, InvalidInput, NotFound
+from api.permissions import Permission, Role, allows
 from api.repositories.accounts import UserRepository
 from api.repositories.dedup import DedupRepository
-from api.repositories.records import RecordFilter, RecordRepository
+from api.repositories.records import NoteLabel, RecordFilter, RecordRepository, StageDecision
 from api.schemas.records import (
     IdentifierChange,
     ImportOriginRead,
@@ -24,7 +25,9 @@ from api.schemas.records import (
     RemovalEvent,
 )
 from api.services.audit import record_event
+from api.services.screening_state import review_settings
 from api.tables import DuplicateStatus, Review, User
+from screening.model import Stage
 
 # Link states that record something that happened: merges, and people keeping records apart.
 DECIDED = (
@@ -48,6 +51,24 @@ def search_terms(text: str | None) -> tuple[str, ...]:
     if len(found) > MAX_SEARCH_TERMS:
         raise InvalidInput(f"search: at most {MAX_SEARCH_TERMS} words or phrases")
     return found
+
+
+def decision_filter(role: Role, decision: StageDecision | None) -> StageDecision | None:
+    """Settled outcomes are anyone's to filter by; which records are in conflict, awaiting a
+    check or still need votes tells of unsettled votes, so only a lead may filter by it."""
+    if decision is not None and not decision.settled and not allows(role, Permission.MANAGE_REVIEW):
+        raise Forbidden(f"decision: only a lead may list records that are {decision.value}")
+    return decision
+
+
+def label_filter(review: Review, viewer: User, label: str | None) -> NoteLabel | None:
+    """A note tag to look for, among the notes *viewer* may read (see the notes' blinding)."""
+    tag = (label or "").strip()
+    if not tag:
+        return None
+    assert viewer.id is not None
+    blinding = review_settings(review).for_stage(Stage.TITLE_ABSTRACT).blinding
+    return NoteLabel(tag=tag, viewer_id=viewer.id, own_only_before_settled=blinding)
 
 
 def list_records(

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from tests.api.builders import Account, Builder, insert_records
+from tests.api.builders import Account, Builder, ReviewRows, insert_records, screening_records
 from tests.api.test_dedup import World, make_world
 from tests.api.test_imports import upload
 
@@ -257,3 +257,59 @@ def test_a_record_without_a_person_behind_its_import_says_so(
     assert response.status_code == 200, response.text
     origin = response.json()["origin"]
     assert (origin["source"], origin["imported_by"]) == ("Trial register", None)
+
+
+def test_records_are_filtered_by_stage_decision_and_a_notes_tag(
+    client: TestClient, build: Builder
+) -> None:
+    lead = build.user()
+    rid = build.review(lead)["id"]  # blinded at both stages by default
+    first, second = build.member(lead, rid, "reviewer"), build.member(lead, rid, "reviewer")
+    viewer = build.member(lead, rid, "viewer")
+    texts = [("Included trial", ""), ("Excluded trial", ""), ("Disputed trial", ""), ("Open", "")]
+    included, excluded, disputed, still_open = screening_records(build.engine, rid, texts)
+    rows = ReviewRows(build.engine, rid)
+    for record, votes in ((included, "II"), (excluded, "EE"), (disputed, "IE")):
+        for reviewer, vote in zip((first, second), votes, strict=True):
+            rows.vote(record, reviewer.id, "include" if vote == "I" else "exclude")
+
+    assert _titles(client, rid, viewer, stage="title_abstract") == [t for t, _ in texts]
+    assert _titles(client, rid, viewer, stage="full_text") == []  # no full text retrieved
+    assert _titles(client, rid, viewer, decision="included") == ["Included trial"]
+    assert _titles(client, rid, viewer, stage="title_abstract", decision="excluded") == [
+        "Excluded trial"
+    ]
+    assert _titles(client, rid, lead, decision="conflict") == ["Disputed trial"]
+    assert _titles(client, rid, lead, stage="title_abstract", decision="needs_votes") == ["Open"]
+    assert _titles(client, rid, lead, stage="full_text", decision="included") == []
+    # Which records are in conflict or still need votes tells of unsettled votes: leads only.
+    for who in (first, viewer):
+        for decision in ("conflict", "awaiting", "needs_votes"):
+            response = client.get(
+                f"/api/v1/reviews/{rid}/records",
+                params={"decision": decision},
+                headers=who.headers,
+            )
+            assert response.status_code == 403, response.text
+            assert response.json()["detail"] == (
+                f"decision: only a lead may list records that are {decision}"
+            )
+    for bad in ({"stage": "abstract"}, {"decision": "maybe"}, {"label": "x" * 101}):
+        response = client.get(f"/api/v1/reviews/{rid}/records", params=bad, headers=lead.headers)
+        assert response.status_code == 422, (bad, response.text)
+
+    # Tags: another person's note counts once the title/abstract is settled, as notes read.
+    for record in (included, still_open):
+        response = client.post(
+            f"/api/v1/reviews/{rid}/records/{record}/notes",
+            json={"tags": ["pilot"]},
+            headers=first.headers,
+        )
+        assert response.status_code == 201, response.text
+    assert _titles(client, rid, first, label="pilot") == ["Included trial", "Open"]
+    assert _titles(client, rid, first, label=" pilot ") == ["Included trial", "Open"]
+    assert _titles(client, rid, second, label="pilot") == ["Included trial"]
+    assert _titles(client, rid, viewer, label="pilot") == ["Included trial"]
+    assert _titles(client, rid, first, label="pil") == []  # a whole tag, not a part of one
+    assert _titles(client, rid, first, label="pilot", decision="included") == ["Included trial"]
+    assert _titles(client, rid, first, label="") == [t for t, _ in texts]

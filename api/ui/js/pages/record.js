@@ -1,7 +1,7 @@
 // One record and its history: where it came from (source, file or PubMed search, who and when),
 // the records merged with it (by the matcher or by whom, with a way to undo), identifier
 // corrections and removals before screening. Librarians and leads correct its DOI and PMID.
-// Screening votes and notes are not shown here: blinding belongs to screening.
+// Its screening votes and notes as the API serves them: under blinding, others' only once settled.
 import { api } from "../api.js";
 import { can } from "../roles.js";
 import { h, pageHeader } from "../dom.js";
@@ -10,6 +10,11 @@ import { centralNote, identifiersEditor, removeAccession, savedText } from "../i
 
 const TYPES = { journal_article: "Journal article", conference_abstract: "Conference abstract", conference_paper: "Conference paper" };
 const REMOVALS = { automation: "marked ineligible by an automation tool", other: "removed for another reason" };
+const STAGES = [
+  ["title_abstract", "Title and abstract"],
+  ["full_text", "Full text"],
+];
+const VOTES = { include: "Include", exclude: "Exclude", maybe: "Maybe" };
 const FORMATS = {
   ris: "RIS",
   medline: "MEDLINE / PubMed",
@@ -54,6 +59,15 @@ export async function render(ctx) {
   ctx.main.append(h("div", { class: "container narrow" }, h("p", { class: "back-link" }, h("a", { href: `/reviews/${rid}/records` }, "← All records")), message, view));
   let history = await api(`/reviews/${rid}/records/${recordId}/history`);
   ctx.title = titleOf(history.record, 60);
+  const [members, reasonList, notes, ...stageVotes] = await Promise.all([
+    api(`/reviews/${rid}/members`),
+    api(`/reviews/${rid}/exclusion-reasons`),
+    api(`/reviews/${rid}/records/${recordId}/notes`),
+    ...STAGES.map(([stage]) => api(`/reviews/${rid}/records/${recordId}/decisions?stage=${stage}`)),
+  ]);
+  const names = new Map(members.map((m) => [m.user_id, m.name]));
+  const nameOf = (id) => names.get(id) || `Reviewer ${id}`;
+  const reasons = new Map(reasonList.map((r) => [r.id, r.label]));
   draw();
 
   async function reload(text) {
@@ -79,6 +93,7 @@ export async function render(ctx) {
       sameStudy(),
       details(record),
       historyCard(),
+      screeningCard(),
       h(
         "details",
         { class: "card raw-details" },
@@ -145,6 +160,36 @@ export async function render(ctx) {
       h("h2", { id: "record-history" }, "History"),
       h("ol", { class: "timeline" }, events.map((event) => h("li", {}, h("span", { class: "timeline-date" }, when(event.at)), h("div", {}, event.text)))),
     );
+  }
+
+  function screeningCard() {
+    const stages = STAGES.map(([, label], index) => [label, stageVotes[index]]).filter(([, votes]) => votes.length);
+    const votes = stages.length
+      ? h(
+          "dl",
+          { class: "facts" },
+          stages.flatMap(([label, list]) => [
+            h("dt", {}, label),
+            h("dd", {}, h("ul", { class: "plain-list" }, list.map((vote) => h("li", {}, voteText(vote))))),
+          ]),
+        )
+      : h("p", { class: "muted" }, "No votes to show. Under blinding, others' votes show once the record is settled.");
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "record-screening" },
+      h("h2", { id: "record-screening" }, "Screening"),
+      h("h3", {}, "Votes"),
+      votes,
+      h("h3", {}, "Notes"),
+      notes.length
+        ? h("ul", { class: "plain-list" }, notes.map((note) => h("li", {}, h("span", { class: "small muted" }, `${nameOf(note.user_id)} · ${when(note.created_at)}: `), note.tags.map((tag) => h("span", { class: "badge badge-muted plain" }, tag)), note.text ? ` ${note.text}` : "")))
+        : h("p", { class: "muted" }, "No notes to show."),
+    );
+  }
+
+  function voteText(vote) {
+    const reason = vote.reason_id !== null ? ` (${reasons.get(vote.reason_id) || "a reason"})` : "";
+    return [`${nameOf(vote.reviewer_id)}: ${VOTES[vote.decision] || vote.decision}${reason}`, vote.note ? ` — ${vote.note}` : ""];
   }
 
   function importEvent() {

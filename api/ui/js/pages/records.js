@@ -21,6 +21,23 @@ const DUPLICATE_CHOICES = [
   ["include", "Shown and marked"],
   ["only", "Only duplicates"],
 ];
+const STAGE_CHOICES = [
+  ["", "Any stage"],
+  ["title_abstract", "Title and abstract"],
+  ["full_text", "Full text"],
+];
+// Settled outcomes are anyone's; the others tell of unsettled votes, so the API serves them to leads.
+const SETTLED_DECISIONS = [
+  ["", "Any decision"],
+  ["included", "Included"],
+  ["excluded", "Excluded"],
+];
+const LEAD_DECISIONS = [
+  ["conflict", "Conflict (for a lead)"],
+  ["awaiting", "Awaiting a check"],
+  ["needs_votes", "Needs votes"],
+];
+const chosen = (choices, value) => (choices.some(([choice]) => choice === value) ? value : "");
 
 /** The bulk action: what is selected, ways to select more, and the removal with its reason. */
 function removalForm(onRemove, selection) {
@@ -67,6 +84,9 @@ function filtersFromAddress() {
     from: params.get("from") || "",
     to: params.get("to") || "",
     duplicates: DUPLICATE_CHOICES.some(([value]) => value === duplicates) ? duplicates : "exclude",
+    stage: chosen(STAGE_CHOICES, params.get("stage") || ""),
+    decision: chosen([...SETTLED_DECISIONS, ...LEAD_DECISIONS], params.get("decision") || ""),
+    label: params.get("label") || "",
   };
 }
 
@@ -99,6 +119,10 @@ export async function render(ctx) {
   const from = h("input", { type: "text", name: "from", inputmode: "numeric", maxlength: "4", value: filters.from, class: "year-input" });
   const to = h("input", { type: "text", name: "to", inputmode: "numeric", maxlength: "4", value: filters.to, class: "year-input" });
   const duplicates = select(DUPLICATE_CHOICES, filters.duplicates, { name: "duplicates" });
+  const decisions = can(ctx.review.role, "manage_review") ? [...SETTLED_DECISIONS, ...LEAD_DECISIONS] : SETTLED_DECISIONS;
+  const stage = select(STAGE_CHOICES, filters.stage, { name: "stage" });
+  const decision = select(decisions, chosen(decisions, filters.decision), { name: "decision" });
+  const label = h("input", { type: "text", name: "label", maxlength: "100", value: filters.label });
   const filterForm = h(
     "form",
     { class: "card record-filters", role: "search", "aria-label": "Find records", onsubmit: applyFilters, novalidate: true },
@@ -110,6 +134,9 @@ export async function render(ctx) {
       field("From year", from),
       field("To year", to),
       showRemoved ? null : field("Merged duplicates", duplicates, { hint: "Copies of a study from other sources" }),
+      showRemoved ? null : field("Stage", stage, { hint: "Records at this screening stage now" }),
+      showRemoved ? null : field("Decision", decision, { hint: "At the stage chosen, or at either" }),
+      showRemoved ? null : field("Note tag", label, { hint: "A tag on a note, such as “pilot”" }),
     ),
     h("div", { class: "form-actions" }, button("Clear", clearFilters, { kind: "ghost" }), h("button", { type: "submit", class: "btn btn-secondary" }, "Search")),
   );
@@ -132,7 +159,16 @@ export async function render(ctx) {
   );
 
   function currentFilters() {
-    return { search: search.value.trim(), source: source.value, from: from.value.trim(), to: to.value.trim(), duplicates: duplicates.value };
+    return {
+      search: search.value.trim(),
+      source: source.value,
+      from: from.value.trim(),
+      to: to.value.trim(),
+      duplicates: duplicates.value,
+      stage: showRemoved ? "" : stage.value,
+      decision: showRemoved ? "" : decision.value,
+      label: showRemoved ? "" : label.value.trim(),
+    };
   }
 
   async function applyFilters(event) {
@@ -162,6 +198,9 @@ export async function render(ctx) {
     from.value = "";
     to.value = "";
     duplicates.value = "exclude";
+    stage.value = "";
+    decision.value = "";
+    label.value = "";
     await applyFilters();
   }
 
@@ -174,6 +213,7 @@ export async function render(ctx) {
     if (wanted.from) params.set("year_from", wanted.from);
     if (wanted.to) params.set("year_to", wanted.to);
     params.set("duplicates", showRemoved ? "include" : wanted.duplicates);
+    for (const key of ["stage", "decision", "label"]) if (wanted[key]) params.set(key, wanted[key]);
     return params;
   }
 
