@@ -10,10 +10,10 @@ from fastapi.responses import PlainTextResponse
 
 from api.deps import LeadAccess, ReadAccess, ScreenAccess, ScreenInOneTrip, SessionDep
 from api.errors import ERROR_RESPONSES
-from api.schemas.ids import DbId
+from api.schemas.ids import DbId, Offset
 from api.schemas.screening import (
     AgreementRead,
-    ConflictRead,
+    ConflictPage,
     MethodsRead,
     NextRecord,
     NoteCreate,
@@ -104,15 +104,22 @@ def my_decisions(
     )
 
 
-@router.get("/conflicts", response_model=list[ConflictRead])
+@router.get("/conflicts", response_model=ConflictPage)
 def conflicts(
-    stage: StageQuery = TA, *, access: ScreenAccess, session: SessionDep
-) -> list[ConflictRead]:
-    """Records awaiting your decision at a stage, with every vote and note (the resolver is
-    not blinded): all of them for a lead, those you did not vote on for a designated third
-    reviewer, none for anyone else."""
+    stage: StageQuery = TA,
+    *,
+    access: ScreenAccess,
+    session: SessionDep,
+    offset: Annotated[Offset, Query()] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ConflictPage:
+    """Records awaiting your decision at a stage, in import order, with every vote and note (the
+    resolver is not blinded): all of them for a lead, those you did not vote on for a
+    designated third reviewer, none for anyone else. Paged; `total` counts them all."""
     assert access.user.id is not None
-    return screening_reports.conflicts(session, access.review, stage, access.user.id, access.role)
+    return screening_reports.conflicts(
+        session, access.review, stage, access.user.id, access.role, offset=offset, limit=limit
+    )
 
 
 @router.post(

@@ -105,6 +105,13 @@ class ConflictRead(BaseModel):
     notes: list[NoteRead] = Field(default_factory=list, description="notes on the record")
 
 
+class ConflictPage(BaseModel):
+    """One page of the records awaiting the caller's decision; `total` counts them all."""
+
+    items: list[ConflictRead]
+    total: int
+
+
 class OwnVoteRead(VoteRead):
     title: str
 

@@ -18,6 +18,7 @@ from api.repositories.screening_views import ScreeningViews
 from api.schemas.screening import (
     AgreementFigures,
     AgreementRead,
+    ConflictPage,
     ConflictRead,
     FleissRead,
     NoteRead,
@@ -66,11 +67,19 @@ EXPORT_COLUMNS = (
 
 
 def conflicts(
-    session: Session, review: Review, stage: Stage, viewer_id: int, role: Role
-) -> list[ConflictRead]:
+    session: Session,
+    review: Review,
+    stage: Stage,
+    viewer_id: int,
+    role: Role,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+) -> ConflictPage:
     """Records awaiting the caller's decision, with every vote and note: blinding is for the
     screeners, not for the resolver (a lead, or a designated third reviewer, who sees only
-    the records they did not vote on). Anyone else has none to resolve."""
+    the records they did not vote on). Anyone else has none to resolve. Titles, votes and
+    notes are read for the page only."""
     assert review.id is not None
     waiting = current(session, review).at_stage(review.id, stage, sorted(FOR_LEADS))
     voters = StateRepository(session).voters([row.record_id for row in waiting], stage)
@@ -79,13 +88,14 @@ def conflicts(
         for row in waiting
         if may_resolve(review, viewer_id, role, voters.get(row.record_id, []))
     ]
-    ids = [row.record_id for row in waiting]
+    page = waiting[offset : offset + limit]
+    ids = [row.record_id for row in page]
     repo = ScreeningRepository(session)
     titles = repo.titles(review.id, ids)
     active = repo.screeners(review.id)
     votes = _current_by_record(repo.log(review.id, stage, ids)) if ids else {}
     notes = _notes_by_record(session, review.id, ids)
-    return [
+    items = [
         ConflictRead(
             record_id=row.record_id,
             title=titles[row.record_id],
@@ -96,8 +106,9 @@ def conflicts(
             votes=[vote_read(v) for v in votes.get(row.record_id, [])],
             notes=notes.get(row.record_id, []),
         )
-        for row in waiting
+        for row in page
     ]
+    return ConflictPage(items=items, total=len(waiting))
 
 
 def agreement(

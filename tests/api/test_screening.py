@@ -195,7 +195,7 @@ def test_the_resolver_sees_votes_and_notes_and_resolves_without_saying_why(world
     )
     conflicts = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers)
     assert conflicts.status_code == 200
-    [conflict] = conflicts.json()
+    [conflict] = conflicts.json()["items"]
     assert conflict["record_id"] == record_id
     assert conflict["voters"] == sorted([world.one.id, world.two.id])
     votes = {v["reviewer_id"]: (v["decision"], v["note"]) for v in conflict["votes"]}
@@ -205,7 +205,7 @@ def test_the_resolver_sees_votes_and_notes_and_resolves_without_saying_why(world
     for screener in (world.one, world.two):
         mine = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=screener.headers)
         assert mine.status_code == 200
-        assert mine.json() == []
+        assert mine.json() == {"items": [], "total": 0}
     resolved = world.client.post(
         world.url(f"/records/{record_id}/resolution"),
         json={"stage": TA, "decision": "include", "reason": "  "},
@@ -214,10 +214,9 @@ def test_the_resolver_sees_votes_and_notes_and_resolves_without_saying_why(world
     assert resolved.status_code == 201, resolved.text
     assert resolved.json()["resolver_id"] == world.lead.id
     assert resolved.json()["reason"] == ""
-    assert (
-        world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers).json()
-        == []
-    )
+    assert world.client.get(
+        world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers
+    ).json() == {"items": [], "total": 0}
 
 
 def test_an_undone_resolution_puts_the_conflict_back_and_stays_in_the_record(
@@ -237,7 +236,7 @@ def test_an_undone_resolution_puts_the_conflict_back_and_stays_in_the_record(
     assert undone.json()["supersedes_id"] == first["id"]
     [back] = world.client.get(
         world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers
-    ).json()
+    ).json()["items"]
     assert back["record_id"] == record_id
     progress = world.client.get(world.url("/progress"), headers=world.lead.headers).json()
     assert progress[TA]["conflicts"] == 1
@@ -249,10 +248,9 @@ def test_an_undone_resolution_puts_the_conflict_back_and_stays_in_the_record(
         url, json={"stage": TA, "decision": "include"}, headers=world.lead.headers
     ).json()
     assert second["supersedes_id"] == undone.json()["id"]
-    assert (
-        world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers).json()
-        == []
-    )
+    assert world.client.get(
+        world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers
+    ).json() == {"items": [], "total": 0}
     audit = world.client.get(f"{API}/reviews/{world.rid}/audit", headers=world.lead.headers)
     assert "resolution.undo" in audit.text
 
@@ -277,13 +275,14 @@ def test_only_a_designated_third_reviewer_who_did_not_vote_may_resolve(
     assert "who voted on the record" in voter.json()["detail"]
     # The designated third reviewer sees the conflicts they did not vote on, votes included;
     # a designated reviewer who voted does not see that one.
-    listed = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=third.headers).json()
+    listed = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=third.headers).json()[
+        "items"
+    ]
     assert [c["record_id"] for c in listed] == [record_id]
     assert {v["decision"] for v in listed[0]["votes"]} == {"include", "exclude"}
-    assert (
-        world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.one.headers).json()
-        == []
-    )
+    assert world.client.get(
+        world.url(f"/conflicts?stage={TA}"), headers=world.one.headers
+    ).json() == {"items": [], "total": 0}
     assert world.client.post(url, json=body, headers=third.headers).status_code == 201
     # The lead takes it back, or the third reviewer who made it; not another designated one.
     assert world.client.delete(f"{url}?stage={TA}", headers=world.one.headers).status_code == 403

@@ -37,7 +37,18 @@ def test_agreement_reproduces_domain_example_1(build: Builder) -> None:
     assert body["conflicts"] == 15
     assert body["pairs"][0]["reviewers"] == sorted([world.one.id, world.two.id])
     conflicts = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers)
-    assert len(conflicts.json()) == 15
+    assert conflicts.json()["total"] == 15
+    assert len(conflicts.json()["items"]) == 15
+    # Paged in import order: pages of 4 cover the same 15 records once each.
+    pages = [
+        world.client.get(
+            world.url(f"/conflicts?stage={TA}&limit=4&offset={offset}"), headers=world.lead.headers
+        ).json()
+        for offset in range(0, 16, 4)
+    ]
+    assert {page["total"] for page in pages} == {15}
+    paged = [item["record_id"] for page in pages for item in page["items"]]
+    assert paged == [item["record_id"] for item in conflicts.json()["items"]] == sorted(paged)
 
 
 def test_the_three_maybe_policies_give_domain_example_2_conflict_counts(build: Builder) -> None:
@@ -48,7 +59,7 @@ def test_the_three_maybe_policies_give_domain_example_2_conflict_counts(build: B
     for policy in ("include", "neutral", "conflict"):
         world.patch_settings({"title_abstract": {"maybe_semantics": policy}})
         response = world.client.get(world.url(f"/conflicts?stage={TA}"), headers=world.lead.headers)
-        counts[policy] = len(response.json())
+        counts[policy] = response.json()["total"]
     assert counts == {"include": 12, "neutral": 3, "conflict": 25}
     body = world.client.get(world.url(f"/agreement?stage={TA}"), headers=world.lead.headers).json()
     assert body["maybe_as_include"] is True

@@ -29,7 +29,7 @@ def _vote(server: LiveServer, who: Account, rid: int, record_id: int, decision: 
 def _conflicts(server: LiveServer, lead: Account, rid: int) -> list[dict[str, Any]]:
     response = server.build.client.get(f"/api/v1/reviews/{rid}/conflicts", headers=lead.headers)
     assert response.status_code == 200, response.text
-    conflicts: list[dict[str, Any]] = response.json()
+    conflicts: list[dict[str, Any]] = response.json()["items"]
     return conflicts
 
 

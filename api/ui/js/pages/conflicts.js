@@ -144,12 +144,22 @@ function conflictCard(rid, stage, conflict, names, reasons, onResolved) {
   return card;
 }
 
+// Every conflict of the stage, read a page at a time (the API pages them).
+async function allConflicts(rid, stage) {
+  const items = [];
+  for (;;) {
+    const page = await api(`/reviews/${rid}/conflicts?stage=${stage}&limit=500&offset=${items.length}`);
+    items.push(...page.items);
+    if (!page.items.length || items.length >= page.total) return items;
+  }
+}
+
 export async function render(ctx) {
   const rid = ctx.review.id;
   const stage = new URLSearchParams(location.search).get("stage") === "full_text" ? "full_text" : "title_abstract";
   ctx.title = "Conflicts";
   const [conflicts, members, reasonList] = await Promise.all([
-    api(`/reviews/${rid}/conflicts?stage=${stage}`),
+    allConflicts(rid, stage),
     api(`/reviews/${rid}/members`),
     api(`/reviews/${rid}/exclusion-reasons`),
   ]);
@@ -197,7 +207,7 @@ export async function render(ctx) {
   }
 
   async function refresh(focusId = null) {
-    draw(await api(`/reviews/${rid}/conflicts?stage=${stage}`));
+    draw(await allConflicts(rid, stage));
     const cards = [...list.querySelectorAll("article.conflict")];
     const target = cards.find((c) => c.dataset.recordId === String(focusId)) || cards[0];
     if (target) target.focus();
