@@ -240,21 +240,24 @@ def slow_handler(
 
 
 def test_a_running_job_keeps_its_lease_while_it_works(engine: Engine) -> None:
+    # A lease long enough that a loaded machine's scheduling delays stay well inside the third
+    # of it between renewals (200 ms was taken over once at load 10); the job runs 4 of them.
+    lease = 5 * SHORT
     jobs.register_handler("test.slow", slow_handler)
     try:
-        job_id = _submit(engine, "test.slow", {"seconds": 4 * SHORT.total_seconds()})
-        job = jobs.claim(engine, job_id, lease=SHORT)
+        job_id = _submit(engine, "test.slow", {"seconds": 4 * lease.total_seconds()})
+        job = jobs.claim(engine, job_id, lease=lease)
         assert job is not None
         worker = threading.Thread(
-            target=jobs.execute, args=(engine, job, Settings()), kwargs={"lease": SHORT}
+            target=jobs.execute, args=(engine, job, Settings()), kwargs={"lease": lease}
         )
         worker.start()
         taken_over = []
         while worker.is_alive():
-            found = jobs.claim_next(engine, frozenset({"test.slow"}), lease=SHORT)
+            found = jobs.claim_next(engine, frozenset({"test.slow"}), lease=lease)
             if found is not None:
                 taken_over.append(found.id)
-            time.sleep(SHORT.total_seconds() / 4)
+            time.sleep(lease.total_seconds() / 4)
         worker.join()
     finally:
         jobs._HANDLERS.pop("test.slow", None)
