@@ -56,8 +56,8 @@ class Builder:
         review: dict[str, Any] = response.json()
         return review
 
-    def member(self, lead: Account, review_id: int, role: str) -> Account:
-        account = self.user()
+    def member(self, lead: Account, review_id: int, role: str, *, name: str = "") -> Account:
+        account = self.user(name=name)
         response = self.client.put(
             f"/api/v1/reviews/{review_id}/members/{account.id}",
             json={"role": role},

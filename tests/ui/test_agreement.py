@@ -32,14 +32,8 @@ def test_one_computation_on_domain_example_1_and_a_blinded_view_that_says_what_i
     build = live_server.build
     lead = build.user(name="Lena Lead")
     rid = build.review(lead)["id"]  # dual, blinded
-    ana, ben = build.user(name="Ana Screener"), build.user(name="Ben Screener")
-    for who in (ana, ben):
-        response = build.client.put(
-            f"/api/v1/reviews/{rid}/members/{who.id}",
-            json={"role": "reviewer"},
-            headers=lead.headers,
-        )
-        assert response.status_code == 200, response.text
+    ana = build.member(lead, rid, "reviewer", name="Ana Screener")
+    ben = build.member(lead, rid, "reviewer", name="Ben Screener")
     rows = ReviewRows(build.engine, rid)
     pairs = [votes for votes, n in EXAMPLE_1.items() for _ in range(n)]
     records = rows.records(rows.source("MEDLINE"), *(f"Trial {i}" for i in range(len(pairs))))

@@ -112,9 +112,8 @@ def test_the_lead_judges_blinded_conflicts_by_key_and_takes_one_back(
     build = live_server.build
     lead = build.user(name="Lena Lead")
     rid = build.review(lead)["id"]  # blinded: the default
-    ana, ben = build.user(name="Ana Screener"), build.user(name="Ben Screener")
-    for screener in (ana, ben):
-        _api(live_server, lead, "PUT", f"/reviews/{rid}/members/{screener.id}", role="reviewer")
+    ana = build.member(lead, rid, "reviewer", name="Ana Screener")
+    ben = build.member(lead, rid, "reviewer", name="Ben Screener")
     rows = ReviewRows(build.engine, rid)
     source = rows.source("MEDLINE")
     yoga, tai_chi = rows.records(source, "Yoga for back pain", "Tai chi for balance")

@@ -35,14 +35,8 @@ def test_a_note_shows_where_blinding_allows_and_reaches_the_decision_log(
     build = live_server.build
     lead = build.user(name="Lena Lead")
     rid = build.review(lead)["id"]  # dual, blinded
-    ana, ben = build.user(name="Ana Screener"), build.user(name="Ben Screener")
-    for who in (ana, ben):
-        response = build.client.put(
-            f"/api/v1/reviews/{rid}/members/{who.id}",
-            json={"role": "reviewer"},
-            headers=lead.headers,
-        )
-        assert response.status_code == 200, response.text
+    ana = build.member(lead, rid, "reviewer", name="Ana Screener")
+    ben = build.member(lead, rid, "reviewer", name="Ben Screener")
     rows = ReviewRows(build.engine, rid)
     [record_id] = rows.records(rows.source("MEDLINE"), "Yoga for back pain")
 
