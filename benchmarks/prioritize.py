@@ -149,7 +149,7 @@ def _grid_scores(
 ) -> dict[str, dict[RankingModel, Scores]]:
     """Every grid model on every set; the served model's scores are its timed run's."""
     table = {
-        run.name: {SERVED_MODEL: _score(DATA / f"{run.name}.csv", run.order, tmp / "o.txt")}
+        run.name: {SERVED_MODEL: score_order(DATA / f"{run.name}.csv", run.order, tmp / "o.txt")}
         for run in served
     }
     work = [(run.name, model, tmp) for run in served for model in GRID if model != SERVED_MODEL]
@@ -163,10 +163,10 @@ def _grid_scores(
 def _grid_cell(job: tuple[str, RankingModel, Path]) -> Scores:
     name, model, tmp = job
     order, _ = simulate(_records(name), seed=SEED, model=model)
-    return _score(DATA / f"{name}.csv", order, tmp / f"{name}.{os.getpid()}.order.txt")
+    return score_order(DATA / f"{name}.csv", order, tmp / f"{name}.{os.getpid()}.order.txt")
 
 
-def _score(dataset: Path, order: list[str], path: Path) -> Scores:
+def score_order(dataset: Path, order: list[str], path: Path) -> Scores:
     path.write_text("\n".join(order) + "\n", encoding="utf-8")
     command = [sys.executable, str(SCORER), str(dataset), str(path), "--json"]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -194,7 +194,7 @@ def _run_peer(dataset: Path, ids: list[str], tmp: Path) -> Scores:
     start = time.perf_counter()
     subprocess.run(command, cwd=workdir, capture_output=True, check=True)
     wall = time.perf_counter() - start
-    scores = _score(dataset, _peer_order(project, ids), workdir / "order.txt")
+    scores = score_order(dataset, _peer_order(project, ids), workdir / "order.txt")
     shutil.rmtree(workdir)
     return {**scores, "wall": wall}
 

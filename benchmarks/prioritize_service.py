@@ -19,17 +19,13 @@ file, run in the same process; the bar is |WSS@95 difference| <= 1 point.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-DATA = SHARED / "data" / "screening"
-SCORER = SHARED / "bench" / "screen_eval.py"
+from benchmarks.prioritize import DATA, SCORER, Scores, score_order
+
 DEFAULT_SETS = ("Cohen_2006_Antihistamines", "Cohen_2006_NSAIDS")
 EMAIL, PASSWORD = "bench@example.org", "benchmark password"
 SEED = 0  # the service's ranker and `winnow simulate` both default to seed 0
@@ -77,8 +73,8 @@ def _compare(name: str, tmp: Path) -> dict[str, Any]:
     started = time.perf_counter()
     served, fits = _served_order(dataset, [r.id for r in labelled], tmp / f"{name}.sqlite")
     wall = time.perf_counter() - started
-    served_scores = _score(dataset, served, tmp / f"{name}.served.txt")
-    simulate_scores = _score(dataset, simulated, tmp / f"{name}.simulate.txt")
+    served_scores = _points(score_order(dataset, served, tmp / f"{name}.served.txt"))
+    simulate_scores = _points(score_order(dataset, simulated, tmp / f"{name}.simulate.txt"))
     return {
         "records": len(labelled),
         "served": served_scores,
@@ -183,6 +179,11 @@ def _record_ids(client: Any, rid: int, headers: dict[str, str]) -> list[int]:
             return sorted(found)
 
 
+def _points(scores: Scores) -> dict[str, float]:
+    """The two figures compared, in points (percent), as benchmarks.prioritize prints them."""
+    return {key: 100 * float(scores[key]) for key in ("wss_95", "recall_at_10pct")}
+
+
 def _ok(response: Any) -> Any:
     if response.status_code >= 300:
         raise SystemExit(
@@ -190,15 +191,6 @@ def _ok(response: Any) -> Any:
             f"{response.status_code} {response.text[:300]}"
         )
     return response.json()
-
-
-def _score(dataset: Path, order: list[str], path: Path) -> dict[str, float]:
-    path.write_text("\n".join(order) + "\n", encoding="utf-8")
-    command = [sys.executable, str(SCORER), str(dataset), str(path), "--json"]
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    scores = json.loads(result.stdout)
-    # Points (percent), as the other prioritisation benchmark prints them.
-    return {key: 100 * float(scores[key]) for key in ("wss_95", "recall_at_10pct")}
 
 
 if __name__ == "__main__":
