@@ -19,12 +19,12 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from api.errors import Forbidden, NotFound, Unauthorized
 from api.permissions import Permission, Role, allows
 from api.repositories.reviews import ReviewRepository
 from api.schemas.ids import DbId
 from api.security import CSRF_HEADER, SESSION_COOKIE, csrf_matches, hash_token
 from api.services.accounts import check_token, check_token_values, resolve_token
+from api.services.errors import Forbidden, NotFound, Unauthorized
 from api.settings import Settings
 from api.tables import ApiToken, Membership, Review, User, utc_now
 

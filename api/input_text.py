@@ -19,7 +19,7 @@ from fastapi import Request
 from pydantic import AfterValidator
 from starlette.datastructures import UploadFile
 
-from api.errors import InvalidInput
+from api.services.errors import InvalidInput
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 

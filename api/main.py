@@ -34,7 +34,7 @@ from api.routes import (
     ui,
     users,
 )
-from api.services.prioritization import RankingWorker
+from api.services.screening.prioritization import RankingWorker
 from api.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"

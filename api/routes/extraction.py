@@ -23,7 +23,7 @@ from api.schemas.extraction import (
     VerificationPost,
 )
 from api.schemas.ids import DbId
-from api.services import extraction, extraction_exports
+from api.services.extraction import entries, exports
 from api.tables import Extraction, ExtractionForm
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["extraction"], responses=ERROR_RESPONSES)
@@ -35,7 +35,7 @@ StudyIdPath = Annotated[DbId, Path()]
 def put_form(data: FormPut, access: LeadAccess, session: SessionDep) -> ExtractionForm:
     """Define the extraction form; a changed form is a new version and earlier entries keep
     theirs, so they stay readable."""
-    return extraction.put_form(session, access.review, access.user, data.fields)
+    return entries.put_form(session, access.review, access.user, data.fields)
 
 
 @router.get("/extraction/form", response_model=FormRead)
@@ -46,8 +46,8 @@ def read_form(
 ) -> ExtractionForm:
     """The current version of the extraction form, or the ``version`` an entry was made with."""
     if version is None:
-        return extraction.current_form(session, access.review)
-    return extraction.form_version(session, access.review, version)
+        return entries.current_form(session, access.review)
+    return entries.form_version(session, access.review, version)
 
 
 @router.put("/studies/{sid}/extraction", response_model=EntryRead)
@@ -56,7 +56,7 @@ def put_extraction(
 ) -> EntryRead:
     """Save the caller's extraction of a study; values are checked against the form (422 names
     the field)."""
-    row = extraction.put_extraction(session, access.review, access.user, sid, data.values)
+    row = entries.put_extraction(session, access.review, access.user, sid, data.values)
     return _entry(session, row)
 
 
@@ -65,8 +65,8 @@ def read_study_extraction(
     sid: StudyIdPath, access: ExtractAccess, session: SessionDep
 ) -> StudyExtractionRead:
     """Where the study's extraction stands; final values once agreed, verified or settled."""
-    state = extraction.study_state(session, access.review, sid)
-    mine = extraction.own_entry(session, access.review, access.user, sid)
+    state = entries.study_state(session, access.review, sid)
+    mine = entries.own_entry(session, access.review, access.user, sid)
     return StudyExtractionRead(
         study_id=sid,
         state=state.state.value,
@@ -82,7 +82,7 @@ def verify_extraction(
     sid: StudyIdPath, data: VerificationPost, access: ExtractAccess, session: SessionDep
 ) -> EntryRead:
     """single_with_verification: a second person signs off (no values) or corrects the values."""
-    row = extraction.verify_extraction(session, access.review, access.user, sid, data.values)
+    row = entries.verify_extraction(session, access.review, access.user, sid, data.values)
     return _entry(session, row)
 
 
@@ -102,7 +102,7 @@ def list_conflicts(access: LeadAccess, session: SessionDep) -> list[ConflictRead
                 for d in state.differences
             ],
         )
-        for sid, state in extraction.conflicts(session, access.review)
+        for sid, state in entries.conflicts(session, access.review)
     ]
 
 
@@ -112,7 +112,7 @@ def read_study_entries(
 ) -> list[EntryRead]:
     """Each extractor's current values for the study, oldest first: the lead compares them and
     records the consensus (extractors never see each other's)."""
-    rows = extraction.current_extractions(session, access.review, sid)
+    rows = entries.current_extractions(session, access.review, sid)
     return [_entry(session, row) for row in rows]
 
 
@@ -121,7 +121,7 @@ def record_consensus(
     sid: StudyIdPath, data: ValuesPut, access: LeadAccess, session: SessionDep
 ) -> EntryRead:
     """The agreed values: give every disputed field; fields both extractors agree on are kept."""
-    row = extraction.record_consensus(session, access.review, access.user, sid, data.values)
+    row = entries.record_consensus(session, access.review, access.user, sid, data.values)
     return _entry(session, row)
 
 
@@ -133,7 +133,7 @@ def export_extraction(
     layout: Annotated[ExtractionLayout, Query()] = ExtractionLayout.WIDE,
 ) -> Response:
     """Final extracted values, one row per included study (wide) or one row per value (long)."""
-    file = extraction_exports.export_extraction(session, access.review, fmt=format, layout=layout)
+    file = exports.export_extraction(session, access.review, fmt=format, layout=layout)
     headers = {"Content-Disposition": f'attachment; filename="{file.filename}"'}
     return Response(file.content, media_type=file.media_type, headers=headers)
 

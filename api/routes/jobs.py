@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from api.deps import CurrentUserDep, SessionDep, authorize
-from api.errors import ERROR_RESPONSES, NotFound
+from api.errors import ERROR_RESPONSES
 from api.permissions import Permission
 from api.schemas.ids import DbId
 from api.schemas.jobs import JobRead
+from api.services.errors import NotFound
 from api.tables import Job
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=ERROR_RESPONSES)

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from api.errors import BadRequest, Conflict, NotFound, TooManyRequests, Unauthorized
 from api.repositories.accounts import LoginFailureRepository, TokenRepository, UserRepository
 from api.security import hash_password, hash_token, needs_rehash, new_token, verify_password
 from api.services.audit import record_event
+from api.services.errors import BadRequest, Conflict, NotFound, TooManyRequests, Unauthorized
 from api.settings import Settings
 from api.signing import BadLink, LinkClaims, password_fingerprint, secret_key, sign, verify
 from api.tables import ApiToken, LoginFailure, User, utc_now

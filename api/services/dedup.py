@@ -20,12 +20,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from api import jobs
-from api.errors import Conflict, NotFound
 from api.repositories.accounts import UserRepository
 from api.repositories.dedup import DedupRepository
 from api.schemas.dedup import DedupSummary, DuplicatePage, DuplicatePair, DuplicateRecord
 from api.schemas.jobs import JobRead
 from api.services.audit import record_event
+from api.services.errors import Conflict, NotFound
 from api.tables import DuplicateLink, DuplicateStatus, Job, Record, Review, User, utc_now
 from importers.dedup import (
     Cluster,

@@ -13,12 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api import jobs
-from api.errors import Conflict, NotFound
 from api.ratelimit import ncbi_limiter
 from api.repositories.records import ImportBatchRepository, RecordRepository
 from api.repositories.reviews import SourceRepository
 from api.schemas.imports import ImportReport, PubmedImportCreate
 from api.services.audit import record_event
+from api.services.errors import Conflict, NotFound
 from api.tables import BatchKind, ImportBatch, Job, Review, Source, User
 from importers.model import Outcome, ParseResult, RecordNote, Reference
 from importers.pubmed import EutilsClient, search_and_fetch

@@ -7,7 +7,6 @@ import re
 
 from sqlmodel import Session
 
-from api.errors import Forbidden, InvalidInput, NotFound
 from api.permissions import Permission, Role, allows
 from api.repositories.accounts import UserRepository
 from api.repositories.dedup import DedupRepository
@@ -25,7 +24,8 @@ from api.schemas.records import (
     RemovalEvent,
 )
 from api.services.audit import record_event
-from api.services.screening_state import review_settings
+from api.services.errors import Forbidden, InvalidInput, NotFound
+from api.services.screening.state import review_settings
 from api.tables import DuplicateStatus, Review, User
 from screening.model import Stage
 

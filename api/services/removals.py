@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from api.errors import Conflict, InvalidInput, NotFound
-from api.repositories.screening import ScreeningRepository
+from api.repositories.screening.votes import ScreeningRepository
 from api.services.audit import record_event
+from api.services.errors import Conflict, InvalidInput, NotFound
 from api.tables import Record, Removal, Review, Source, User
 from screening.prisma_model import OTHER_METHOD_KINDS, SourceKind
 

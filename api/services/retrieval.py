@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from api.errors import Conflict, NotFound
 from api.repositories.retrieval import RetrievalRepository
 from api.schemas.retrieval import (
     FileMatchRead,
@@ -18,8 +17,9 @@ from api.schemas.retrieval import (
     RetrievalState,
 )
 from api.services.audit import record_event
-from api.services.screening_state import positions
-from api.services.screening_store import lock_for_change, retrieval_changed
+from api.services.errors import Conflict, NotFound
+from api.services.screening.state import positions
+from api.services.screening.store import lock_for_change, retrieval_changed
 from api.tables import FullText, FullTextStatus, Record, Review, User, utc_now
 from screening.model import Stage
 from screening.retrieval import Candidate, match_files

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from api.errors import Conflict, NotFound
 from api.repositories.batches import BatchRemovalRepository
 from api.services.audit import record_event
+from api.services.errors import Conflict, NotFound
 from api.services.reviews import get_source
 from api.tables import Job, JobStatus, Review, User
 

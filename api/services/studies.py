@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.errors import Conflict, NotFound
 from api.repositories.studies import StudyRepository
 from api.services.audit import record_event
-from api.services.screening import get_record
-from api.services.screening_state import positions
+from api.services.errors import Conflict, NotFound
+from api.services.screening.state import positions
+from api.services.screening.votes import get_record
 from api.tables import Record, Review, Study, User
 from screening.workflow import Position
 

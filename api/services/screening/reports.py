@@ -12,9 +12,9 @@ from typing import Any
 from sqlmodel import Session
 
 from api.permissions import Role
-from api.repositories.screening import ScreeningRepository, to_event
-from api.repositories.screening_state import StateRepository
-from api.repositories.screening_views import ScreeningViews
+from api.repositories.screening.state import StateRepository
+from api.repositories.screening.views import ScreeningViews
+from api.repositories.screening.votes import ScreeningRepository, to_event
 from api.schemas.screening import (
     AgreementFigures,
     AgreementRead,
@@ -29,10 +29,10 @@ from api.schemas.screening import (
     StageProgressRead,
     StoppingRead,
 )
-from api.services.resolutions import may_resolve
-from api.services.screening import vote_read
-from api.services.screening_state import current, review_settings
-from api.services.screening_store import stage_gate
+from api.services.screening.resolutions import may_resolve
+from api.services.screening.state import current, review_settings
+from api.services.screening.store import stage_gate
+from api.services.screening.votes import vote_read
 from api.tables import Review
 from screening import csv_cells
 from screening.agreement import (

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from api.repositories.reports import ReportsRepository
 from api.repositories.reviews import MembershipRepository
 from api.schemas.reports import ExportFormat, ExportStatus
-from api.services.prisma_inputs import RecordOutcome, review_outcomes
+from api.services.reports.outcomes import RecordOutcome, review_outcomes
 from api.tables import Record, Review
 from screening import csv_cells
 from screening.decisions import RecordState, RecordStatus, current_votes

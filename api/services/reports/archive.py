@@ -12,11 +12,12 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from api.errors import NotFound
 from api.repositories.reviews import MembershipRepository
 from api.schemas.extraction import ExtractionExportFormat, ExtractionLayout
 from api.schemas.reports import ExportStatus
-from api.services import exports, extraction_exports, reports
+from api.services.errors import NotFound
+from api.services.extraction import exports as extraction_exports
+from api.services.reports import exports, prisma
 from api.tables import (
     AuditEvent,
     Decision,
@@ -88,7 +89,7 @@ def _rows(session: Session, table: type[SQLModel], review_id: int) -> list[dict[
 def review_archive(session: Session, review: Review) -> bytes:
     """A zip: ``review.json`` (all rows), PRISMA (JSON, CSV, SVG), references (RIS, CSV), and
     the extracted data (wide and long CSV) when the review has an extraction form."""
-    report = reports.prisma_report(session, review)
+    report = prisma.prisma_report(session, review)
     references = exports.export_rows(session, review, status=ExportStatus.ALL, show_open_votes=True)
     files: dict[str, str] = {
         "review.json": json.dumps(review_document(session, review), indent=1, ensure_ascii=False),

@@ -11,7 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from api.repositories.screening import to_event
+from api.repositories.screening.votes import to_event
 from api.tables import Decision, Record, RecordNote, Resolution
 from screening.model import DecisionEvent, Stage
 

@@ -16,14 +16,14 @@ from typing import Any
 from sqlmodel import Session
 
 from api.permissions import Role
-from api.repositories.screening import RAPID_SWITCH, ScreeningRepository
-from api.repositories.screening_state import (
+from api.repositories.screening.state import (
     RecordAtStages,
     StateRepository,
     StoredRow,
     row_values,
 )
-from api.services.screening_settings import core_settings
+from api.repositories.screening.votes import RAPID_SWITCH, ScreeningRepository
+from api.services.screening.settings import core_settings
 from api.tables import FullTextStatus, Review, ScreeningState, StageEvent
 from screening.decisions import RapidPhase, RecordState
 from screening.model import DecisionEvent, Mode, Resolution, ReviewSettings, Stage

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.errors import Conflict, NotFound
 from api.repositories.extraction import ExtractionRepository
 from api.schemas.reviews import ReviewSettings
 from api.services.audit import record_event
+from api.services.errors import Conflict, NotFound
 from api.tables import Extraction, ExtractionKind, Review, Study, User
 from api.tables import ExtractionForm as FormRow
 from screening.extraction import ExtractionForm, parse_form, validate_values
