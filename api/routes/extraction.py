@@ -9,10 +9,8 @@ from fastapi.responses import Response
 
 from api.deps import ExtractAccess, LeadAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
-from api.repositories.extraction import ExtractionRepository
 from api.schemas.extraction import (
     ConflictRead,
-    DifferenceRead,
     EntryRead,
     ExtractionExportFormat,
     ExtractionLayout,
@@ -24,7 +22,7 @@ from api.schemas.extraction import (
 )
 from api.schemas.ids import DbId
 from api.services.extraction import entries, exports
-from api.tables import Extraction, ExtractionForm
+from api.tables import ExtractionForm
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["extraction"], responses=ERROR_RESPONSES)
 
@@ -57,7 +55,7 @@ def put_extraction(
     """Save the caller's extraction of a study; values are checked against the form (422 names
     the field)."""
     row = entries.put_extraction(session, access.review, access.user, sid, data.values)
-    return _entry(session, row)
+    return entries.entry_read(session, row)
 
 
 @router.get("/studies/{sid}/extraction", response_model=StudyExtractionRead)
@@ -73,7 +71,7 @@ def read_study_extraction(
         extractors=list(state.extractors),
         verifier_id=state.verifier_id,
         final=dict(state.final) if state.final is not None else None,
-        mine=_entry(session, mine) if mine is not None else None,
+        mine=entries.entry_read(session, mine) if mine is not None else None,
     )
 
 
@@ -83,27 +81,13 @@ def verify_extraction(
 ) -> EntryRead:
     """single_with_verification: a second person signs off (no values) or corrects the values."""
     row = entries.verify_extraction(session, access.review, access.user, sid, data.values)
-    return _entry(session, row)
+    return entries.entry_read(session, row)
 
 
 @router.get("/extraction/conflicts", response_model=list[ConflictRead])
 def list_conflicts(access: LeadAccess, session: SessionDep) -> list[ConflictRead]:
     """Studies whose two extractions differ, field by field."""
-    assert access.review.id is not None
-    labels = ExtractionRepository(session).study_labels(access.review.id)
-    return [
-        ConflictRead(
-            study_id=sid,
-            study=labels.get(sid, ""),
-            first=state.extractors[0],
-            second=state.extractors[1],
-            differences=[
-                DifferenceRead(path=d.path, label=d.label, first=d.first, second=d.second)
-                for d in state.differences
-            ],
-        )
-        for sid, state in entries.conflicts(session, access.review)
-    ]
+    return entries.conflict_reads(session, access.review)
 
 
 @router.get("/studies/{sid}/extraction/entries", response_model=list[EntryRead])
@@ -113,7 +97,7 @@ def read_study_entries(
     """Each extractor's current values for the study, oldest first: the lead compares them and
     records the consensus (extractors never see each other's)."""
     rows = entries.current_extractions(session, access.review, sid)
-    return [_entry(session, row) for row in rows]
+    return [entries.entry_read(session, row) for row in rows]
 
 
 @router.post("/studies/{sid}/extraction/consensus", response_model=EntryRead)
@@ -122,7 +106,7 @@ def record_consensus(
 ) -> EntryRead:
     """The agreed values: give every disputed field; fields both extractors agree on are kept."""
     row = entries.record_consensus(session, access.review, access.user, sid, data.values)
-    return _entry(session, row)
+    return entries.entry_read(session, row)
 
 
 @router.get("/extraction/export", response_class=Response)
@@ -136,18 +120,3 @@ def export_extraction(
     file = exports.export_extraction(session, access.review, fmt=format, layout=layout)
     headers = {"Content-Disposition": f'attachment; filename="{file.filename}"'}
     return Response(file.content, media_type=file.media_type, headers=headers)
-
-
-def _entry(session: SessionDep, row: Extraction) -> EntryRead:
-    assert row.id is not None
-    form = session.get(ExtractionForm, row.form_id)
-    assert form is not None
-    return EntryRead(
-        id=row.id,
-        study_id=row.study_id,
-        form_version=form.version,
-        extractor_id=row.extractor_id,
-        kind=row.kind.value,
-        values=row.values,
-        created_at=row.created_at,
-    )

@@ -16,8 +16,6 @@ from api.schemas.screening import (
     ConflictPage,
     MethodsRead,
     NextRecord,
-    NoteCreate,
-    NoteRead,
     OwnVotesRead,
     ProgressRead,
     ReasonCreate,
@@ -28,9 +26,8 @@ from api.schemas.screening import (
     VoteOutcome,
     VoteRead,
 )
-from api.services import notes
 from api.services.screening import own_votes, reasons, reports, resolutions, votes
-from api.tables import ExclusionReason, RecordNote
+from api.tables import ExclusionReason
 from screening.model import Stage
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["screening"], responses=ERROR_RESPONSES)
@@ -186,21 +183,3 @@ def list_reasons(access: ReadAccess, session: SessionDep) -> Sequence[ExclusionR
 def add_reason(data: ReasonCreate, access: LeadAccess, session: SessionDep) -> ExclusionReason:
     """Add an exclusion reason to a stage."""
     return reasons.add_reason(session, access.review, access.user, data)
-
-
-@router.post(
-    "/records/{record_id}/notes", response_model=NoteRead, status_code=status.HTTP_201_CREATED
-)
-def add_note(
-    record_id: RecordIdPath, data: NoteCreate, access: ScreenAccess, session: SessionDep
-) -> RecordNote:
-    """A note and tags on a record."""
-    return notes.add_note(session, access.review, access.user, record_id, data)
-
-
-@router.get("/records/{record_id}/notes", response_model=list[NoteRead])
-def list_notes(
-    record_id: RecordIdPath, access: ReadAccess, session: SessionDep
-) -> list[RecordNote]:
-    """Notes on a record: yours, and others' once the record is settled (blinding)."""
-    return notes.notes(session, access.review, access.user, record_id)

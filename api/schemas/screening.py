@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.input_text import SingleLine
 from api.schemas.ids import DbId
+from api.schemas.text import SingleLine
 from screening.decisions import RecordState
 from screening.keywords import Field as SpanField
 from screening.keywords import KeywordKind

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from api.repositories.retrieval import RetrievalRepository
+from api.repositories.rows import save
 from api.schemas.retrieval import (
     FileMatchRead,
     MatchOption,
@@ -121,8 +122,7 @@ def undo_not_retrieved(
         row.status = FullTextStatus.RETRIEVED
         row.uploaded_by_id = actor.id
         row.updated_at = utc_now()
-        session.add(row)
-        session.flush()
+        save(session, row)
         kept: FullText | None = row
     else:
         repo.delete(row)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from api.permissions import Role
 from api.repositories.accounts import UserRepository
 from api.repositories.reviews import MembershipRepository, ReviewRepository, SourceRepository
+from api.repositories.rows import save
 from api.schemas.accounts import PasswordLinkRead
 from api.schemas.reviews import (
     MemberRead,
@@ -84,8 +85,7 @@ def update_review(session: Session, review: Review, actor: User, data: ReviewUpd
     if data.settings is not None:
         review.settings = _merged_settings(review.settings, data.settings)
     review.updated_at = utc_now()
-    session.add(review)
-    session.flush()
+    save(session, review)
     store.settings_changed(session, review, before)
     record_event(
         session,
@@ -141,8 +141,7 @@ def set_member(
     elif previous == Role.LEAD and role != Role.LEAD:
         _keep_one_lead(memberships, review.id)
     membership.role = role
-    session.add(membership)
-    session.flush()
+    save(session, membership)
     store.member_changed(session, review, user_id)
     record_event(
         session,
@@ -255,8 +254,7 @@ def update_source(
         _name_is_free(session, review.id, changes["name"])
     for key, value in changes.items():
         setattr(source, key, value)
-    session.add(source)
-    session.flush()
+    save(session, source)
     record_event(
         session,
         actor=actor,

@@ -7,11 +7,11 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel
 
+from api.repositories.reports import ReportsRepository
 from api.repositories.reviews import MembershipRepository
 from api.schemas.extraction import ExtractionExportFormat, ExtractionLayout
 from api.schemas.reports import ExportStatus
@@ -79,10 +79,7 @@ def review_document(session: Session, review: Review) -> dict[str, Any]:
 
 
 def _rows(session: Session, table: type[SQLModel], review_id: int) -> list[dict[str, Any]]:
-    review_column = getattr(table, "review_id")  # noqa: B009 - every listed table has one
-    id_column = getattr(table, "id")  # noqa: B009
-    statement = select(table).where(review_column == review_id).order_by(col(id_column))
-    rows: Sequence[SQLModel] = session.exec(statement).all()
+    rows = ReportsRepository(session).review_rows(table, review_id)
     return [row.model_dump(mode="json") for row in rows]
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from api.repositories.rows import save
 from api.repositories.screening.votes import ScreeningRepository
 from api.schemas.screening import ReasonCreate
 from api.services.audit import record_event
@@ -27,13 +28,11 @@ DEFAULT_FULL_TEXT_REASONS = (
 
 def seed_default_reasons(session: Session, review_id: int) -> None:
     """The usual full-text exclusion reasons every new review starts with."""
-    for position, label in enumerate(DEFAULT_FULL_TEXT_REASONS):
-        session.add(
-            ExclusionReason(
-                review_id=review_id, stage=Stage.FULL_TEXT, label=label, position=position
-            )
-        )
-    session.flush()
+    reasons = [
+        ExclusionReason(review_id=review_id, stage=Stage.FULL_TEXT, label=label, position=position)
+        for position, label in enumerate(DEFAULT_FULL_TEXT_REASONS)
+    ]
+    save(session, *reasons)
 
 
 def list_reasons(session: Session, review: Review) -> Sequence[ExclusionReason]:

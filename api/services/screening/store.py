@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from api.permissions import Role
+from api.repositories.rows import save
 from api.repositories.screening.state import (
     RecordAtStages,
     StateRepository,
@@ -427,7 +428,8 @@ def _insert_row(
 ) -> None:
     values = row_values(row)
     at_stage = where.in_stage and not where.duplicate and not where.removed
-    session.add(
+    save(
+        session,
         ScreeningState(
             record_id=row.record_id,
             stage=stage,
@@ -438,9 +440,8 @@ def _insert_row(
             open=at_stage and row.status.votes_needed > 0,
             priority=row.record_id,
             **values,
-        )
+        ),
     )
-    session.flush()
 
 
 def _switch_event(
