@@ -33,30 +33,6 @@ class ImportOrigin:
     imported_by: str | None
 
 
-class ImportBatchRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, batch: ImportBatch) -> ImportBatch:
-        self.session.add(batch)
-        self.session.flush()
-        return batch
-
-    def by_sha256(self, source_id: int, sha256: str) -> ImportBatch | None:
-        statement = select(ImportBatch).where(
-            ImportBatch.source_id == source_id, ImportBatch.sha256 == sha256
-        )
-        return self.session.exec(statement).first()
-
-    def for_review(self, review_id: int) -> Sequence[ImportBatch]:
-        statement = (
-            select(ImportBatch)
-            .where(ImportBatch.review_id == review_id)
-            .order_by(col(ImportBatch.id))
-        )
-        return self.session.exec(statement).all()
-
-
 class RecordRepository:
     def __init__(self, session: Session) -> None:
         self.session = session

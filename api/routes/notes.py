@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, status
 from api.deps import ReadAccess, ScreenAccess, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.ids import DbId
-from api.schemas.screening import NoteCreate, NoteRead
+from api.schemas.notes import NoteCreate, NoteRead
 from api.services import notes
 from api.tables import RecordNote
 

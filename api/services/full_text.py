@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.repositories.screening.votes import ScreeningRepository
+from api.repositories.retrieval import RetrievalRepository
+from api.repositories.rows import save
 from api.services.audit import record_event
 from api.services.errors import InvalidInput, NotFound, PayloadTooLarge
 from api.services.screening.store import lock_for_change, retrieval_changed
@@ -66,7 +67,7 @@ def mark_not_retrieved(session: Session, review: Review, actor: User, record_id:
 def _set_full_text(
     session: Session, review: Review, actor: User, record_id: int, **fields: Any
 ) -> FullText:
-    repo = ScreeningRepository(session)
+    repo = RetrievalRepository(session)
     lock_for_change(session, record_id, Stage.TITLE_ABSTRACT)
     row = repo.full_text(record_id) or FullText(
         review_id=review.id or 0, record_id=record_id, status=fields["status"]
@@ -77,7 +78,7 @@ def _set_full_text(
         setattr(row, key, value)
     row.uploaded_by_id = actor.id
     row.updated_at = utc_now()
-    repo.add(row)
+    save(session, row)
     retrieval_changed(session, review, record_id)
     record_event(
         session,
@@ -92,7 +93,7 @@ def _set_full_text(
 
 def read_pdf(session: Session, review: Review, record_id: int, data_dir: Path) -> tuple[Path, str]:
     get_record(session, review, record_id)
-    row = ScreeningRepository(session).full_text(record_id)
+    row = RetrievalRepository(session).full_text(record_id)
     if row is None or not row.path:
         raise NotFound("full text of record", record_id)
     path = data_dir / row.path

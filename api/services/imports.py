@@ -15,8 +15,9 @@ from sqlmodel import Session
 from api import jobs
 from api.ratelimit import ncbi_limiter
 from api.repositories.accounts import UserRepository
+from api.repositories.imports import ImportBatchRepository
 from api.repositories.jobs import JobRepository
-from api.repositories.records import ImportBatchRepository, RecordRepository
+from api.repositories.records import RecordRepository
 from api.repositories.reviews import SourceRepository
 from api.schemas.imports import ImportReport, PubmedImportCreate
 from api.services.audit import record_event

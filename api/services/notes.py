@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from api.repositories.screening.views import ScreeningViews
-from api.repositories.screening.votes import ScreeningRepository
-from api.schemas.screening import NoteCreate
+from api.repositories.notes import NotesRepository
+from api.repositories.rows import save
+from api.schemas.notes import NoteCreate
 from api.services.errors import InvalidInput
 from api.services.screening.state import review_settings, status_at
 from api.services.screening.votes import get_record
@@ -26,7 +26,7 @@ def add_note(
     note = RecordNote(
         review_id=review.id, record_id=record_id, user_id=actor.id, text=data.text, tags=tags
     )
-    ScreeningRepository(session).add(note)
+    save(session, note)
     return note
 
 
@@ -34,7 +34,7 @@ def notes(session: Session, review: Review, viewer: User, record_id: int) -> lis
     """Notes on a record; under blinding, others' notes only once its title/abstract is settled."""
     assert review.id is not None
     record = get_record(session, review, record_id)
-    rows = ScreeningViews(session).notes(review.id, [record_id])
+    rows = NotesRepository(session).notes(review.id, [record_id])
     status = status_at(session, review, record, Stage.TITLE_ABSTRACT)
     blinding = review_settings(review).for_stage(Stage.TITLE_ABSTRACT).blinding
     if not blinding or (status is not None and status.state.settled):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from api.repositories.batches import BatchRemovalRepository
+from api.repositories.imports import BatchRemovalRepository
 from api.repositories.jobs import JobRepository
 from api.services.audit import record_event
 from api.services.errors import Conflict, NotFound

@@ -51,7 +51,7 @@ def add_reason(
     reason = ExclusionReason(
         review_id=review.id, stage=data.stage, label=label, position=len(existing)
     )
-    ScreeningRepository(session).add(reason)
+    save(session, reason)
     record_event(
         session,
         actor=actor,

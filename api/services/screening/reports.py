@@ -12,16 +12,16 @@ from typing import Any
 from sqlmodel import Session
 
 from api.permissions import Role
+from api.repositories.notes import NotesRepository
 from api.repositories.screening.state import StateRepository
-from api.repositories.screening.views import ScreeningViews
 from api.repositories.screening.votes import ScreeningRepository, to_event
+from api.schemas.notes import NoteRead
 from api.schemas.screening import (
     AgreementFigures,
     AgreementRead,
     ConflictPage,
     ConflictRead,
     FleissRead,
-    NoteRead,
     PairRead,
     ProgressRead,
     RapidRead,
@@ -303,7 +303,7 @@ def _written_notes(session: Session, review_id: int) -> list[WrittenNote]:
             " ".join([note.text.strip(), *(f"#{tag}" for tag in note.tags)]).strip(),
             note.created_at,
         )
-        for note in ScreeningViews(session).review_notes(review_id)
+        for note in NotesRepository(session).review_notes(review_id)
     ]
 
 
@@ -327,7 +327,7 @@ def _notes_by_record(
     session: Session, review_id: int, record_ids: list[int]
 ) -> dict[int, list[NoteRead]]:
     grouped: dict[int, list[NoteRead]] = {}
-    for note in ScreeningViews(session).notes(review_id, record_ids):
+    for note in NotesRepository(session).notes(review_id, record_ids):
         grouped.setdefault(note.record_id, []).append(NoteRead.model_validate(note))
     return grouped
 
