@@ -10,6 +10,7 @@ Readers never wait for it: in WAL mode they read the last committed state while 
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections import deque
 from pathlib import Path
@@ -38,29 +39,44 @@ class WriterTurns:
     def __init__(self) -> None:
         self._guard = threading.Lock()
         self._held = False
-        self._waiting: deque[threading.Event] = deque()
+        self._waiting: deque[tuple[threading.Event, str]] = deque()
+        # Who has the turn (thread, first write, since when): named when a writer times out.
+        self._holder = ""
+        self._since = 0.0
 
-    def acquire(self, timeout: float) -> bool:
+    def acquire(self, timeout: float, purpose: str = "") -> bool:
+        me = f"{threading.current_thread().name}: {purpose[:80]}"
         with self._guard:
             if not self._held:
                 self._held = True
+                self._holder, self._since = me, time.monotonic()
                 return True
             turn = threading.Event()
-            self._waiting.append(turn)
+            self._waiting.append((turn, me))
         if turn.wait(timeout):
             return True
         with self._guard:
             if turn.is_set():  # handed over just as the wait ended
                 return True
-            self._waiting.remove(turn)
+            self._waiting.remove((turn, me))
             return False
 
     def release(self) -> None:
         with self._guard:
             if self._waiting:
-                self._waiting.popleft().set()  # stays held: the next in line owns it now
+                turn, self._holder = self._waiting.popleft()
+                self._since = time.monotonic()
+                turn.set()  # stays held: the next in line owns it now
             else:
                 self._held = False
+                self._holder = ""
+
+    def holder(self) -> str:
+        """Who holds the turn and for how long, for the message of a writer that gave up."""
+        with self._guard:
+            if not self._held:
+                return "nobody (it was just given back)"
+            return f"{self._holder!r} for {time.monotonic() - self._since:.1f} s"
 
 
 _TURNS: dict[str, WriterTurns] = {}
@@ -109,7 +125,7 @@ def _take_turns(engine: Engine, turns: WriterTurns) -> None:
 
     def before_write(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if statement.lstrip()[:7].upper().startswith(_WRITES):
-            _hold(conn.connection, turns)
+            _hold(conn.connection, turns, statement)
 
     def do_commit(dbapi_connection: Any) -> None:
         try:
@@ -131,11 +147,14 @@ def _take_turns(engine: Engine, turns: WriterTurns) -> None:
     event.listen(engine, "close", lambda dbapi, record: _give_back(record))
 
 
-def _hold(connection: Any, turns: WriterTurns) -> None:
+def _hold(connection: Any, turns: WriterTurns, purpose: str = "") -> None:
     if _HOLDS in connection.info:
         return
-    if not turns.acquire(SQLITE_BUSY_TIMEOUT_MS / 1000):
-        raise TimeoutError("database is locked: another write did not finish within 30 s")
+    if not turns.acquire(SQLITE_BUSY_TIMEOUT_MS / 1000, purpose.strip()):
+        raise TimeoutError(
+            "database is locked: another write did not finish within 30 s "
+            f"(held by {turns.holder()})"
+        )
     connection.info[_HOLDS] = turns
 
 
@@ -155,7 +174,7 @@ def hold_writer(session: Session) -> None:
     connection = session.connection()
     turns = _ENGINE_TURNS.get(connection.engine)
     if turns is not None:
-        _hold(connection.connection, turns)
+        _hold(connection.connection, turns, "hold_writer")
 
 
 def consistent_snapshot(session: Session) -> None:
