@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
 from api.errors import Forbidden, NotFound, Unauthorized
@@ -247,7 +248,15 @@ class OneTrip:
     def _run(self, work: Callable[[Session, ReviewAccess], T]) -> T:
         engine = get_engine(self.request)
         with Session(engine, expire_on_commit=False) as session:
-            access = self._access(session, engine)
+            try:
+                access = self._access(session, engine)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                # A connection cut since its last use (see api.db._ping_when_idle), found by
+                # the trip's first statement: nothing was done yet, so go again on a new one.
+                session.close()
+                access = self._access(session, engine)
             result = work(session, access)
             session.commit()
             return result
