@@ -29,7 +29,10 @@ POOL_RESERVE = 5
 # Requests served at once on SQLite: one interpreter runs them, so more only stretch each one
 # (and the time a writer holds its turn) without adding throughput.
 SQLITE_REQUEST_SLOTS = 1
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+# Statements that take SQLite's write lock (by their first seven characters): an explicit
+# BEGIN IMMEDIATE/EXCLUSIVE takes it before any write, so it must take the turn too, or a
+# writer holding the turn would wait on SQLite's lock while this one waits for the turn.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "BEGIN I", "BEGIN E")
 _HOLDS = "winnow_writer_turns"
 _IDLE_SINCE = "winnow_idle_since"
 # A pooled PostgreSQL connection idle longer than this is pinged before use (see _ping_when_idle).
