@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -28,8 +29,14 @@ POOL_RESERVE = 5
 # Requests served at once on SQLite: one interpreter runs them, so more only stretch each one
 # (and the time a writer holds its turn) without adding throughput.
 SQLITE_REQUEST_SLOTS = 1
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+# Statements that take SQLite's write lock (by their first seven characters): an explicit
+# BEGIN IMMEDIATE/EXCLUSIVE takes it before any write, so it must take the turn too, or a
+# writer holding the turn would wait on SQLite's lock while this one waits for the turn.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "BEGIN I", "BEGIN E")
 _HOLDS = "winnow_writer_turns"
+_IDLE_SINCE = "winnow_idle_since"
+# A pooled PostgreSQL connection idle longer than this is pinged before use (see _ping_when_idle).
+PING_AFTER_IDLE_SECONDS = 1.0
 
 
 class WriterTurns:
@@ -98,8 +105,41 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _take_turns(engine, turns)
         _ENGINE_TURNS[engine] = turns
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle for a while.
+
+    A connection that served a request a moment ago is almost surely alive, and pinging it
+    would add a round trip to every request (the busiest ones make five or six). One idle
+    longer than `PING_AFTER_IDLE_SECONDS` may have been cut (a database restart, a proxy's idle
+    timeout): it is pinged, and a dead one replaced before the request sees it. A restart
+    faster than that is met by the request itself: its first statement fails, the pool drops
+    every connection older than the failure, and the busiest routes retry once
+    (`api.deps.OneTrip`)."""
+
+    def checked_in(_dbapi: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checked_out(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            if engine.dialect.is_disconnect(exc, dbapi, None):
+                raise DisconnectionError(str(exc)) from exc  # the pool connects anew
+            raise
+        if not alive:
+            raise DisconnectionError("the connection did not answer a ping")
+
+    event.listen(engine, "checkin", checked_in)
+    event.listen(engine, "checkout", checked_out)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

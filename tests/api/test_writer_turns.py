@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
-from api.db import WriterTurns
+from api.db import WriterTurns, make_engine
 
 
 def test_turns_go_in_arrival_order_and_a_timed_out_writer_names_the_holder() -> None:
@@ -33,3 +34,38 @@ def test_turns_go_in_arrival_order_and_a_timed_out_writer_names_the_holder() -> 
     second.join(5)
     assert order == ["first", "second"]
     assert turns.holder() == "nobody (it was just given back)"
+
+
+def test_a_transaction_begun_immediate_holds_the_turn_until_it_ends(tmp_path: Path) -> None:
+    """BEGIN IMMEDIATE takes SQLite's write lock before any write: it takes the turn as well,
+    so a writer arriving meanwhile waits for the turn instead of holding it while it waits
+    for SQLite's lock (which deadlocked both for 30 s)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'turns.db'}")
+    try:
+        with engine.begin() as setup:
+            setup.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        first = engine.connect()
+        first.exec_driver_sql("BEGIN IMMEDIATE")
+
+        def second_writer() -> None:
+            with engine.begin() as connection:
+                connection.exec_driver_sql("INSERT INTO t VALUES (2)")
+
+        second = threading.Thread(target=second_writer)
+        second.start()
+        time.sleep(0.3)
+        assert second.is_alive()  # waiting for its turn
+        started = time.monotonic()
+        first.exec_driver_sql("INSERT INTO t VALUES (1)")
+        first.commit()
+        first.close()
+        second.join(10)
+        assert not second.is_alive()
+        assert time.monotonic() - started < 5
+        with engine.connect() as connection:
+            assert [r[0] for r in connection.exec_driver_sql("SELECT x FROM t ORDER BY rowid")] == [
+                1,
+                2,
+            ]
+    finally:
+        engine.dispose()
