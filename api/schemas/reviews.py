@@ -13,7 +13,7 @@ from api.permissions import Role
 from api.schemas.accounts import PasswordLinkRead
 from api.schemas.ids import DbId
 from api.tables import SourceKind
-from screening.extraction_compare import ExtractionMode
+from screening.extraction.compare import ExtractionMode
 
 
 class ScreeningMode(StrEnum):

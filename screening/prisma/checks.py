@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from screening.prisma_model import (
+from screening.prisma.model import (
     PRISMA_DATA_KEYS,
     DerivedCounts,
     IdentityViolation,
