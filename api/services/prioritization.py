@@ -4,7 +4,7 @@
 The worker notices new decisions and resolutions by reading the log's newest ids, so any
 process sees every other process's votes; it retrains a stage when what the model may learn
 from changed (the settled records: other reviewers' open votes are never an input, for
-blinding) and the core's retraining schedule (`screening.schedule`, the one `winnow
+blinding) and the core's retraining schedule (`screening.ranking.schedule`, the one `winnow
 simulate` replays) says a fit is due, once more if decisions arrived meanwhile (coalescing),
 and rests between two trainings of a stage (`REST_FACTOR`, `MIN_REST`), so a large review
 never takes more than a bounded share of the machine (the model runs in a child process at
@@ -41,8 +41,8 @@ from api.repositories.prioritization import RankingRepository
 from api.repositories.screening import ScreeningRepository
 from api.tables import utc_now
 from screening.model import Stage
-from screening.prioritize import Ranker, RankingText, record_text
-from screening.schedule import SERVED_SCHEDULE
+from screening.ranking.ranker import Ranker, RankingText, record_text
+from screening.ranking.schedule import SERVED_SCHEDULE
 
 logger = logging.getLogger("winnow.ranking")
 
