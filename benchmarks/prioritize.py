@@ -4,8 +4,8 @@ Run: `.venv/bin/python -m benchmarks.prioritize [--peer-sets all|none|NAME,...] 
 Needs ../shared (skips cleanly without it); ASReview is run live from /work/peers/asreview when
 installed, else its figures recorded beside each set are used.
 
-What runs is what `winnow simulate` runs (`screening.simulate.simulate`: record_text, Ranker,
-the served schedule); the grid varies only the `RankingModel` handed to it. Printed:
+What runs is what `winnow simulate` runs (`screening.ranking.simulate.simulate`: record_text,
+Ranker, the served schedule); the grid varies only the `RankingModel` handed to it. Printed:
 1. the served model per set (WSS@95, recall@10%, peer's, leave-one-set-out WSS@95, wall, fits);
 2. every grid model's mean, so the amount of selection is visible, and which model each
    leave-one-set-out fold chose (choose on nine sets by mean WSS@95, score the tenth);
@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.prioritize_stopping import print_coverage, print_retrain_timing
-from screening.prioritize import SERVED_MODEL, RankingModel
-from screening.simulate import LabelledRecord, read_labelled_csv, simulate
+from screening.ranking.ranker import SERVED_MODEL, RankingModel
+from screening.ranking.simulate import LabelledRecord, read_labelled_csv, simulate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DATA = SHARED / "data" / "screening"

@@ -12,7 +12,7 @@ from api.repositories.screening.votes import ScreeningRepository
 from api.services.audit import record_event
 from api.services.errors import Conflict, InvalidInput, NotFound
 from api.tables import Record, Removal, Review, User
-from screening.prisma_model import OTHER_METHOD_KINDS, SourceKind
+from screening.prisma.model import OTHER_METHOD_KINDS, SourceKind
 
 
 def remove_records(

@@ -2,7 +2,8 @@
 
 The one ranking Winnow has: the service's background worker and `winnow simulate` both build a
 `Ranker` from the records' `record_text` and call `rank` with the decisions so far, on the
-retraining schedule of `screening.schedule`. Pure: text in, index order out; no storage, no clock.
+retraining schedule of `screening.ranking.schedule`. Pure: text in, index order out; no storage,
+no clock.
 
 Fields read: title and abstract, nothing else. They are what every labelled screening set carries,
 so they are what the model was chosen and measured on; keywords and journal names are absent
