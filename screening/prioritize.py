@@ -227,11 +227,14 @@ def _scores(
         classifier.fit(train, labels, sample_weight=weights)
     if name == "naive_bayes":
         return _log_odds(classifier, features[candidates])
-    # A linear model's decision function, computed on every row rather than on a copy of the
-    # candidates' rows: each row's sum is the same sum, so the scores are the same numbers.
+    # A linear model's decision function. While most rows are candidates, one product over every
+    # row is cheaper than copying the candidates' rows first; each row's sum is the same sum
+    # either way, so the scores are the same numbers.
     coefficients = np.asarray(classifier.coef_, np.float64).ravel()
-    every_row = features @ coefficients + float(classifier.intercept_[0])
-    return np.asarray(every_row[candidates], np.float64)
+    intercept = float(classifier.intercept_[0])
+    if 2 * len(candidates) < features.shape[0]:
+        return np.asarray(features[candidates] @ coefficients + intercept, np.float64)
+    return np.asarray((features @ coefficients + intercept)[candidates], np.float64)
 
 
 def _log_odds(classifier: Any, candidates: Any) -> NDArray[np.float64]:
@@ -274,13 +277,23 @@ def _features(texts: Sequence[RankingText], model: RankingModel) -> Any:  # CSR 
             blocks.append(model.title_weight * titles)
     dimensions = min(model.topic_dimensions, words.shape[0] - 1, words.shape[1] - 1)
     if dimensions > 0:
-        # One BLAS thread: the decomposition's products are small enough that a second thread
-        # mostly waits (on a busy 2-core machine it doubled the CPU time, same result), and the
-        # topics then come out the same on every machine whatever its number of cores.
-        with _TOPICS_LOCK, threadpool_limits(limits=1, user_api="blas"):
-            topics = TruncatedSVD(dimensions, random_state=0).fit_transform(words)
-        blocks.append(model.topic_weight * sparse.csr_matrix(normalize(topics)))
+        blocks.append(model.topic_weight * sparse.csr_matrix(normalize(_topics(words, dimensions))))
     return sparse.hstack(blocks).tocsr()
+
+
+def _topics(words: Any, dimensions: int) -> NDArray[np.float64]:
+    """`dimensions` latent topics of the TF-IDF matrix `words`: each record's coordinates.
+
+    Computed in single precision, with one BLAS thread. The randomized decomposition is an
+    approximation to begin with: in single precision the topics' cosines move by less than 1e-4
+    and every WSS@95 and recall@10% of the ten development sets is unchanged, at half the time.
+    A second BLAS thread mostly waits on products this small (on a busy 2-core machine it
+    doubled the CPU time for the same result), and with one thread the topics are the same on
+    every machine whatever its number of cores.
+    """
+    with _TOPICS_LOCK, threadpool_limits(limits=1, user_api="blas"):
+        topics = TruncatedSVD(dimensions, random_state=0).fit_transform(words.astype(np.float32))
+    return np.asarray(topics, np.float64)
 
 
 def _tfidf(texts: Sequence[str], min_document_frequency: int, ngrams: tuple[int, int]) -> Any:
