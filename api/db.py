@@ -10,6 +10,7 @@ Readers never wait for it: in WAL mode they read the last committed state while 
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections import deque
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -27,8 +29,14 @@ POOL_RESERVE = 5
 # Requests served at once on SQLite: one interpreter runs them, so more only stretch each one
 # (and the time a writer holds its turn) without adding throughput.
 SQLITE_REQUEST_SLOTS = 1
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+# Statements that take SQLite's write lock (by their first seven characters): an explicit
+# BEGIN IMMEDIATE/EXCLUSIVE takes it before any write, so it must take the turn too, or a
+# writer holding the turn would wait on SQLite's lock while this one waits for the turn.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "BEGIN I", "BEGIN E")
 _HOLDS = "winnow_writer_turns"
+_IDLE_SINCE = "winnow_idle_since"
+# A pooled PostgreSQL connection idle longer than this is pinged before use (see _ping_when_idle).
+PING_AFTER_IDLE_SECONDS = 1.0
 
 
 class WriterTurns:
@@ -38,29 +46,44 @@ class WriterTurns:
     def __init__(self) -> None:
         self._guard = threading.Lock()
         self._held = False
-        self._waiting: deque[threading.Event] = deque()
+        self._waiting: deque[tuple[threading.Event, str]] = deque()
+        # Who has the turn (thread, first write, since when): named when a writer times out.
+        self._holder = ""
+        self._since = 0.0
 
-    def acquire(self, timeout: float) -> bool:
+    def acquire(self, timeout: float, purpose: str = "") -> bool:
+        me = f"{threading.current_thread().name}: {purpose[:80]}"
         with self._guard:
             if not self._held:
                 self._held = True
+                self._holder, self._since = me, time.monotonic()
                 return True
             turn = threading.Event()
-            self._waiting.append(turn)
+            self._waiting.append((turn, me))
         if turn.wait(timeout):
             return True
         with self._guard:
             if turn.is_set():  # handed over just as the wait ended
                 return True
-            self._waiting.remove(turn)
+            self._waiting.remove((turn, me))
             return False
 
     def release(self) -> None:
         with self._guard:
             if self._waiting:
-                self._waiting.popleft().set()  # stays held: the next in line owns it now
+                turn, self._holder = self._waiting.popleft()
+                self._since = time.monotonic()
+                turn.set()  # stays held: the next in line owns it now
             else:
                 self._held = False
+                self._holder = ""
+
+    def holder(self) -> str:
+        """Who holds the turn and for how long, for the message of a writer that gave up."""
+        with self._guard:
+            if not self._held:
+                return "nobody (it was just given back)"
+            return f"{self._holder!r} for {time.monotonic() - self._since:.1f} s"
 
 
 _TURNS: dict[str, WriterTurns] = {}
@@ -82,8 +105,41 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _take_turns(engine, turns)
         _ENGINE_TURNS[engine] = turns
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle for a while.
+
+    A connection that served a request a moment ago is almost surely alive, and pinging it
+    would add a round trip to every request (the busiest ones make five or six). One idle
+    longer than `PING_AFTER_IDLE_SECONDS` may have been cut (a database restart, a proxy's idle
+    timeout): it is pinged, and a dead one replaced before the request sees it. A restart
+    faster than that is met by the request itself: its first statement fails, the pool drops
+    every connection older than the failure, and the busiest routes retry once
+    (`api.deps.OneTrip`)."""
+
+    def checked_in(_dbapi: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checked_out(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            if engine.dialect.is_disconnect(exc, dbapi, None):
+                raise DisconnectionError(str(exc)) from exc  # the pool connects anew
+            raise
+        if not alive:
+            raise DisconnectionError("the connection did not answer a ping")
+
+    event.listen(engine, "checkin", checked_in)
+    event.listen(engine, "checkout", checked_out)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -109,7 +165,7 @@ def _take_turns(engine: Engine, turns: WriterTurns) -> None:
 
     def before_write(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if statement.lstrip()[:7].upper().startswith(_WRITES):
-            _hold(conn.connection, turns)
+            _hold(conn.connection, turns, statement)
 
     def do_commit(dbapi_connection: Any) -> None:
         try:
@@ -131,11 +187,14 @@ def _take_turns(engine: Engine, turns: WriterTurns) -> None:
     event.listen(engine, "close", lambda dbapi, record: _give_back(record))
 
 
-def _hold(connection: Any, turns: WriterTurns) -> None:
+def _hold(connection: Any, turns: WriterTurns, purpose: str = "") -> None:
     if _HOLDS in connection.info:
         return
-    if not turns.acquire(SQLITE_BUSY_TIMEOUT_MS / 1000):
-        raise TimeoutError("database is locked: another write did not finish within 30 s")
+    if not turns.acquire(SQLITE_BUSY_TIMEOUT_MS / 1000, purpose.strip()):
+        raise TimeoutError(
+            "database is locked: another write did not finish within 30 s "
+            f"(held by {turns.holder()})"
+        )
     connection.info[_HOLDS] = turns
 
 
@@ -155,7 +214,7 @@ def hold_writer(session: Session) -> None:
     connection = session.connection()
     turns = _ENGINE_TURNS.get(connection.engine)
     if turns is not None:
-        _hold(connection.connection, turns)
+        _hold(connection.connection, turns, "hold_writer")
 
 
 def consistent_snapshot(session: Session) -> None:

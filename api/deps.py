@@ -10,13 +10,15 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import BackgroundTasks, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import class_mapper
 from sqlmodel import Session, col
 
 from api.errors import Forbidden, NotFound, Unauthorized
@@ -76,6 +78,7 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 MISSING_TOKEN = "missing bearer token: send 'Authorization: Bearer <token>'"
 T = TypeVar("T")
+Row = TypeVar("Row", User, Review, Membership)
 _LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
@@ -247,7 +250,15 @@ class OneTrip:
     def _run(self, work: Callable[[Session, ReviewAccess], T]) -> T:
         engine = get_engine(self.request)
         with Session(engine, expire_on_commit=False) as session:
-            access = self._access(session, engine)
+            try:
+                access = self._access(session, engine)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                # A connection cut since its last use (see api.db._ping_when_idle), found by
+                # the trip's first statement: nothing was done yet, so go again on a new one.
+                session.close()
+                access = self._access(session, engine)
             result = work(session, access)
             session.commit()
             return result
@@ -269,11 +280,12 @@ class OneTrip:
             found.review_created_at,
             found.review_updated_at or found.review_created_at,
         )
-        user = User(
-            id=found.user_id, email=found.email, name=found.name, password_hash="",
+        user = _as_loaded(
+            User, id=found.user_id, email=found.email, name=found.name, password_hash="",
             is_admin=found.is_admin, is_active=found.is_active,
         )  # fmt: skip
-        review = Review(
+        review = _as_loaded(
+            Review,
             id=self.review_id,
             title=found.review_title or "",
             settings=found.review_settings or {},
@@ -281,10 +293,21 @@ class OneTrip:
             updated_at=updated,
         )
         role = Role(found.role)
-        membership = Membership(review_id=self.review_id, user_id=found.user_id, role=role)
+        membership = _as_loaded(
+            Membership, review_id=self.review_id, user_id=found.user_id, role=role
+        )
         return _checked(
             ReviewAccess(review=review, membership=membership, user=user), self.permission
         )
+
+
+def _as_loaded(table: type[Row], **values: Any) -> Row:
+    """A row object built as the ORM builds the rows it loads: the values, as read from the
+    database, go straight in, without the validation and change tracking of the constructor
+    (a tenth of its cost, which was a tenth of the busiest requests)."""
+    row: Row = class_mapper(table).class_manager.new_instance()
+    row.__dict__.update(values)
+    return row
 
 
 def in_one_trip(permission: Permission) -> Callable[..., Awaitable[OneTrip]]:

@@ -32,12 +32,14 @@ RISPY_PYTHON = Path("/work/peers/rispy/bin/python")
 # and APA PsycNet's file, which makes rispy raise KeyError('access_date') once repeated.
 SKIPPED = {"rispy__example_wos.ris", "asreview__ris_many_authors.ris", "colrev__psycinfo_ris.ris"}
 ROOT = Path(__file__).resolve().parents[1]
-# argv: code root, input file, format ("tags" = reading into tag -> values only).
+# argv: code root, input file, format ("tags" = reading into tag -> values only), and "paused"
+# to hold the garbage collector off around the parse as `winnow parse` does (the service does not).
 WINNOW_SCRIPT = """
-import json, sys, time
+import contextlib, json, sys, time
 sys.path.insert(0, sys.argv[1])
 from importers import ris
 from importers.decode import decode_bytes
+from importers.gc_pause import collector_paused
 from importers.registry import parse_bytes
 start, cpu = time.perf_counter(), time.process_time()
 data = open(sys.argv[2], "rb").read()
@@ -45,7 +47,8 @@ if sys.argv[3] == "tags":
     parsed = list(ris.iter_ris_records(decode_bytes(data).text))
     records = len(parsed)
 else:
-    parsed = parse_bytes(data, format=sys.argv[3])
+    with collector_paused() if sys.argv[4] == "paused" else contextlib.nullcontext():
+        parsed = parse_bytes(data, format=sys.argv[3])
     records = len(parsed.notes)
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 # The result is still alive here, as rispy's entries are in its script: neither clock counts
@@ -91,12 +94,14 @@ class Run:
     cpu: float  # the process's CPU time: what a busy shared machine disturbs least
 
 
-def winnow_timer(root: Path, format: str) -> Callable[[Path], Run]:
-    """Time Winnow's code under *root* (the checkout, or a compiled copy) in a fresh process."""
+def winnow_timer(root: Path, format: str, *, paused: bool = False) -> Callable[[Path], Run]:
+    """Time Winnow's code under *root* (the checkout, or a compiled copy) in a fresh process;
+    *paused*: with the collector held off, as `winnow parse` runs it."""
+    collector = "paused" if paused else "on"
 
     def timer(path: Path) -> Run:
         completed = subprocess.run(
-            [sys.executable, "-c", WINNOW_SCRIPT, str(root), str(path), format],
+            [sys.executable, "-c", WINNOW_SCRIPT, str(root), str(path), format, collector],
             capture_output=True,
             text=True,
             check=True,
@@ -131,6 +136,7 @@ def timers(compiled: Path) -> tuple[tuple[str, Timer], ...]:
         ("rispy 0.10 load", time_rispy),
         ("winnow ris, compiled", winnow_timer(compiled, "ris")),
         ("winnow auto, compiled", winnow_timer(compiled, "auto")),
+        ("winnow auto, compiled, gc off", winnow_timer(compiled, "auto", paused=True)),
         ("winnow ris, pure Python", winnow_timer(ROOT, "ris")),
         ("winnow auto, pure Python", winnow_timer(ROOT, "auto")),
         ("winnow tags only, pure", winnow_timer(ROOT, "tags")),
@@ -151,7 +157,7 @@ def run_rounds(path: Path, rounds: int, compiled: Path) -> dict[str, list[Run]]:
 def print_table(figures: dict[str, list[Run]]) -> None:
     rispy = figures["rispy 0.10 load"]
     print(
-        f"{'parser':<27}{'records':>10}{'median s':>10}{'records/s':>12}"
+        f"{'parser':<31}{'records':>10}{'median s':>10}{'records/s':>12}"
         f"{'vs rispy':>10}{'CPU s':>8}{'vs rispy':>10}"
     )
     for name, runs in figures.items():
@@ -167,13 +173,15 @@ def print_table(figures: dict[str, list[Run]]) -> None:
             (r.records / r.cpu) / (p.records / p.cpu) for r, p in zip(runs, rispy, strict=True)
         )
         print(
-            f"{name:<27}{records:>10,}{seconds:>10.2f}{records / seconds:>12,.0f}"
+            f"{name:<31}{records:>10,}{seconds:>10.2f}{records / seconds:>12,.0f}"
             f"{wall_ratio:>10.2f}{cpu:>8.2f}{cpu_ratio:>10.2f}"
         )
     print("parse_bytes = decode + split + normalise into References + per-record report;")
     print("tags only and rispy = decode + split into tag -> values. Bar: ratio >= 1.00.")
     print("compiled = the modules release wheels and the Docker image compile with mypyc;")
     print("pure Python = a source or editable install (the same code, interpreted).")
+    print("gc off = the collector paused around the parse, as `winnow parse` runs it; the")
+    print("service parses uploads with the collector on (it must not stop the host's).")
 
 
 def main() -> int:

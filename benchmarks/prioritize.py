@@ -4,8 +4,8 @@ Run: `.venv/bin/python -m benchmarks.prioritize [--peer-sets all|none|NAME,...] 
 Needs ../shared (skips cleanly without it); ASReview is run live from /work/peers/asreview when
 installed, else its figures recorded beside each set are used.
 
-What runs is what `winnow simulate` runs (`screening.simulate.simulate`: record_text, Ranker,
-the served schedule); the grid varies only the `RankingModel` handed to it. Printed:
+What runs is what `winnow simulate` runs (`screening.ranking.simulate.simulate`: record_text,
+Ranker, the served schedule); the grid varies only the `RankingModel` handed to it. Printed:
 1. the served model per set (WSS@95, recall@10%, peer's, leave-one-set-out WSS@95, wall, fits);
 2. every grid model's mean and summed shortfall behind the peer, so the amount of selection is
    visible; the model the selection rule (benchmarks/prioritize_select.py) picks on the ten sets,
@@ -34,8 +34,8 @@ from pathlib import Path
 
 from benchmarks.prioritize_select import Choice, SetScores, choose, mean_wss, shortfall
 from benchmarks.prioritize_stopping import print_coverage, print_retrain_timing
-from screening.prioritize import SERVED_MODEL, RankingModel
-from screening.simulate import LabelledRecord, read_labelled_csv, simulate
+from screening.ranking.ranker import SERVED_MODEL, RankingModel
+from screening.ranking.simulate import LabelledRecord, read_labelled_csv, simulate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DATA = SHARED / "data" / "screening"
@@ -56,7 +56,7 @@ SETS = (
 SEED = 42  # the peer's recorded runs used --seed 42
 NOISE_SEEDS = (0, 1, 2, 3)  # besides SEED: the noise model's spread over solver seeds
 # The grid: genuinely different rankers, each a published choice or one property of bibliographic
-# text (screening/prioritize.py says which), none tuned on a set. Every one is scored on every
+# text (screening/ranking/ranker.py says which), none tuned on a set. Every one is scored on every
 # set; the served model is the one benchmarks/prioritize_select.py's rule picks, and
 # leave-one-set-out reports what that rule, choosing from this grid on nine sets, gives on the
 # tenth.

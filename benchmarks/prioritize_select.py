@@ -17,7 +17,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from screening.prioritize import RankingModel
+from screening.ranking.ranker import RankingModel
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ Per set, one lead screens a fresh single-screening review on a new SQLite databa
 app's API, as a reviewer does: the set is imported as its CSV file (`POST /imports`), then
 `GET /screening/title_abstract/next` and `POST /records/{id}/decisions` with the set's label,
 until every inclusion has been met. The app's own background ranking worker ranks the stage
-(the child process, `screening.prioritize`, the core schedule of `screening.schedule`). A
-reviewer spends seconds on an abstract, longer than a fit takes on these sets, so after each
-decision the replay waits until the worker has done what that decision asked for (the rest
-the worker keeps between two fits of a stage, a guard for many reviewers on one machine, is set
-to zero: at machine speed it would otherwise stand for minutes of reading). The order served
-is scored with ../shared/bench/screen_eval.py, as is `winnow simulate`'s order on the same
-file, run in the same process; the bar is |WSS@95 difference| <= 1 point.
+(the child process, `screening.ranking.ranker`, the core schedule of
+`screening.ranking.schedule`). A reviewer spends seconds on an abstract, longer than a fit takes
+on these sets, so after each decision the replay waits until the worker has done what that
+decision asked for (the rest the worker keeps between two fits of a stage, a guard for many
+reviewers on one machine, is set to zero: at machine speed it would otherwise stand for minutes
+of reading). The order served is scored with ../shared/bench/screen_eval.py, as is `winnow
+simulate`'s order on the same file, run in the same process; the bar is |WSS@95 difference|
+<= 1 point.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def main() -> int:
 
 
 def _compare(name: str, tmp: Path) -> dict[str, Any]:
-    from screening.simulate import read_labelled_csv, simulate
+    from screening.ranking.simulate import read_labelled_csv, simulate
 
     dataset = DATA / f"{name}.csv"
     labelled = read_labelled_csv(dataset.read_text(encoding="utf-8"))
@@ -98,7 +99,7 @@ def _served_order(dataset: Path, ids: list[str], database: Path) -> tuple[list[s
     from api.services.accounts import create_user
     from api.settings import Settings
     from screening.model import Stage
-    from screening.simulate import read_labelled_csv
+    from screening.ranking.simulate import read_labelled_csv
 
     labels = {r.id: r.included for r in read_labelled_csv(dataset.read_text(encoding="utf-8"))}
     url = f"sqlite:///{database}"

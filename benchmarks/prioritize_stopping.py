@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from screening.prioritize import Ranker, record_text
-from screening.schedule import SERVED_SCHEDULE
-from screening.simulate import LabelledRecord
-from screening.stopping import estimate_from_random_sample, estimate_remaining
+from screening.ranking.ranker import Ranker, record_text
+from screening.ranking.schedule import SERVED_SCHEDULE
+from screening.ranking.simulate import LabelledRecord
+from screening.ranking.stopping import estimate_from_random_sample, estimate_remaining
 
 COVERAGE_POINTS = (0.10, 0.20, 0.30, 0.50)
 TIMING_RECORDS = 10_000

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import bibtexparser
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
@@ -25,9 +28,9 @@ from importers.normalize import (
 )
 
 FORMAT = "bibtex"
-# bibtexparser logs each failed block; those failures are reported as rejected records instead.
-logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-logging.getLogger("bibtexparser").propagate = False
+# bibtexparser's splitter logs each block it cannot read (a warning, then a note); this parser
+# reports those as rejected records instead, so a parse drops them (see `_failed_blocks_unlogged`).
+_SPLITTER_LOG = "bibtexparser.splitter"
 
 _ACCENTS = {
     "'": "\u0301",
@@ -49,7 +52,8 @@ _BOOKISH = (ReferenceType.BOOK, ReferenceType.BOOK_CHAPTER)
 
 def parse_bibtex(text: str, *, encoding: str = "utf-8") -> ParseResult:
     """Parse BibTeX entries into references; failed blocks become rejected records."""
-    library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
+    with _failed_blocks_unlogged():
+        library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
     blocks = [b for b in library.blocks if isinstance(b, Entry | ParsingFailedBlock)]
     collector = ResultCollector(FORMAT)
     for number, block in enumerate(blocks, start=1):
@@ -64,6 +68,31 @@ def parse_bibtex(text: str, *, encoding: str = "utf-8") -> ParseResult:
         else:
             collector.reject(number, line, _failure_reason(block))
     return collector.result(encoding)
+
+
+class _ThisThreadsNotices(logging.Filter):
+    """Drops the warnings and notes one thread logs; errors (a bug in bibtexparser) still pass."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._thread = threading.get_ident()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.thread != self._thread or record.levelno > logging.WARNING
+
+
+@contextmanager
+def _failed_blocks_unlogged() -> Iterator[None]:
+    """For one parse, leave out of the host's log the failed-block messages that parse reports as
+    rejected records. Levels, handlers and propagation stay as the host set them, and what other
+    threads log (another parse, say) is not touched."""
+    logger = logging.getLogger(_SPLITTER_LOG)
+    notices = _ThisThreadsNotices()
+    logger.addFilter(notices)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notices)
 
 
 def _failure_reason(block: Block) -> str:

@@ -1,4 +1,8 @@
-"""Pause Python's cyclic garbage collector while a parser builds a large acyclic result."""
+"""Pause Python's cyclic garbage collector while a parser builds a large acyclic result.
+
+The pause is process-wide, so only a host that owns its process opts in: the command line
+(`winnow parse`). The service never does: its other requests would run without a collector
+while any upload is parsed, and a library must not do that to its host."""
 
 from __future__ import annotations
 

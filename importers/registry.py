@@ -10,7 +10,6 @@ from importers.decode import decode_bytes, utf8_blocks
 from importers.detect import DETECTED_CHARS, FORMATS, detect_format, refuse_binary
 from importers.endnote_xml import parse_endnote_xml
 from importers.errors import ImportFormatError
-from importers.gc_pause import collector_paused
 from importers.medline import parse_medline
 from importers.model import ParseResult
 from importers.ovid import parse_ovid
@@ -50,6 +49,9 @@ def parse_bytes(data: bytes, *, format: str = "auto") -> ParseResult:
     """Decode, detect (when ``format="auto"``) and parse *data*.
 
     Raises ImportFormatError, with a message for the user, when the file cannot be read.
+    Process-wide state (the garbage collector, logging) is left as the host set it; a host that
+    owns its process may pause the collector around the call (`importers.gc_pause`, as
+    `winnow parse` does).
     """
     if format != "auto" and format not in PARSERS:
         raise ImportFormatError(
@@ -64,8 +66,7 @@ def parse_bytes(data: bytes, *, format: str = "auto") -> ParseResult:
     decoded = decode_bytes(data)
     detected = detect_format(decoded.text) if format == "auto" else format
     try:
-        with collector_paused():
-            result = PARSERS[detected](decoded.text, encoding=decoded.encoding)
+        result = PARSERS[detected](decoded.text, encoding=decoded.encoding)
     except RecursionError as error:  # pathologically nested input
         raise ImportFormatError(
             "the file is nested too deeply to read", detected=detected
@@ -99,8 +100,7 @@ def _parse_utf8_ris(data: bytes, format: str) -> ParseResult | None:
                 break
         if format == "auto" and detect_format("\n".join(head)) != "ris":
             return None
-        with collector_paused():
-            result = parse_ris_blocks(chain(head, blocks), encoding=encoding)
+        result = parse_ris_blocks(chain(head, blocks), encoding=encoding)
     except (UnicodeDecodeError, ImportFormatError):
         return None
     return result if result.notes else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from itertools import combinations
 
-from screening.decisions import first_votes
+from screening.decisions import first_votes, group_by_record
 from screening.model import DecisionEvent, RecordId, ReviewerId, Stage, Vote
 
 VotePair = tuple[Vote, Vote]
@@ -269,13 +269,7 @@ def rater_order(one: DecisionEvent, two: DecisionEvent) -> tuple[Vote, Vote]:
 def _first_votes_by_record(
     log: Iterable[DecisionEvent], stage: Stage, records: Collection[RecordId] | None
 ) -> dict[RecordId, list[DecisionEvent]]:
-    grouped: dict[RecordId, list[DecisionEvent]] = defaultdict(list)
-    for (record_id, _), event in first_votes(log, stage).items():
-        if records is None or record_id in records:
-            grouped[record_id].append(event)
-    for events in grouped.values():
-        events.sort(key=lambda e: e.seq)
-    return dict(grouped)
+    return group_by_record(first_votes(log, stage), records=records)
 
 
 def _fleiss_for(tally: FirstVoteTally, maybe_as_include: bool) -> FleissStats | None:

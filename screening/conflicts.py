@@ -64,16 +64,6 @@ def _exclusion(votes: Sequence[DecisionEvent], reason_mismatch_is_conflict: bool
     return VoteVerdict(Outcome.EXCLUDE, reason_id=first.reason_id)
 
 
-def latest_resolution(
-    resolutions: Sequence[Resolution], record_id: int, stage: str
-) -> Resolution | None:
-    """The newest resolution of a record at a stage (a later one overrides an earlier one);
-    None when there is none or the newest is an undo (the record is back to what its votes say)."""
-    matching = [r for r in resolutions if r.record_id == record_id and r.stage == stage]
-    newest = max(matching, key=lambda r: r.seq, default=None)
-    return None if newest is None or newest.withdrawn else newest
-
-
 def latest_resolutions(resolutions: Iterable[Resolution], stage: str) -> dict[RecordId, Resolution]:
     """The newest resolution per record at ``stage``, in one pass; records whose newest is an
     undo have none."""
@@ -83,20 +73,3 @@ def latest_resolutions(resolutions: Iterable[Resolution], stage: str) -> dict[Re
         if resolution.stage == stage and (held is None or resolution.seq > held.seq):
             latest[resolution.record_id] = resolution
     return {record_id: r for record_id, r in latest.items() if not r.withdrawn}
-
-
-def count_conflicts(
-    vote_sets: Sequence[Sequence[DecisionEvent]],
-    policy: MaybePolicy,
-    *,
-    reason_mismatch_is_conflict: bool = False,
-) -> int:
-    """How many of these per-record vote sets are conflicts under ``policy``."""
-    return sum(
-        classify_votes(
-            votes, policy, reason_mismatch_is_conflict=reason_mismatch_is_conflict
-        ).outcome
-        is Outcome.CONFLICT
-        for votes in vote_sets
-        if votes
-    )

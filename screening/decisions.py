@@ -6,7 +6,7 @@ The log is immutable; a changed vote is a new event that supersedes the old one,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -106,28 +106,28 @@ def record_vote(
 
 def current_votes(log: Iterable[DecisionEvent], stage: Stage) -> dict[VoteKey, DecisionEvent]:
     """Each reviewer's latest vote per record at ``stage`` (the one that counts for state)."""
-    current: dict[VoteKey, DecisionEvent] = {}
-    for event in log:
-        if event.stage != stage:
-            continue
-        key = (event.record_id, event.reviewer_id)
-        held = current.get(key)
-        if held is None or event.seq > held.seq:
-            current[key] = event
-    return current
+    return _one_vote_each(log, stage, latest=True)
 
 
 def first_votes(log: Iterable[DecisionEvent], stage: Stage) -> dict[VoteKey, DecisionEvent]:
     """Each reviewer's first vote per record: the independent one agreement is computed from."""
-    first: dict[VoteKey, DecisionEvent] = {}
+    return _one_vote_each(log, stage, latest=False)
+
+
+def _one_vote_each(
+    log: Iterable[DecisionEvent], stage: Stage, *, latest: bool
+) -> dict[VoteKey, DecisionEvent]:
+    """Per record and reviewer at ``stage``, the vote with the highest seq (*latest*) or the
+    lowest."""
+    chosen: dict[VoteKey, DecisionEvent] = {}
     for event in log:
         if event.stage != stage:
             continue
         key = (event.record_id, event.reviewer_id)
-        held = first.get(key)
-        if held is None or event.seq < held.seq:
-            first[key] = event
-    return first
+        held = chosen.get(key)
+        if held is None or (event.seq > held.seq if latest else event.seq < held.seq):
+            chosen[key] = event
+    return chosen
 
 
 def superseded_seqs(log: Iterable[DecisionEvent]) -> frozenset[int]:
@@ -148,9 +148,22 @@ def votes_by_record(
     active_reviewers: Collection[ReviewerId] | None = None,
 ) -> dict[RecordId, list[DecisionEvent]]:
     """Current votes grouped per record, oldest first; optionally only active reviewers'."""
+    return group_by_record(current_votes(log, stage), reviewers=active_reviewers)
+
+
+def group_by_record(
+    votes: Mapping[VoteKey, DecisionEvent],
+    *,
+    records: Collection[RecordId] | None = None,
+    reviewers: Collection[ReviewerId] | None = None,
+) -> dict[RecordId, list[DecisionEvent]]:
+    """*votes* (one per record and reviewer) grouped per record, oldest first; optionally only
+    those on *records* or by *reviewers*."""
     grouped: dict[RecordId, list[DecisionEvent]] = defaultdict(list)
-    for (record_id, reviewer_id), event in current_votes(log, stage).items():
-        if active_reviewers is None or reviewer_id in active_reviewers:
+    for (record_id, reviewer_id), event in votes.items():
+        if (records is None or record_id in records) and (
+            reviewers is None or reviewer_id in reviewers
+        ):
             grouped[record_id].append(event)
     for events in grouped.values():
         events.sort(key=lambda e: e.seq)

@@ -5,8 +5,7 @@ Pure values only; the API stores and loads them. Errors raised here map to HTTP 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -14,6 +13,9 @@ RecordId = int
 ReviewerId = int
 
 MIN_DUAL_FRACTION = 0.2  # Cochrane RRMG: dual-screen at least 20% of records (DOMAIN.md §2.2)
+# Upper bounds that keep one review's settings from asking for absurd amounts of work.
+MAX_CALIBRATION_SIZE = 1000
+MAX_EXTRA_DUAL_BATCH = 10_000
 
 
 class ScreeningError(Exception):
@@ -106,7 +108,7 @@ class StageSettings:
     maybe_policy: MaybePolicy = MaybePolicy.INCLUDE
     # Covidence at full text: two exclusions with different reasons must be reconciled.
     reason_mismatch_is_conflict: bool = False
-    calibration_size: int = 40
+    calibration_size: int = 30  # DOMAIN.md §2.5: a pilot set of 30 to 50 records
     dual_fraction: float = MIN_DUAL_FRACTION
     agreement_threshold: float = 0.6
     # Records added to the dual set each time agreement is still below the threshold.
@@ -119,8 +121,8 @@ class StageSettings:
             raise InvalidSettings(f"blinding must be true or false, got {self.blinding!r}")
         if not isinstance(self.reason_mismatch_is_conflict, bool):
             raise InvalidSettings("reason_mismatch_is_conflict must be true or false")
-        _check_int(self.calibration_size, "calibration_size", minimum=0)
-        _check_int(self.extra_dual_batch, "extra_dual_batch", minimum=1)
+        _check_int(self.calibration_size, "calibration_size", 0, MAX_CALIBRATION_SIZE)
+        _check_int(self.extra_dual_batch, "extra_dual_batch", 1, MAX_EXTRA_DUAL_BATCH)
         fraction = _number(self.dual_fraction, "dual_fraction")
         if not MIN_DUAL_FRACTION <= fraction <= 1:
             raise InvalidSettings(
@@ -128,9 +130,9 @@ class StageSettings:
                 f"(Cochrane RRMG: at least 20% dual-screened), got {fraction}"
             )
         threshold = _number(self.agreement_threshold, "agreement_threshold")
-        if not -1 < threshold <= 1:
+        if not -1 <= threshold <= 1:
             raise InvalidSettings(
-                f"agreement_threshold is a kappa and must be in (-1, 1], got {threshold}"
+                f"agreement_threshold is a kappa and must be in [-1, 1], got {threshold}"
             )
 
 
@@ -155,54 +157,6 @@ class ReviewSettings:
     def for_stage(self, stage: Stage) -> StageSettings:
         return self.title_abstract if stage is Stage.TITLE_ABSTRACT else self.full_text
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> ReviewSettings:
-        """Build from JSON-shaped settings (as stored or PATCHed); unknown keys are errors."""
-        _reject_unknown(data, {f.name for f in fields(cls)}, "settings")
-        stages = {
-            stage.value: _stage_from_dict(data.get(stage.value, {}), stage) for stage in Stage
-        }
-        return cls(
-            title_abstract=stages[Stage.TITLE_ABSTRACT.value],
-            full_text=stages[Stage.FULL_TEXT.value],
-            include_keywords=_keywords(data.get("include_keywords", ()), "include_keywords"),
-            exclude_keywords=_keywords(data.get("exclude_keywords", ()), "exclude_keywords"),
-        )
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            Stage.TITLE_ABSTRACT.value: _stage_to_dict(self.title_abstract),
-            Stage.FULL_TEXT.value: _stage_to_dict(self.full_text),
-            "include_keywords": list(self.include_keywords),
-            "exclude_keywords": list(self.exclude_keywords),
-        }
-
-
-def _stage_from_dict(raw: object, stage: Stage) -> StageSettings:
-    if not isinstance(raw, Mapping):
-        raise InvalidSettings(f"settings.{stage.value} must be an object")
-    _reject_unknown(raw, {f.name for f in fields(StageSettings)}, f"settings.{stage.value}")
-    try:
-        return StageSettings(**{str(k): v for k, v in raw.items()})
-    except InvalidSettings as error:
-        raise InvalidSettings(f"settings.{stage.value}.{error}") from None
-
-
-def _stage_to_dict(stage: StageSettings) -> dict[str, object]:
-    return {f.name: getattr(stage, f.name) for f in fields(stage)}
-
-
-def _keywords(raw: object, name: str) -> tuple[str, ...]:
-    if isinstance(raw, str) or not isinstance(raw, list | tuple):
-        raise InvalidSettings(f"{name} must be a list of strings")
-    return tuple(raw)
-
-
-def _reject_unknown(data: Mapping[str, object], known: set[str], where: str) -> None:
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise InvalidSettings(f"{where}: unknown key(s) {', '.join(unknown)}")
-
 
 def _check_enum(obj: object, name: str, enum: type[StrEnum]) -> None:
     value = getattr(obj, name)
@@ -213,9 +167,11 @@ def _check_enum(obj: object, name: str, enum: type[StrEnum]) -> None:
         raise InvalidSettings(f"{name} must be one of {allowed}, got {value!r}") from None
 
 
-def _check_int(value: object, name: str, *, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidSettings(f"{name} must be an integer >= {minimum}, got {value!r}")
+def _check_int(value: object, name: str, minimum: int, maximum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise InvalidSettings(
+            f"{name} must be an integer >= {minimum} and <= {maximum}, got {value!r}"
+        )
 
 
 def _number(value: object, name: str) -> float:

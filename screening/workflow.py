@@ -1,4 +1,4 @@
-"""Where a record stands across stages, the allowed moves as data, and what a vote may carry.
+"""Where a record stands across stages, and what a vote or a resolution may do there.
 
 The per-stage state comes from `decisions.py`; this module combines it with duplicates and
 full-text retrieval, and checks votes and resolutions before the API records them.
@@ -41,23 +41,6 @@ class Retrieval(StrEnum):
 
 P = Position
 
-TRANSITIONS: dict[Position, frozenset[Position]] = {
-    P.DUPLICATE: frozenset({P.TA_SCREENING}),  # a merge was undone
-    P.REMOVED: frozenset({P.TA_SCREENING}),  # restored
-    # Removal before screening happens only to records without a vote.
-    P.TA_SCREENING: frozenset({P.DUPLICATE, P.REMOVED, P.TA_EXCLUDED, P.FT_AWAITING_RETRIEVAL}),
-    # A revised vote or a resolution can reopen or reverse a title/abstract exclusion.
-    P.TA_EXCLUDED: frozenset({P.TA_SCREENING, P.FT_AWAITING_RETRIEVAL}),
-    P.FT_AWAITING_RETRIEVAL: frozenset(
-        {P.FT_SCREENING, P.FT_NOT_RETRIEVED, P.TA_SCREENING, P.TA_EXCLUDED}
-    ),
-    # A report not found can turn up later.
-    P.FT_NOT_RETRIEVED: frozenset({P.FT_SCREENING, P.FT_AWAITING_RETRIEVAL}),
-    P.FT_SCREENING: frozenset({P.FT_EXCLUDED, P.INCLUDED, P.FT_NOT_RETRIEVED}),
-    P.FT_EXCLUDED: frozenset({P.FT_SCREENING, P.INCLUDED}),
-    P.INCLUDED: frozenset({P.FT_SCREENING, P.FT_EXCLUDED}),
-}
-
 # Where a vote at each stage may be cast (revisions included); elsewhere it is refused.
 VOTING_POSITIONS: dict[Stage, frozenset[Position]] = {
     Stage.TITLE_ABSTRACT: frozenset(
@@ -67,13 +50,6 @@ VOTING_POSITIONS: dict[Stage, frozenset[Position]] = {
 }
 
 RESOLVABLE = frozenset({RecordState.CONFLICT, RecordState.UNDECIDED})
-
-
-def advance(current: Position, requested: Position) -> Position:
-    """Apply one move, or raise InvalidTransition naming both ends."""
-    if requested != current and requested not in TRANSITIONS[current]:
-        raise InvalidTransition(f"a record cannot move from {current.value} to {requested.value}")
-    return requested
 
 
 def position_of(

@@ -58,13 +58,15 @@ def reference_json(reference: Reference) -> dict[str, Any]:
 
 
 def _parse(args: argparse.Namespace) -> int:
+    from importers.gc_pause import collector_paused
     from importers.registry import parse_bytes
 
     data = _read(args.file)
     if data is None:
         return 1
     try:
-        result = parse_bytes(data, format=args.format)
+        with collector_paused():  # this process parses one file and exits
+            result = parse_bytes(data, format=args.format)
     except ImportFormatError as error:
         print(f"winnow: error: {args.file}: {error.message}", file=sys.stderr)
         return 1

@@ -1,6 +1,7 @@
 """``winnow simulate DATASET.csv --output ORDER.txt [--seed N]``: replay prioritised screening.
 
-The served ranking, model and retraining schedule: there is no other (see screening.simulate).
+The served ranking, model and retraining schedule: there is no other
+(see screening.ranking.simulate).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def register(commands: Any) -> None:
 
 def _simulate(args: argparse.Namespace) -> int:
     from screening.model import ScreeningError
-    from screening.simulate import read_labelled_csv, simulate
+    from screening.ranking.simulate import read_labelled_csv, simulate
 
     try:
         text = args.dataset.read_text(encoding="utf-8-sig")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
@@ -13,19 +12,13 @@ from api.permissions import Role
 from api.schemas.accounts import PasswordLinkRead
 from api.schemas.ids import DbId
 from api.tables import SourceKind
-from screening.extraction_compare import ExtractionMode
+from screening import model as core
+from screening.extraction.compare import ExtractionMode
 
-
-class ScreeningMode(StrEnum):
-    DUAL = "dual"
-    SINGLE = "single"
-    RAPID = "rapid"
-
-
-class MaybeSemantics(StrEnum):
-    INCLUDE = "include"  # Covidence: maybe counts as include
-    NEUTRAL = "neutral"  # Rayyan: maybe is never a conflict
-    CONFLICT = "conflict"  # SRDR+: any maybe in a double-screened record is a conflict
+# The screening rules (defaults, bounds, what each setting means) are the core's
+# (`screening.model.StageSettings`); this schema is their public JSON shape, and every stage it
+# accepts is validated by building the core's settings from it.
+_CORE = core.StageSettings()
 
 
 class _Strict(BaseModel):
@@ -33,13 +26,16 @@ class _Strict(BaseModel):
 
 
 class RapidSettings(_Strict):
-    calibration_size: int = Field(default=30, ge=0, le=1000)
-    dual_fraction: float = Field(default=0.2, ge=0.2, le=1.0)
+    calibration_size: int = Field(
+        default=_CORE.calibration_size, ge=0, le=core.MAX_CALIBRATION_SIZE
+    )
+    dual_fraction: float = Field(default=_CORE.dual_fraction, ge=core.MIN_DUAL_FRACTION, le=1.0)
     agreement_metric: str = Field(default="kappa", pattern="^(kappa|pabak|percent_agreement)$")
-    agreement_threshold: float = Field(default=0.6, ge=-1.0, le=1.0)
+    agreement_threshold: float = Field(default=_CORE.agreement_threshold, ge=-1.0, le=1.0)
     verify_single_excludes: bool = True
-    # Records added to the dual set each time agreement is still below the threshold.
-    extra_dual_batch: int = Field(default=50, ge=1, le=10_000)
+    extra_dual_batch: int = Field(
+        default=_CORE.extra_dual_batch, ge=1, le=core.MAX_EXTRA_DUAL_BATCH
+    )
 
     @model_validator(mode="after")
     def _what_the_gate_supports(self) -> RapidSettings:
@@ -52,11 +48,32 @@ class RapidSettings(_Strict):
 
 
 class StageSettings(_Strict):
-    mode: ScreeningMode = ScreeningMode.DUAL
-    blinding: bool = True
-    maybe_semantics: MaybeSemantics = MaybeSemantics.INCLUDE
-    reason_mismatch_is_conflict: bool = False
+    mode: core.Mode = _CORE.mode
+    blinding: bool = _CORE.blinding
+    maybe_semantics: core.MaybePolicy = _CORE.maybe_policy
+    reason_mismatch_is_conflict: bool = _CORE.reason_mismatch_is_conflict
     rapid: RapidSettings = Field(default_factory=RapidSettings)
+
+    def to_core(self) -> core.StageSettings:
+        """The core's settings for this stage (`InvalidSettings` names a rule it breaks)."""
+        return core.StageSettings(
+            mode=self.mode,
+            blinding=self.blinding,
+            maybe_policy=self.maybe_semantics,
+            reason_mismatch_is_conflict=self.reason_mismatch_is_conflict,
+            calibration_size=self.rapid.calibration_size,
+            dual_fraction=self.rapid.dual_fraction,
+            agreement_threshold=self.rapid.agreement_threshold,
+            extra_dual_batch=self.rapid.extra_dual_batch,
+        )
+
+    @model_validator(mode="after")
+    def _the_cores_rules(self) -> StageSettings:
+        try:
+            self.to_core()
+        except core.InvalidSettings as error:
+            raise ValueError(str(error)) from None
+        return self
 
 
 class Keywords(_Strict):

@@ -35,8 +35,8 @@ from api.tables import (
     Study,
     utc_now,
 )
-from screening.prisma_csv import fill_prisma_csv
-from screening.prisma_svg import render_prisma_svg
+from screening.prisma.csv import fill_prisma_csv
+from screening.prisma.svg import render_prisma_svg
 
 ARCHIVE_FORMAT = "winnow-review-archive"
 ARCHIVE_VERSION = 1

@@ -16,8 +16,7 @@ from api.schemas.reviews import ReviewSettings
 from api.services.audit import record_event
 from api.tables import Extraction, ExtractionKind, Review, Study, User
 from api.tables import ExtractionForm as FormRow
-from screening.extraction import ExtractionForm, parse_form, validate_values
-from screening.extraction_compare import (
+from screening.extraction.compare import (
     Entry,
     EntryKind,
     ExtractionMode,
@@ -29,6 +28,7 @@ from screening.extraction_compare import (
     current_entries,
     study_extraction,
 )
+from screening.extraction.forms import ExtractionForm, parse_form, validate_values
 
 
 def extraction_mode(review: Review) -> ExtractionMode:

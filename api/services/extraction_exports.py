@@ -15,8 +15,8 @@ from api.services.extraction import core_form, current_form, study_states
 from api.services.prisma_inputs import record_outcomes
 from api.tables import Review
 from screening import csv_cells
-from screening.extraction_compare import StudyExtraction, StudyState
-from screening.extraction_export import (
+from screening.extraction.compare import StudyExtraction, StudyState
+from screening.extraction.export import (
     LONG_COLUMNS,
     StudyValues,
     export_fields,

@@ -4,7 +4,7 @@
 The worker notices new decisions and resolutions by reading the log's newest ids, so any
 process sees every other process's votes; it retrains a stage when what the model may learn
 from changed (the settled records: other reviewers' open votes are never an input, for
-blinding) and the core's retraining schedule (`screening.schedule`, the one `winnow
+blinding) and the core's retraining schedule (`screening.ranking.schedule`, the one `winnow
 simulate` replays) says a fit is due, once more if decisions arrived meanwhile (coalescing),
 and rests between two trainings of a stage (`REST_FACTOR`, `MIN_REST`), so a large review
 never takes more than a bounded share of the machine (the model runs in a child process at
@@ -20,6 +20,7 @@ import hashlib
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.context
 import os
 import threading
 import time
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -39,8 +41,8 @@ from api.repositories.prioritization import RankingRepository
 from api.repositories.screening import ScreeningRepository
 from api.tables import utc_now
 from screening.model import Stage
-from screening.prioritize import Ranker, RankingText, record_text
-from screening.schedule import SERVED_SCHEDULE
+from screening.ranking.ranker import Ranker, RankingText, record_text
+from screening.ranking.schedule import SERVED_SCHEDULE
 
 logger = logging.getLogger("winnow.ranking")
 
@@ -280,14 +282,36 @@ def _model() -> ProcessPoolExecutor:
     global _POOL
     with _POOL_GUARD:
         if _POOL is None:
-            context = multiprocessing.get_context("spawn")
-            _POOL = ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority)
+            _POOL = ProcessPoolExecutor(1, mp_context=_SpawnDaemons(), initializer=_lower_priority)
             atexit.register(_POOL.shutdown, cancel_futures=True)
         return _POOL
 
 
+class _DaemonProcess(multiprocessing.context.SpawnProcess):
+    """A model process is a daemon: a process that exits through multiprocessing (a server's
+    worker) ends it, instead of waiting for it forever and being killed, leaving it behind."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.daemon = True
+
+
+class _SpawnDaemons(multiprocessing.context.SpawnContext):
+    Process = _DaemonProcess
+
+
 def _lower_priority() -> None:
     os.nice(NICENESS)
+    # The model's process ends with the process it serves, however that ends: a server's
+    # worker processes leave through os._exit (no atexit) or may be killed outright.
+    parent = os.getppid()
+
+    def follow_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=follow_parent, name="winnow-model-parent", daemon=True).start()
 
 
 # What the model learnt from (a digest), the order, how many settled records it learnt from, and

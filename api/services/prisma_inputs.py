@@ -18,7 +18,8 @@ from api.tables import FullTextStatus, Removal, Review
 from api.tables import SourceKind as StoredKind
 from screening.decisions import RecordState, RecordStatus
 from screening.model import DecisionEvent
-from screening.prisma import (
+from screening.prisma.model import (
+    OTHER_METHOD_KINDS,
     FullTextTally,
     NamedCount,
     PrismaInput,
@@ -27,7 +28,6 @@ from screening.prisma import (
     SourceTally,
     StudiesAndReports,
 )
-from screening.prisma_model import OTHER_METHOD_KINDS
 
 NO_REASON = "Reason not recorded"
 

@@ -10,7 +10,7 @@ from api.errors import Conflict, InvalidInput, NotFound
 from api.repositories.screening import ScreeningRepository
 from api.services.audit import record_event
 from api.tables import Record, Removal, Review, Source, User
-from screening.prisma_model import OTHER_METHOD_KINDS, SourceKind
+from screening.prisma.model import OTHER_METHOD_KINDS, SourceKind
 
 
 def remove_records(

@@ -8,9 +8,10 @@ from sqlmodel import Session
 
 from api.services.prisma_inputs import prisma_input
 from api.tables import Review
-from screening.prisma import PrismaReport, compute_prisma
-from screening.prisma_csv import fill_prisma_csv
-from screening.prisma_svg import render_prisma_svg
+from screening.prisma.counts import compute_prisma
+from screening.prisma.csv import fill_prisma_csv
+from screening.prisma.model import PrismaReport
+from screening.prisma.svg import render_prisma_svg
 
 
 def prisma_report(session: Session, review: Review) -> PrismaReport:

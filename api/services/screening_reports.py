@@ -48,7 +48,7 @@ from screening.methods import StageFigures, methods_paragraph
 from screening.model import DecisionEvent, Stage
 from screening.notes import WrittenNote, note_cell, notes_by_vote
 from screening.queue import FOR_LEADS
-from screening.stopping import estimate_remaining
+from screening.ranking.stopping import estimate_remaining
 
 EXPORT_COLUMNS = (
     "decision_id",

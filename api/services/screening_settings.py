@@ -7,8 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from api.schemas.reviews import ReviewSettings as SettingsSchema
-from api.schemas.reviews import StageSettings as StageSchema
-from screening.model import MaybePolicy, Mode, ReviewSettings, StageSettings
+from screening.model import ReviewSettings
 
 
 def core_settings(stored: dict[str, Any]) -> ReviewSettings:
@@ -22,8 +21,8 @@ def _parsed(stored: str) -> ReviewSettings:
     # result is immutable) keeps that off the hot path.
     schema = SettingsSchema.model_validate_json(stored)
     return ReviewSettings(
-        title_abstract=_stage(schema.title_abstract),
-        full_text=_stage(schema.full_text),
+        title_abstract=schema.title_abstract.to_core(),
+        full_text=schema.full_text.to_core(),
         include_keywords=tuple(schema.keywords.include),
         exclude_keywords=tuple(schema.keywords.exclude),
     )
@@ -31,16 +30,3 @@ def _parsed(stored: str) -> ReviewSettings:
 
 def designated_resolvers(stored: dict[str, Any]) -> frozenset[int]:
     return frozenset(SettingsSchema.model_validate(stored).resolvers)
-
-
-def _stage(stage: StageSchema) -> StageSettings:
-    return StageSettings(
-        mode=Mode(stage.mode.value),
-        blinding=stage.blinding,
-        maybe_policy=MaybePolicy(stage.maybe_semantics.value),
-        reason_mismatch_is_conflict=stage.reason_mismatch_is_conflict,
-        calibration_size=stage.rapid.calibration_size,
-        dual_fraction=stage.rapid.dual_fraction,
-        agreement_threshold=stage.rapid.agreement_threshold,
-        extra_dual_batch=stage.rapid.extra_dual_batch,
-    )

@@ -16,8 +16,8 @@ from shutil import which
 import pytest
 from fastapi.testclient import TestClient
 
-from screening.prisma_csv import read_prisma_csv
-from screening.prisma_model import NamedCount
+from screening.prisma.csv import read_prisma_csv
+from screening.prisma.model import NamedCount
 from tests.api.builders import Account, Builder, ReviewRows
 
 API = "/api/v1"

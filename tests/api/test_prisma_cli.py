@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-from screening.prisma_csv import read_prisma_csv
+from screening.prisma.csv import read_prisma_csv
 from tests.api.builders import Builder
 from tests.api.test_prisma import EXPECTED_COUNTS, build_flow
 

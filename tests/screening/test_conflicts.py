@@ -9,8 +9,6 @@ import pytest
 from screening.conflicts import (
     Outcome,
     classify_votes,
-    count_conflicts,
-    latest_resolution,
     latest_resolutions,
 )
 from screening.model import DecisionEvent, MaybePolicy, Resolution, Stage, Vote
@@ -31,7 +29,8 @@ def _vote_sets(table: dict[tuple[str, str], int]) -> list[list[DecisionEvent]]:
     [(MaybePolicy.INCLUDE, 12), (MaybePolicy.NEUTRAL, 3), (MaybePolicy.CONFLICT, 25)],
 )
 def test_example_2_conflict_counts_per_policy(policy, conflicts):
-    assert count_conflicts(_vote_sets(EXAMPLE_2), policy) == conflicts
+    verdicts = [classify_votes(votes, policy) for votes in _vote_sets(EXAMPLE_2)]
+    assert sum(verdict.outcome is Outcome.CONFLICT for verdict in verdicts) == conflicts
 
 
 def test_example_2_neutral_policy_maybe_list_has_22_records():
@@ -96,9 +95,9 @@ def test_latest_resolution_wins_and_is_per_stage():
     second = log.resolution(5, "include")
     other_stage = log.resolution(5, "exclude", stage=Stage.FULL_TEXT)
     resolutions = [second, first, other_stage]
-    assert latest_resolution(resolutions, 5, Stage.TITLE_ABSTRACT) == second
-    assert latest_resolution(resolutions, 5, Stage.FULL_TEXT) == other_stage
-    assert latest_resolution(resolutions, 6, Stage.TITLE_ABSTRACT) is None
+    assert latest_resolutions(resolutions, Stage.TITLE_ABSTRACT).get(5) == second
+    assert latest_resolutions(resolutions, Stage.FULL_TEXT).get(5) == other_stage
+    assert latest_resolutions(resolutions, Stage.TITLE_ABSTRACT).get(6) is None
 
 
 def test_latest_resolutions_indexes_the_newest_per_record():
@@ -111,8 +110,6 @@ def test_latest_resolutions_indexes_the_newest_per_record():
     ]
     index = latest_resolutions(list(reversed(made)), Stage.TITLE_ABSTRACT)
     assert index == {1: made[2], 2: made[1]}
-    for record_id in (1, 2):
-        assert index[record_id] == latest_resolution(made, record_id, Stage.TITLE_ABSTRACT)
 
 
 def test_an_undo_leaves_the_record_without_a_resolution() -> None:
@@ -120,6 +117,5 @@ def test_an_undo_leaves_the_record_without_a_resolution() -> None:
     made = Resolution(1, 5, Stage.TITLE_ABSTRACT, Vote.INCLUDE, 9, "", at)
     undone = Resolution(2, 5, Stage.TITLE_ABSTRACT, Vote.INCLUDE, 9, "", at, withdrawn=True)
     again = Resolution(3, 5, Stage.TITLE_ABSTRACT, Vote.EXCLUDE, 9, "", at)
-    assert latest_resolution([made, undone], 5, Stage.TITLE_ABSTRACT) is None
     assert latest_resolutions([made, undone], Stage.TITLE_ABSTRACT) == {}
     assert latest_resolutions([made, undone, again], Stage.TITLE_ABSTRACT) == {5: again}

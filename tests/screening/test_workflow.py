@@ -1,4 +1,4 @@
-"""Record positions across stages, transitions as data, vote and resolution checks."""
+"""Record positions across stages, vote and resolution checks."""
 
 from __future__ import annotations
 
@@ -18,11 +18,9 @@ from screening.model import (
     Vote,
 )
 from screening.workflow import (
-    TRANSITIONS,
     VOTING_POSITIONS,
     Position,
     Retrieval,
-    advance,
     check_reason,
     check_resolution,
     check_undo_resolution,
@@ -35,38 +33,6 @@ S = RecordState
 TA = Stage.TITLE_ABSTRACT
 FT = Stage.FULL_TEXT
 REASONS = {1, 2, 3}
-
-
-def test_every_position_has_a_transition_row():
-    assert set(TRANSITIONS) == set(Position)
-    for targets in TRANSITIONS.values():
-        assert targets <= set(Position)
-
-
-def test_every_position_can_be_left_and_every_non_start_position_reached():
-    reachable = set().union(*TRANSITIONS.values())
-    assert reachable == set(Position)
-    assert all(TRANSITIONS[p] for p in Position)
-
-
-@pytest.mark.parametrize(
-    ("current", "requested"), [(c, r) for c, targets in TRANSITIONS.items() for r in targets]
-)
-def test_allowed_moves_advance(current, requested):
-    assert advance(current, requested) is requested
-
-
-@pytest.mark.parametrize(
-    ("current", "requested"),
-    [(c, r) for c in Position for r in Position if r != c and r not in TRANSITIONS[c]],
-)
-def test_forbidden_moves_raise(current, requested):
-    with pytest.raises(InvalidTransition, match=f"from {current.value} to {requested.value}"):
-        advance(current, requested)
-
-
-def test_staying_put_is_not_a_move():
-    assert advance(P.INCLUDED, P.INCLUDED) is P.INCLUDED
 
 
 @pytest.mark.parametrize(

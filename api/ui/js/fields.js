@@ -1,5 +1,5 @@
 // Extraction form fields in the browser: one control per field type, read back and checked as
-// you type with the same rules as screening/extraction.py (the server checks again on save).
+// you type with the same rules as screening/extraction/forms.py (the server checks again on save).
 import { h, field, nextId, setFieldError, button } from "./dom.js";
 
 export const FIELD_TYPES = [

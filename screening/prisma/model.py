@@ -1,6 +1,6 @@
 """PRISMA 2020 value types: what the event log says, and counts keyed by PRISMA2020 names.
 
-Pure data; the arithmetic lives in ``prisma.py`` and ``prisma_checks.py``.
+Pure data; the arithmetic lives in ``counts`` and ``checks``.
 """
 
 from __future__ import annotations

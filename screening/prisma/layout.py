@@ -1,6 +1,6 @@
 """Geometry of the PRISMA 2020 diagram: columns, rows, box sizes from wrapped text, arrows.
 
-Pure and deterministic; ``prisma_svg`` turns the result into SVG.
+Pure and deterministic; ``svg`` turns the result into SVG.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import itertools
 from dataclasses import dataclass
 from enum import StrEnum
 
-from screening.prisma_labels import DETAIL_INDENT, BoxId, box_labels
-from screening.prisma_model import PrismaCounts
-from screening.prisma_text import fit_line, xml_safe
+from screening.prisma.labels import DETAIL_INDENT, BoxId, box_labels
+from screening.prisma.model import PrismaCounts
+from screening.prisma.text import fit_line, xml_safe
 
 FONT_SIZE = 12.0
 LINE_HEIGHT = 15.0

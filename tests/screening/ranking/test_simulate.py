@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from screening.prioritize import Ranker, RankingModel, record_text
-from screening.schedule import RetrainSchedule
-from screening.simulate import (
+from screening.ranking.ranker import Ranker, RankingModel, record_text
+from screening.ranking.schedule import RetrainSchedule
+from screening.ranking.simulate import (
     LabelledRecord,
     LabelledSetError,
     read_labelled_csv,
@@ -17,7 +17,7 @@ from screening.simulate import (
     simulate,
 )
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "screening" / "hand_made_labelled.csv"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "screening" / "hand_made_labelled.csv"
 
 
 def _records() -> list[LabelledRecord]:

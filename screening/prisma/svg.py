@@ -1,13 +1,13 @@
 """The PRISMA 2020 flow diagram as a standalone SVG, laid out like the official template.
 
-Deterministic (same counts, same bytes); XML-safe labels. Geometry comes from prisma_layout.
+Deterministic (same counts, same bytes); XML-safe labels. Geometry comes from ``layout``.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from screening.prisma_layout import (
+from screening.prisma.layout import (
     FONT_FAMILY,
     FONT_SIZE,
     LINE_HEIGHT,
@@ -18,7 +18,7 @@ from screening.prisma_layout import (
     PlacedBox,
     layout_diagram,
 )
-from screening.prisma_model import PrismaCounts
+from screening.prisma.model import PrismaCounts
 
 
 def render_prisma_svg(counts: PrismaCounts, *, source_detail: bool = True) -> str:

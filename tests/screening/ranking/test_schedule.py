@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from screening.schedule import SERVED_SCHEDULE, RetrainSchedule
+from screening.ranking.schedule import SERVED_SCHEDULE, RetrainSchedule
 
 
 @pytest.mark.parametrize("fit_seconds", [0.0, 0.03, 0.16, 1.0])

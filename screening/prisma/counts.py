@@ -7,42 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from screening.prisma_checks import check_identities
-from screening.prisma_model import (
+from screening.prisma.checks import check_identities
+from screening.prisma.model import (
     OTHER_METHOD_KINDS,
-    PRISMA_DATA_KEYS,
-    DerivedCounts,
     FullTextTally,
     IdentityViolation,
     NamedCount,
     PrismaCounts,
     PrismaInput,
     PrismaReport,
-    ScreeningTally,
     Severity,
     SourceKind,
     SourceTally,
-    StudiesAndReports,
 )
-
-__all__ = [
-    "PRISMA_DATA_KEYS",
-    "DerivedCounts",
-    "FullTextTally",
-    "IdentityViolation",
-    "NamedCount",
-    "PrismaCounts",
-    "PrismaInput",
-    "PrismaReport",
-    "ScreeningTally",
-    "Severity",
-    "SourceKind",
-    "SourceTally",
-    "StudiesAndReports",
-    "build_counts",
-    "check_counts",
-    "compute_prisma",
-]
 
 
 def compute_prisma(flow: PrismaInput) -> PrismaReport:

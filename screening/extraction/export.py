@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from screening.extraction import ExtractionForm, FieldType, FormField, JSONValue
+from screening.extraction.forms import ExtractionForm, FieldType, FormField, JSONValue
 
 Cell = str | int | float | bool | None
 

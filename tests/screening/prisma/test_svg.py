@@ -12,20 +12,15 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 import pytest
 
-from screening.prisma import (
-    NamedCount,
-    PrismaCounts,
-    ScreeningTally,
-    StudiesAndReports,
-    compute_prisma,
-)
-from screening.prisma_labels import identified_label, removed_label, reports_excluded_label
-from screening.prisma_layout import BOX_WIDTH, FONT_ALLOWANCE, PAD_X
-from screening.prisma_svg import render_prisma_svg
-from screening.prisma_text import fit_line, text_width, xml_safe
-from tests.screening.test_prisma import worked_example_input
+from screening.prisma.counts import compute_prisma
+from screening.prisma.labels import identified_label, removed_label, reports_excluded_label
+from screening.prisma.layout import BOX_WIDTH, FONT_ALLOWANCE, PAD_X
+from screening.prisma.model import NamedCount, PrismaCounts, ScreeningTally, StudiesAndReports
+from screening.prisma.svg import render_prisma_svg
+from screening.prisma.text import fit_line, text_width, xml_safe
+from tests.screening.prisma.test_counts import worked_example_input
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prisma"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "prisma"
 NS = "{http://www.w3.org/2000/svg}"
 
 

@@ -6,22 +6,23 @@ import csv
 import hashlib
 import io
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
-from screening.prisma import NamedCount, PrismaCounts, compute_prisma
-from screening.prisma_csv import (
+from screening.prisma.counts import compute_prisma
+from screening.prisma.csv import (
     PrismaCsvError,
     fill_prisma_csv,
     format_named_counts,
     parse_named_counts,
     read_prisma_csv,
-    template_csv,
 )
-from tests.screening.test_prisma import worked_example_input
+from screening.prisma.model import NamedCount, PrismaCounts
+from tests.screening.prisma.test_counts import worked_example_input
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prisma"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "prisma"
 TEMPLATE_SHA256 = "1aa04581d117bc134ed1a59dbbc4d094ff97fb6bfe7c86bef282a4dad365f038"
 
 
@@ -52,8 +53,8 @@ def _new_review_counts() -> PrismaCounts:
     return report.counts
 
 
-def test_embedded_template_is_the_package_file_byte_for_byte() -> None:
-    text = template_csv()
+def test_shipped_template_is_the_package_file_byte_for_byte() -> None:
+    text = resources.files("screening.prisma").joinpath("template.csv").read_bytes().decode("utf-8")
     assert text == _fixture("PRISMA.csv")
     assert hashlib.sha256(text.encode("utf-8")).hexdigest() == TEMPLATE_SHA256
 

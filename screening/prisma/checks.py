@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from screening.prisma_model import (
+from screening.prisma.model import (
     PRISMA_DATA_KEYS,
     DerivedCounts,
     IdentityViolation,
@@ -125,15 +125,14 @@ def _check_dbr_arm(c: PrismaCounts, d: DerivedCounts) -> Iterator[IdentityViolat
     yield from _retrieval(
         "D6", "dbr", c.dbr_sought_reports, c.dbr_notretrieved_reports, c.dbr_assessed
     )
-    if c.dbr_included_reports is not None and c.dbr_assessed is not None:
-        yield from _Equal(
-            "D7",
-            E,
-            ("dbr_excluded", "dbr_assessed"),
-            d.dbr_excluded_total,
-            c.dbr_assessed - c.dbr_included_reports,
-            f"dbr_assessed - included reports ({c.dbr_included_reports:,}) of databases/registers",
-        ).check()
+    yield from _eligibility(
+        "D7",
+        "dbr",
+        d.dbr_excluded_total,
+        c.dbr_assessed,
+        c.dbr_included_reports,
+        "of databases/registers",
+    )
     yield from _check_exclusion_split(c)
 
 
@@ -159,6 +158,17 @@ def _retrieval(
     yield from _Equal(rule, E, keys, assessed, sought - not_retrieved, formula).check()
 
 
+def _eligibility(
+    rule: str, arm: str, excluded: int, assessed: int | None, included: int | None, whose: str
+) -> Iterator[IdentityViolation]:
+    """Reports excluded = reports assessed - reports included, in one arm."""
+    if included is None or assessed is None:
+        return
+    keys = (f"{arm}_excluded", f"{arm}_assessed")
+    formula = f"{arm}_assessed - included reports ({included:,}) {whose}"
+    yield from _Equal(rule, E, keys, excluded, assessed - included, formula).check()
+
+
 def _check_other_arm(c: PrismaCounts, d: DerivedCounts) -> Iterator[IdentityViolation]:
     if c.other_sought_reports is None:
         return
@@ -174,15 +184,14 @@ def _check_other_arm(c: PrismaCounts, d: DerivedCounts) -> Iterator[IdentityViol
     yield from _retrieval(
         "D10", "other", c.other_sought_reports, c.other_notretrieved_reports, c.other_assessed
     )
-    if c.other_included_reports is not None and c.other_assessed is not None:
-        yield from _Equal(
-            "D11",
-            E,
-            ("other_excluded", "other_assessed"),
-            d.other_excluded_total,
-            c.other_assessed - c.other_included_reports,
-            f"other_assessed - included reports ({c.other_included_reports:,}) from other methods",
-        ).check()
+    yield from _eligibility(
+        "D11",
+        "other",
+        d.other_excluded_total,
+        c.other_assessed,
+        c.other_included_reports,
+        "from other methods",
+    )
 
 
 def _check_included(c: PrismaCounts, d: DerivedCounts) -> Iterator[IdentityViolation]:

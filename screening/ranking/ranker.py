@@ -2,7 +2,8 @@
 
 The one ranking Winnow has: the service's background worker and `winnow simulate` both build a
 `Ranker` from the records' `record_text` and call `rank` with the decisions so far, on the
-retraining schedule of `screening.schedule`. Pure: text in, index order out; no storage, no clock.
+retraining schedule of `screening.ranking.schedule`. Pure: text in, index order out; no storage,
+no clock.
 
 Fields read: title and abstract, nothing else. They are what every labelled screening set carries,
 so they are what the model was chosen and measured on; keywords and journal names are absent
@@ -108,7 +109,7 @@ class RankingModel:
 
 # Chosen by the rule of benchmarks/prioritize_select.py over the ten development screening sets
 # (mean WSS@95 within the seed noise of the best, then the least shortfall behind the peer), with
-# leave-one-set-out reported (benchmarks/prioritize.py; docs/DECISIONS.md 56).
+# leave-one-set-out reported (benchmarks/prioritize.py; docs/DECISIONS.md 57).
 SERVED_MODEL = RankingModel(
     ("svm", "logistic"), title_weight=0.5, topic_dimensions=100, topic_weight=0.5
 )

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from screening.prioritize import (
+from screening.ranking.ranker import (
     SERVED_MODEL,
     Ranker,
     RankingModel,

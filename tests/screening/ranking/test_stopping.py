@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from screening.stopping import (
+from screening.ranking.stopping import (
     InvalidEstimateInput,
     estimate_from_random_sample,
     estimate_remaining,

@@ -1,6 +1,8 @@
 """The PRISMA2020 package's CSV template, filled from counts, and read back (both quoting styles).
 
 Writes the template's own shape: same rows and columns, minimal quoting, CRLF, no final newline.
+The template is the package's own PRISMA.csv, shipped beside this module as ``template.csv``
+(MIT; provenance and licence in ``template.csv.license``).
 """
 
 from __future__ import annotations
@@ -8,11 +10,22 @@ from __future__ import annotations
 import csv
 import io
 import re
+from importlib import resources
 
 from screening import csv_cells
-from screening.prisma_model import PRISMA_DATA_KEYS, REASON_KEYS, NamedCount, PrismaCounts, Reasons
-from screening.prisma_template import TEMPLATE_HEADER, TEMPLATE_ROWS
+from screening.prisma.model import PRISMA_DATA_KEYS, REASON_KEYS, NamedCount, PrismaCounts, Reasons
 
+
+def _read_template() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The shipped template's header and rows, cells exactly as the file has them."""
+    data = resources.files("screening.prisma").joinpath("template.csv").read_bytes()
+    header, *rows = (
+        tuple(row) for row in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    )
+    return header, tuple(rows)
+
+
+TEMPLATE_HEADER, TEMPLATE_ROWS = _read_template()
 _DATA, _N = 0, 7
 # The package hides the other-methods column only when its counts are blank (NA), not 0.
 _BLANK_WHEN_ABSENT = frozenset(
@@ -37,16 +50,11 @@ class PrismaCsvError(ValueError):
     """The text is not a PRISMA2020 data template (wrong header or columns)."""
 
 
-def template_csv() -> str:
-    """The package's blank PRISMA.csv, byte for byte (for a lead who wants to fill it by hand)."""
-    return _write(TEMPLATE_HEADER, list(TEMPLATE_ROWS))
-
-
 def fill_prisma_csv(counts: PrismaCounts, template: str | None = None) -> str:
     """The PRISMA2020 template with its ``n`` column filled from *counts*.
 
     *template* is the text of a (possibly translated) PRISMA.csv; by default the package's own,
-    embedded in ``prisma_template``. ``None`` counts keep the template's default cell, except the
+    ``template.csv``. ``None`` counts keep the template's default cell, except the
     other-methods rows, which are left blank so that the package hides that column.
     """
     header, rows = _template_rows(template)

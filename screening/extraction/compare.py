@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from screening.extraction import (
+from screening.extraction.forms import (
     ExtractionForm,
     FieldType,
     FormField,

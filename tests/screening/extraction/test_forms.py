@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from screening.extraction import (
+from screening.extraction.forms import (
     FieldType,
     InvalidForm,
     InvalidValues,

@@ -10,7 +10,9 @@ import defusedxml.ElementTree as SafeET
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from screening.prisma import (
+from screening.prisma.counts import check_counts, compute_prisma
+from screening.prisma.csv import fill_prisma_csv, read_prisma_csv
+from screening.prisma.model import (
     FullTextTally,
     NamedCount,
     PrismaInput,
@@ -18,11 +20,8 @@ from screening.prisma import (
     SourceKind,
     SourceTally,
     StudiesAndReports,
-    check_counts,
-    compute_prisma,
 )
-from screening.prisma_csv import fill_prisma_csv, read_prisma_csv
-from screening.prisma_svg import render_prisma_svg
+from screening.prisma.svg import render_prisma_svg
 
 NAMES = st.from_regex(r"[A-Z][a-z]{1,10}( [A-Za-z]{1,8})?", fullmatch=True)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from screening.extraction import InvalidValues, parse_form
-from screening.extraction_compare import (
+from screening.extraction.compare import (
     Entry,
     EntryKind,
     ExtractionConflict,
@@ -20,6 +19,7 @@ from screening.extraction_compare import (
     current_entries,
     study_extraction,
 )
+from screening.extraction.forms import InvalidValues, parse_form
 
 FORM = parse_form(
     [

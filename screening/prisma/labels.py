@@ -1,6 +1,6 @@
 """Box label texts of the PRISMA 2020 diagram, worded and wrapped as the PRISMA2020 package does.
 
-Counts use thousands separators; ``None`` lines are dropped. No layout here (see prisma_svg).
+Counts use thousands separators; ``None`` lines are dropped. No layout here (see ``layout``).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import textwrap
 from enum import StrEnum
 
-from screening.prisma_model import PrismaCounts, Reasons
+from screening.prisma.model import PrismaCounts, Reasons
 
 # A detail line (one database or register) starts with this; the SVG indents it.
 DETAIL_INDENT = "  "

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from screening.extraction import parse_form
-from screening.extraction_export import (
+from screening.extraction.export import (
     StudyValues,
     cell,
     export_fields,
@@ -11,6 +10,7 @@ from screening.extraction_export import (
     wide_columns,
     wide_row,
 )
+from screening.extraction.forms import parse_form
 
 V1 = parse_form(
     [

@@ -3,8 +3,8 @@
 Protocol (as ASReview's `simulate`): file order until one inclusion and one exclusion have been
 seen, then always the highest-ranked unscreened record. What is replayed is what the service
 serves: the same `record_text` (title + abstract), the same `Ranker` and model, and the same
-retraining schedule (`screening.schedule`), fed with the measured duration of each fit; between
-fits the reviewer is served the last ranking, as the service's worker would serve it.
+retraining schedule (`screening.ranking.schedule`), fed with the measured duration of each fit;
+between fits the reviewer is served the last ranking, as the service's worker would serve it.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from screening.model import ScreeningError
-from screening.prioritize import SERVED_MODEL, Ranker, RankingModel, record_text
-from screening.schedule import SERVED_SCHEDULE, RetrainSchedule
+from screening.ranking.ranker import SERVED_MODEL, Ranker, RankingModel, record_text
+from screening.ranking.schedule import SERVED_SCHEDULE, RetrainSchedule
 
 TRUE_LABELS = frozenset({"1", "1.0", "true", "yes", "y", "included", "include"})
 FALSE_LABELS = frozenset({"0", "0.0", "false", "no", "n", "excluded", "exclude"})

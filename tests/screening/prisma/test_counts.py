@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from screening.prisma import (
+from screening.prisma.counts import check_counts, compute_prisma
+from screening.prisma.model import (
     PRISMA_DATA_KEYS,
     FullTextTally,
     NamedCount,
@@ -21,11 +22,9 @@ from screening.prisma import (
     SourceKind,
     SourceTally,
     StudiesAndReports,
-    check_counts,
-    compute_prisma,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prisma"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "prisma"
 
 
 def worked_example_input() -> PrismaInput:
