@@ -7,8 +7,10 @@ installed, else its figures recorded beside each set are used.
 What runs is what `winnow simulate` runs (`screening.ranking.simulate.simulate`: record_text,
 Ranker, the served schedule); the grid varies only the `RankingModel` handed to it. Printed:
 1. the served model per set (WSS@95, recall@10%, peer's, leave-one-set-out WSS@95, wall, fits);
-2. every grid model's mean, so the amount of selection is visible, and which model each
-   leave-one-set-out fold chose (choose on nine sets by mean WSS@95, score the tenth);
+2. every grid model's mean and summed shortfall behind the peer, so the amount of selection is
+   visible; the model the selection rule (benchmarks/prioritize_select.py) picks on the ten sets,
+   and which model it picks in each leave-one-set-out fold (choose on nine, score the tenth);
+   the rule's noise band is the spread of the noise model's mean over solver seeds;
 3. the stopping estimate computed from the served order (benchmarks/prioritize_stopping.py);
 4. retraining time on 10,000 records.
 """
@@ -30,6 +32,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.prioritize_select import Choice, SetScores, choose, mean_wss, shortfall
 from benchmarks.prioritize_stopping import print_coverage, print_retrain_timing
 from screening.ranking.ranker import SERVED_MODEL, RankingModel
 from screening.ranking.simulate import LabelledRecord, read_labelled_csv, simulate
@@ -51,10 +54,12 @@ SETS = (
     "Cohen_2006_Triptans",
 )
 SEED = 42  # the peer's recorded runs used --seed 42
+NOISE_SEEDS = (0, 1, 2, 3)  # besides SEED: the noise model's spread over solver seeds
 # The grid: genuinely different rankers, each a published choice or one property of bibliographic
-# text (screening/prioritize.py says which), none tuned on a set. Every one is scored on every
-# set; the served model is chosen by the mean, and leave-one-set-out reports what choosing from
-# this grid on nine sets gives on the tenth.
+# text (screening/ranking/ranker.py says which), none tuned on a set. Every one is scored on every
+# set; the served model is the one benchmarks/prioritize_select.py's rule picks, and
+# leave-one-set-out reports what that rule, choosing from this grid on nine sets, gives on the
+# tenth.
 GRID = (
     RankingModel(("svm",), 9.8, 1),  # ASReview's ELAS u4, reproduced
     RankingModel(("svm",), 9.8, 2),  # a term must occur in two records
@@ -65,6 +70,9 @@ GRID = (
     RankingModel(("svm",), 9.8, 2, 0.5, 100, 0.5),  # title words and topics
     RankingModel(("svm", "logistic"), 9.8, 2, 0.5, 100, 0.5),  # ensemble of two classifiers
 )
+# The noise of the measurement is the seed-to-seed spread of this model's mean: the published
+# model the grid starts from, so that no choice made here sets the width of the band.
+NOISE_MODEL = GRID[0]
 Scores = dict[str, float]
 
 
@@ -87,6 +95,11 @@ class SetRun:
     scores: dict[RankingModel, Scores]  # every grid model on this set
     peer: Scores  # live when run here (with "wall"), else recorded
     peer_live: bool
+    seed_wss: tuple[float, ...]  # NOISE_MODEL's WSS@95 under SEED and each noise seed
+
+    def selection_scores(self) -> SetScores:
+        wss = {model: scores["wss_95"] for model, scores in self.scores.items()}
+        return SetScores(self.served.name, wss, self.peer["wss_95"], self.seed_wss)
 
 
 def main() -> int:
@@ -95,6 +108,11 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="processes for the untimed grid")
     parser.add_argument("--sets", default=",".join(SETS), help="a subset, for a quick look")
     parser.add_argument("--save", type=Path, help="also write every score to this JSON file")
+    parser.add_argument(
+        "--noise-seeds",
+        default=",".join(map(str, NOISE_SEEDS)),
+        help="solver seeds besides 42 for the noise band (comma-separated; '' for none)",
+    )
     args = parser.parse_args()
     names = args.sets.split(",")
     if not DATA.is_dir() or not SCORER.is_file():
@@ -106,9 +124,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         served = [_served_run(name) for name in names]  # timed, alone
         peers = [_peer(name, Path(tmp), name in peer_sets) for name in names]
-        grid = _grid_scores(served, Path(tmp), args.jobs)
+        seeds = tuple(int(seed) for seed in args.noise_seeds.split(",") if seed.strip())
+        grid, seed_wss = _grid_scores(served, Path(tmp), args.jobs, seeds)
     print(f"load average at end: {_load()}")
-    rows = [SetRun(run, grid[run.name], *peer) for run, peer in zip(served, peers, strict=True)]
+    rows = [
+        SetRun(run, grid[run.name], *peer, seed_wss[run.name])
+        for run, peer in zip(served, peers, strict=True)
+    ]
     if args.save:
         _save(args.save, rows)
     loso = _leave_one_set_out(rows)
@@ -145,25 +167,36 @@ def _served_run(name: str) -> ServedRun:
 
 
 def _grid_scores(
-    served: list[ServedRun], tmp: Path, jobs: int
-) -> dict[str, dict[RankingModel, Scores]]:
-    """Every grid model on every set; the served model's scores are its timed run's."""
+    served: list[ServedRun], tmp: Path, jobs: int, noise_seeds: tuple[int, ...]
+) -> tuple[dict[str, dict[RankingModel, Scores]], dict[str, tuple[float, ...]]]:
+    """Every grid model on every set, and NOISE_MODEL's WSS@95 under each noise seed; the served
+    model's seed-42 scores are its timed run's."""
     table = {
         run.name: {SERVED_MODEL: score_order(DATA / f"{run.name}.csv", run.order, tmp / "o.txt")}
         for run in served
     }
-    work = [(run.name, model, tmp) for run in served for model in GRID if model != SERVED_MODEL]
+    work = [
+        (run.name, model, tmp, SEED) for run in served for model in GRID if model != SERVED_MODEL
+    ]
+    work += [(run.name, NOISE_MODEL, tmp, seed) for run in served for seed in noise_seeds]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         scored = list(pool.map(_grid_cell, work))
-    for (name, model, _), scores in zip(work, scored, strict=True):
-        table[name][model] = scores
-    return table
+    by_seed: dict[str, dict[int, float]] = {name: {} for name in table}
+    for (name, model, _, seed), scores in zip(work, scored, strict=True):
+        if seed == SEED:
+            table[name][model] = scores
+        else:
+            by_seed[name][seed] = scores["wss_95"]
+    return table, {
+        name: (table[name][NOISE_MODEL]["wss_95"], *by_seed[name].values()) for name in table
+    }
 
 
-def _grid_cell(job: tuple[str, RankingModel, Path]) -> Scores:
-    name, model, tmp = job
-    order, _ = simulate(_records(name), seed=SEED, model=model)
-    return score_order(DATA / f"{name}.csv", order, tmp / f"{name}.{os.getpid()}.order.txt")
+def _grid_cell(job: tuple[str, RankingModel, Path, int]) -> Scores:
+    name, model, tmp, seed = job
+    order, _ = simulate(_records(name), seed=seed, model=model)
+    path = tmp / f"{name}.{os.getpid()}.order.txt"
+    return score_order(DATA / f"{name}.csv", order, path)
 
 
 def score_order(dataset: Path, order: list[str], path: Path) -> Scores:
@@ -227,6 +260,7 @@ def _save(path: Path, rows: list[SetRun]) -> None:
             "peer": row.peer,
             "peer_live": row.peer_live,
             "wall": row.served.wall,
+            "noise_model_wss_by_seed": row.seed_wss,
             "models": {model.describe(): scores for model, scores in row.scores.items()},
         }
         for row in rows
@@ -234,18 +268,17 @@ def _save(path: Path, rows: list[SetRun]) -> None:
     path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
-def _leave_one_set_out(rows: list[SetRun]) -> dict[str, tuple[RankingModel, float]]:
-    """For each set: the grid model with the best mean WSS@95 on the other nine, and its score
-    on this one. Ties go to the earlier model in GRID (no peeking at the held-out set)."""
-    chosen: dict[str, tuple[RankingModel, float]] = {}
+def _leave_one_set_out(rows: list[SetRun]) -> dict[str, tuple[Choice, float]]:
+    """For each set: the selection rule's choice on the other nine, and its score on this one."""
+    chosen: dict[str, tuple[Choice, float]] = {}
     for held_out in rows:
-        others = [row for row in rows if row is not held_out]
-        best = max(GRID, key=lambda m: statistics.mean(r.scores[m]["wss_95"] for r in others))
-        chosen[held_out.served.name] = (best, held_out.scores[best]["wss_95"])
+        others = [row.selection_scores() for row in rows if row is not held_out]
+        choice = choose(GRID, others)
+        chosen[held_out.served.name] = (choice, held_out.scores[choice.model]["wss_95"])
     return chosen
 
 
-def _print_table(rows: list[SetRun], loso: dict[str, tuple[RankingModel, float]]) -> None:
+def _print_table(rows: list[SetRun], loso: dict[str, tuple[Choice, float]]) -> None:
     print(
         f"\nServed model: {SERVED_MODEL.describe()}, on the served schedule; seed {SEED}. "
         "Peer: ASReview 3.0.8 ELAS u4 (wall 'rec' = its recorded figures, not run here)"
@@ -274,7 +307,7 @@ def _print_table(rows: list[SetRun], loso: dict[str, tuple[RankingModel, float]]
     _print_bars(rows, loso)
 
 
-def _print_bars(rows: list[SetRun], loso: dict[str, tuple[RankingModel, float]]) -> None:
+def _print_bars(rows: list[SetRun], loso: dict[str, tuple[Choice, float]]) -> None:
     ours = [row.scores[SERVED_MODEL]["wss_95"] for row in rows]
     peer = [row.peer["wss_95"] for row in rows]
     held_out = [loso[row.served.name][1] for row in rows]
@@ -303,18 +336,35 @@ def _bar(text: str, met: bool) -> None:
     print(f"  [{'met' if met else 'NOT MET'}] {text}")
 
 
-def _print_grid(rows: list[SetRun], loso: dict[str, tuple[RankingModel, float]]) -> None:
-    print(f"\nThe whole grid ({len(GRID)} models), mean over the {len(rows)} sets")
-    print("| model | mean WSS@95 | mean recall@10% | sets >= peer | chosen by folds |")
-    print("|---|---:|---:|---:|---:|")
+def _print_grid(rows: list[SetRun], loso: dict[str, tuple[Choice, float]]) -> None:
+    sets = [row.selection_scores() for row in rows]
+    choice = choose(GRID, sets)
+    print(f"\nThe whole grid ({len(GRID)} models), mean over the {len(rows)} sets; shortfall ="
+          " points behind the peer summed over the sets where behind")  # fmt: skip
+    print("| model | mean WSS@95 | mean recall@10% | sets >= peer | shortfall | in band | "
+          "chosen by folds |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---|---:|")
     for model in GRID:
-        wss = [row.scores[model]["wss_95"] for row in rows]
         recall = statistics.mean(row.scores[model]["recall_at_10pct"] for row in rows)
-        wins = sum(w >= row.peer["wss_95"] for w, row in zip(wss, rows, strict=True))
-        folds = sum(choice == model for choice, _ in loso.values())
+        wins = sum(s.wss[model] >= s.peer for s in sets)
+        folds = sum(fold.model == model for fold, _ in loso.values())
         served = " (served)" if model == SERVED_MODEL else ""
-        print(f"| {model.describe()}{served} | {_pct(statistics.mean(wss))} | {_pct(recall)} | "
-              f"{wins}/{len(rows)} | {folds}/{len(rows)} |")  # fmt: skip
+        band = "yes" if model in choice.band else ""
+        print(f"| {model.describe()}{served} | {_pct(mean_wss(model, sets))} | {_pct(recall)} | "
+              f"{wins}/{len(rows)} | {100 * shortfall(model, sets):.1f} | {band} | "
+              f"{folds}/{len(rows)} |")  # fmt: skip
+    seeds = len(sets[0].seed_wss)
+    print(f"\nNoise: {NOISE_MODEL.describe()}'s mean WSS@95 over {seeds} solver seeds "
+          f"({', '.join(_pct(statistics.mean(s.seed_wss[k] for s in sets)) for k in range(seeds))})"
+          f" has standard deviation {100 * choice.noise:.2f} points.")  # fmt: skip
+    print(f"Selection rule on the {len(rows)} sets: band = mean within {100 * choice.noise:.2f} "
+          f"points of the best ({_pct(choice.best_mean)}): {len(choice.band)} model(s); smallest "
+          f"summed shortfall: {choice.model.describe()}")  # fmt: skip
+    verdict = "the served model" if choice.model == SERVED_MODEL else "NOT the served model"
+    print(f"  -> {verdict}")
+    for name, (fold, score) in loso.items():
+        print(f"  fold without {name}: noise {100 * fold.noise:.2f}, band {len(fold.band)}, "
+              f"chose {fold.model.describe()}, scores {_pct(score)} on {name}")  # fmt: skip
 
 
 def _pct(value: float) -> str:
