@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except Exception as exc:
-        errors = sys.modules.get("api.errors")  # loaded by whatever could raise its errors
+        errors = sys.modules.get("api.services.errors")  # loaded by whatever could raise them
         if errors is None or not isinstance(exc, errors.WinnowError):
             raise
         print(f"winnow: error: {exc.detail}", file=sys.stderr)

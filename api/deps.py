@@ -15,18 +15,19 @@ from typing import Annotated, Any, TypeVar
 from fastapi import BackgroundTasks, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import class_mapper
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from api.errors import Forbidden, NotFound, Unauthorized
-from api.permissions import Permission, Role, allows
+from api.permissions import Permission, Role
+from api.repositories.accounts import TokenRepository
 from api.repositories.reviews import ReviewRepository
 from api.schemas.ids import DbId
 from api.security import CSRF_HEADER, SESSION_COOKIE, csrf_matches, hash_token
+from api.services.access import ReviewAccess, check_permission
 from api.services.accounts import check_token, check_token_values, resolve_token
+from api.services.errors import Forbidden, NotFound, Unauthorized
 from api.settings import Settings
 from api.tables import ApiToken, Membership, Review, User, utc_now
 
@@ -134,9 +135,7 @@ def _note_use(engine: Engine, background: BackgroundTasks, stored: ApiToken) -> 
 
 def _touch_token(engine: Engine, token_id: int | None, now: datetime) -> None:
     with Session(engine) as session, session.begin():
-        session.execute(
-            update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=now)
-        )
+        TokenRepository(session).mark_used(token_id, now)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -156,37 +155,6 @@ def get_admin(user: CurrentUserDep) -> User:
 
 
 AdminDep = Annotated[User, Depends(get_admin)]
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewAccess:
-    review: Review
-    membership: Membership
-    user: User
-
-    @property
-    def role(self) -> Role:
-        return self.membership.role
-
-
-def authorize(session: Session, user: User, review_id: int, permission: Permission) -> ReviewAccess:
-    """The single check: outsiders get 404 (the review's existence is not disclosed), members
-    whose role lacks *permission* get 403."""
-    assert user.id is not None
-    found = ReviewRepository(session).with_membership(review_id, user.id)
-    if found is None:
-        raise NotFound("review", review_id)
-    review, membership = found
-    return _checked(ReviewAccess(review=review, membership=membership, user=user), permission)
-
-
-def _checked(access: ReviewAccess, permission: Permission) -> ReviewAccess:
-    if not allows(access.role, permission):
-        raise Forbidden(
-            f"your role in this review ({access.role.value}) does not allow this "
-            f"(needs permission '{permission.value}')"
-        )
-    return access
 
 
 def require(permission: Permission) -> Callable[..., ReviewAccess]:
@@ -226,7 +194,9 @@ def _access(
     _note_use(engine, background, stored)
     if membership is None or review is None:
         raise NotFound("review", review_id)
-    return _checked(ReviewAccess(review=review, membership=membership, user=user), permission)
+    return check_permission(
+        ReviewAccess(review=review, membership=membership, user=user), permission
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +266,7 @@ class OneTrip:
         membership = _as_loaded(
             Membership, review_id=self.review_id, user_id=found.user_id, role=role
         )
-        return _checked(
+        return check_permission(
             ReviewAccess(review=review, membership=membership, user=user), self.permission
         )
 

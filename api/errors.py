@@ -1,23 +1,16 @@
-"""Domain errors of the shell and the handlers that give every error one shape.
+"""The handlers that give every error one shape, ``{"error": <Kind>, "detail": <text>}``.
 
-Hierarchy (each carries its HTTP status; the body is ``{"error": <Kind>, "detail": <text>}``):
-
-    WinnowError
-    ├── BadRequest (400)
-    ├── Unauthorized (401)
-    ├── Forbidden (403)
-    ├── NotFound (404)
-    ├── Conflict (409)
-    ├── PayloadTooLarge (413)
-    ├── InvalidInput (422)
-    └── TooManyRequests (429, with Retry-After)
+The refusals themselves are plain exceptions (`api.services.errors`); this module alone knows
+their HTTP status (400 BadRequest, 401 Unauthorized with WWW-Authenticate, 403 Forbidden,
+404 NotFound, 409 Conflict, 413 PayloadTooLarge, 422 InvalidInput, 429 TooManyRequests with
+Retry-After), and that of the core's errors and of the framework's own.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -27,6 +20,18 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.services.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    TooManyRequests,
+    Unauthorized,
+    WinnowError,
+    describe_validation_errors,
+)
 from importers.errors import ImporterError
 from screening.model import InvalidTransition, NotPermitted, ScreeningError
 
@@ -38,54 +43,17 @@ class ErrorBody(BaseModel):
     detail: str
 
 
-class WinnowError(Exception):
-    status_code = 500
-
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.headers = headers or {}
-
-
-class BadRequest(WinnowError):
-    status_code = 400
-
-
-class Unauthorized(WinnowError):
-    status_code = 401
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
-
-
-class Forbidden(WinnowError):
-    status_code = 403
-
-
-class NotFound(WinnowError):
-    status_code = 404
-
-    def __init__(self, what: str, key: object) -> None:
-        super().__init__(f"{what} {key} not found")
-
-
-class Conflict(WinnowError):
-    status_code = 409
-
-
-class PayloadTooLarge(WinnowError):
-    status_code = 413
-
-
-class InvalidInput(WinnowError):
-    status_code = 422
-
-
-class TooManyRequests(WinnowError):
-    status_code = 429
-
-    def __init__(self, detail: str, *, retry_after: int) -> None:
-        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+# The HTTP status of each kind of refusal; the body's "error" is the kind's name.
+STATUS_BY_ERROR: dict[type[WinnowError], int] = {
+    BadRequest: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    PayloadTooLarge: 413,
+    InvalidInput: 422,
+    TooManyRequests: 429,
+}
 
 
 # Error names for statuses raised by the framework itself (unknown route, wrong method, ...).
@@ -115,9 +83,20 @@ def error_response(
     return JSONResponse(status_code=status, content=body, headers=headers)
 
 
+def refusal_response(exc: WinnowError) -> JSONResponse:
+    """The answer to a refused use case: its kind's status, name and headers."""
+    status = next((code for cls, code in STATUS_BY_ERROR.items() if isinstance(exc, cls)), 500)
+    headers: dict[str, str] = {}
+    if isinstance(exc, Unauthorized):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
+    return error_response(status, type(exc).__name__, exc.detail, headers)
+
+
 async def _winnow_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, WinnowError)
-    return error_response(exc.status_code, type(exc).__name__, exc.detail, exc.headers)
+    return refusal_response(exc)
 
 
 # Errors raised by the pure core, and the status each becomes; the first match wins, so list
@@ -165,15 +144,6 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         reason = malformed[0].get("ctx", {}).get("error", "invalid JSON")
         return error_response(400, "MalformedJSON", f"request body is not valid JSON: {reason}")
     return error_response(422, "InvalidInput", describe_validation_errors(errors))
-
-
-def describe_validation_errors(errors: Sequence[Any]) -> str:
-    """One readable line per problem: ``body.email: value is not a valid email address``."""
-    parts = []
-    for error in errors:
-        location = ".".join(str(p) for p in error.get("loc", ()))
-        parts.append(f"{location}: {error.get('msg', 'invalid value')}")
-    return "; ".join(parts)
 
 
 async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -5,7 +5,7 @@ control character as given).
 Every string of a request is checked: path and query parameters, JSON bodies (keys and values,
 at any depth) and form fields, upload file names included. Tab, line feed and carriage return
 are allowed (descriptions, notes and queries have lines); every other C0 control character,
-NUL first, is a 422. Names and titles are one line: ``SingleLine`` collapses their whitespace.
+NUL first, is a 422. Names and titles are one line: `api.schemas.text.SingleLine`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import Request
-from pydantic import AfterValidator
 from starlette.datastructures import UploadFile
 
-from api.errors import InvalidInput
+from api.services.errors import InvalidInput
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -80,14 +79,3 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _strings(item, f"{path}.{index}")
-
-
-def _one_line(value: str) -> str:
-    cleaned = " ".join(value.split())
-    if not cleaned:
-        raise ValueError("must not be blank")
-    return cleaned
-
-
-SingleLine = Annotated[str, AfterValidator(_one_line)]
-"""A name or title: its runs of whitespace (tabs, line breaks) become one space."""

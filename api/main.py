@@ -24,6 +24,7 @@ from api.routes import (
     health,
     imports,
     jobs,
+    notes,
     records,
     reports,
     retrieval,
@@ -34,7 +35,7 @@ from api.routes import (
     ui,
     users,
 )
-from api.services.prioritization import RankingWorker
+from api.services.screening.prioritization import RankingWorker
 from api.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -43,6 +44,7 @@ API_PREFIX = "/api/v1"
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     screening.router,
+    notes.router,
     auth.router,
     users.router,
     reviews.router,

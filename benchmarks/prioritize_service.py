@@ -94,9 +94,9 @@ def _served_order(dataset: Path, ids: list[str], database: Path) -> tuple[list[s
 
     from api.db import make_engine
     from api.migrate import upgrade_to_head
-    from api.repositories.prioritization import RankingRepository
-    from api.services import prioritization
+    from api.repositories.screening.prioritization import RankingRepository
     from api.services.accounts import create_user
+    from api.services.screening import prioritization
     from api.settings import Settings
     from screening.model import Stage
     from screening.ranking.simulate import read_labelled_csv

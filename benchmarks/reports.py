@@ -19,7 +19,7 @@ from sqlmodel import Session
 from api.db import make_engine
 from api.main import create_app
 from api.migrate import upgrade_to_head
-from api.services.screening_store import rebuild
+from api.services.screening.store import rebuild
 from api.settings import Settings
 from api.tables import Decision, FullText, FullTextStatus, ImportBatch, Record, Review
 from screening.model import Stage, Vote

@@ -20,7 +20,7 @@ from sqlmodel import SQLModel
 import api.security
 from api.db import make_engine
 from api.migrate import upgrade_to_head
-from api.services import prioritization
+from api.services.screening import prioritization
 
 TEST_DATABASE_URL = os.environ.get("WINNOW_TEST_DATABASE_URL") or None
 

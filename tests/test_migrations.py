@@ -13,9 +13,9 @@ from sqlmodel import Session, SQLModel
 from api.db import make_engine
 from api.migrate import alembic_config
 from api.permissions import Role
-from api.repositories.screening_state import StateRepository
+from api.repositories.screening.state import StateRepository
 from api.services.accounts import create_user
-from api.services.screening_store import rebuild
+from api.services.screening.store import rebuild
 from api.tables import Decision, FullText, FullTextStatus, Membership, Review, utc_now
 from api.tables.base import Timestamp
 from screening.model import Stage, Vote

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.db import make_engine
-from api.errors import WinnowError
+from api.services.errors import WinnowError
 
 
 def open_database(database_url: str) -> Engine:

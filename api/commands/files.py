@@ -167,8 +167,8 @@ def _import_file(engine: Engine, args: argparse.Namespace) -> int:
 
 def _review_and_source(session: Any, review_id: int, source: str) -> tuple[Any, int]:
     """The review and the id of its source named or numbered *source* (NotFound otherwise)."""
-    from api.errors import NotFound
     from api.repositories.reviews import ReviewRepository, SourceRepository
+    from api.services.errors import NotFound
 
     review = ReviewRepository(session).get(review_id)
     if review is None:

@@ -41,12 +41,12 @@ def register(commands: Any) -> None:
 
 
 def _prisma(args: argparse.Namespace) -> int:
-    from api.services import reports
+    from api.services.reports import prisma
 
     producers: dict[str, Callable[..., Any]] = {
-        PrismaFormat.JSON: lambda s, r: json.dumps(reports.prisma_json(s, r), indent=2) + "\n",
-        PrismaFormat.CSV: reports.prisma_csv,
-        PrismaFormat.SVG: reports.prisma_svg,
+        PrismaFormat.JSON: lambda s, r: json.dumps(prisma.prisma_json(s, r), indent=2) + "\n",
+        PrismaFormat.CSV: prisma.prisma_csv,
+        PrismaFormat.SVG: prisma.prisma_svg,
     }
     text, violations = _with_review(args.review, producers[args.format], check=True)
     _write(text, args.output)
@@ -56,7 +56,8 @@ def _prisma(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from api.services import exports, extraction_exports
+    from api.services.extraction import exports as extraction_exports
+    from api.services.reports import exports
 
     if args.extraction:
         if args.format == "ris":
@@ -93,8 +94,8 @@ def _with_review(
     from sqlmodel import Session
 
     from api.commands.database import open_database
-    from api.errors import NotFound
-    from api.services.reports import prisma_report
+    from api.services.errors import NotFound
+    from api.services.reports.prisma import prisma_report
     from api.tables import Review
 
     engine = open_database(Settings().database_url)

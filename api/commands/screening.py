@@ -38,8 +38,8 @@ def _rebuild(args: argparse.Namespace) -> int:
 
     from api.commands.database import open_database
     from api.db import consistent_snapshot
-    from api.errors import NotFound
-    from api.services.screening_store import rebuild
+    from api.services.errors import NotFound
+    from api.services.screening.store import rebuild
     from api.tables import Review
 
     engine = open_database(Settings().database_url)

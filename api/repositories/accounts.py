@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, delete, func, select
 
 from api.tables import ApiToken, LoginFailure, User
@@ -56,6 +57,10 @@ class TokenRepository:
             select(ApiToken).where(ApiToken.user_id == user_id).order_by(col(ApiToken.id).desc())
         )
         return self.session.exec(statement).all()
+
+    def mark_used(self, token_id: int | None, now: datetime) -> None:
+        statement = update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=now)
+        self.session.execute(statement)
 
     def add(self, token: ApiToken) -> ApiToken:
         self.session.add(token)

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from api.schemas.audit import AuditFilter
 from api.tables import AuditEvent, User
-
-
-@dataclass(frozen=True, slots=True)
-class AuditFilter:
-    actor_id: int | None = None
-    action: str | None = None
-    since: datetime | None = None  # inclusive
-    until: datetime | None = None  # exclusive
-
 
 # Built once: a vote writes an event, and an ORM object cost as much as the rest of the vote's
 # statements together.
@@ -31,7 +21,9 @@ class AuditRepository:
         self.session = session
 
     def add(self, values: dict[str, Any]) -> None:
-        """Write one event (the columns of `AuditEvent`, ``at`` included)."""
+        """Write one event (the columns of `AuditEvent`, ``at`` included), after what the caller
+        changed (flushed first, so the log follows the changes it describes)."""
+        self.session.flush()
         self.session.connection().execute(_INSERT, values)
 
     def page(

@@ -153,7 +153,9 @@ class DedupRepository:
         return link if link is not None and link.review_id == review_id else None
 
     def set_duplicate_of(self, changes: dict[int, int | None]) -> None:
-        """Set ``duplicate_of_id`` per record id (one executemany by primary key)."""
+        """Set ``duplicate_of_id`` per record id (one executemany by primary key), after the
+        session's pending changes (the links that decided it)."""
+        self.session.flush()
         if changes:
             rows = [{"id": rid, "duplicate_of_id": kept} for rid, kept in changes.items()]
             self.session.execute(update(Record), rows)

@@ -19,6 +19,9 @@ class ExtractionRepository:
         )
         return self.session.exec(statement).first()
 
+    def form(self, form_id: int) -> ExtractionForm | None:
+        return self.session.get(ExtractionForm, form_id)
+
     def forms(self, review_id: int) -> dict[int, ExtractionForm]:
         """Every version of the review's form, by id."""
         statement = select(ExtractionForm).where(ExtractionForm.review_id == review_id)
@@ -29,10 +32,6 @@ class ExtractionRepository:
         if study_id is not None:
             statement = statement.where(Extraction.study_id == study_id)
         return list(self.session.exec(statement.order_by(col(Extraction.id))).all())
-
-    def study(self, review_id: int, study_id: int) -> Study | None:
-        study = self.session.get(Study, study_id)
-        return study if study is not None and study.review_id == review_id else None
 
     def study_labels(self, review_id: int) -> dict[int, str]:
         """Each study's label, or its first report's "Author Year" when it has none."""

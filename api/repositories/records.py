@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,78 +12,16 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
 from api.repositories.studies import StudyRepository, study_label
+from api.schemas.records import DuplicatesShown, NoteLabel, RecordFilter, StageDecision
 from api.tables import AuditEvent, ImportBatch, Record, RecordNote, ScreeningState, Source, User
 from importers.model import Reference
 from importers.normalize import normalize_doi
-from screening.decisions import RecordState
 from screening.model import Stage
 
 _RECORD_TABLE: Table = Record.__table__  # type: ignore[attr-defined]
 # Rows per INSERT statement: large enough to amortise round trips, small enough to keep
 # each statement's parameters in memory comfortably.
 INSERT_CHUNK = 5_000
-
-
-class DuplicatesShown(enum.StrEnum):
-    """Which records a list shows by their merge state."""
-
-    INCLUDE = "include"  # every record
-    EXCLUDE = "exclude"  # unique records: each study's kept record, and records merged nowhere
-    ONLY = "only"  # the merged duplicates alone
-
-
-class StageDecision(enum.StrEnum):
-    """A record's stored status at a stage, as the records browser filters it."""
-
-    INCLUDED = "included"
-    EXCLUDED = "excluded"
-    CONFLICT = "conflict"  # disagreement, or a full-text *maybe*: for a lead
-    AWAITING = "awaiting"  # rapid: a single exclusion awaits its check, or the dual-set gate
-    NEEDS_VOTES = "needs_votes"
-
-    @property
-    def states(self) -> tuple[RecordState, ...]:
-        return _DECISION_STATES[self]
-
-    @property
-    def settled(self) -> bool:
-        return self in (StageDecision.INCLUDED, StageDecision.EXCLUDED)
-
-
-_DECISION_STATES = {
-    StageDecision.INCLUDED: (RecordState.INCLUDED,),
-    StageDecision.EXCLUDED: (RecordState.EXCLUDED,),
-    StageDecision.CONFLICT: (RecordState.CONFLICT, RecordState.UNDECIDED),
-    StageDecision.AWAITING: (RecordState.AWAITING_VERIFICATION, RecordState.AWAITING_GATE),
-    StageDecision.NEEDS_VOTES: (RecordState.NEEDS_VOTES,),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class NoteLabel:
-    """A note's tag to look for. With ``own_only_before_settled`` (blinding), another person's
-    note counts only once the record's title/abstract stage is settled, as the notes read."""
-
-    tag: str
-    viewer_id: int
-    own_only_before_settled: bool
-
-
-@dataclass(frozen=True, slots=True)
-class RecordFilter:
-    source_id: int | None = None
-    batch_id: int | None = None
-    title_contains: str | None = None
-    year: int | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-    removed: bool | None = None  # True: only records removed before screening; False: none
-    duplicates: DuplicatesShown = DuplicatesShown.INCLUDE
-    # Every term must be found in the title, abstract, an author, the DOI or the PMID.
-    search: tuple[str, ...] = ()
-    stage: Stage | None = None  # at this stage now (reached it, not a duplicate, not removed)
-    decision: StageDecision | None = None  # at ``stage``, or at either stage without one
-    label: NoteLabel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,30 +31,6 @@ class ImportOrigin:
     batch: ImportBatch
     source: Source
     imported_by: str | None
-
-
-class ImportBatchRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, batch: ImportBatch) -> ImportBatch:
-        self.session.add(batch)
-        self.session.flush()
-        return batch
-
-    def by_sha256(self, source_id: int, sha256: str) -> ImportBatch | None:
-        statement = select(ImportBatch).where(
-            ImportBatch.source_id == source_id, ImportBatch.sha256 == sha256
-        )
-        return self.session.exec(statement).first()
-
-    def for_review(self, review_id: int) -> Sequence[ImportBatch]:
-        statement = (
-            select(ImportBatch)
-            .where(ImportBatch.review_id == review_id)
-            .order_by(col(ImportBatch.id))
-        )
-        return self.session.exec(statement).all()
 
 
 class RecordRepository:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from api.tables import ExclusionReason, Record, Source, SourceKind
 
@@ -108,6 +108,14 @@ class ReportsRepository:
                 return
             yield chunk
             after = chunk[-1].id or after
+
+    def review_rows(self, table: type[SQLModel], review_id: int) -> Sequence[SQLModel]:
+        """Every row of *table* (which has ``review_id`` and ``id`` columns) for the review, in
+        insertion order."""
+        review_column = getattr(table, "review_id")  # noqa: B009 - every caller's table has one
+        id_column = getattr(table, "id")  # noqa: B009
+        statement = select(table).where(review_column == review_id).order_by(col(id_column))
+        return self.session.exec(statement).all()
 
     def source_names(self, review_id: int) -> dict[int, str]:
         statement = select(Source.id, Source.name).where(Source.review_id == review_id)

@@ -9,8 +9,7 @@ from sqlalchemy import Table, bindparam, exists, insert, text, update
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, func, select
 
-from api.tables import Decision, Record, Resolution, Study
-from api.tables.base import utc_now
+from api.tables import Decision, Record, Resolution, Study, utc_now
 from screening.model import Stage
 
 _STUDY_TABLE: Table = Study.__table__  # type: ignore[attr-defined]
@@ -46,6 +45,10 @@ def kept_report() -> ColumnElement[bool]:
 class StudyRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def get(self, review_id: int, study_id: int) -> Study | None:
+        study = self.session.get(Study, study_id)
+        return study if study is not None and study.review_id == review_id else None
 
     def add_studies_of_one(self, review_id: int, batch_id: int | None = None) -> int:
         """A study for each record of the review (of one batch, when given) that has none,

@@ -10,8 +10,7 @@ from pydantic import AwareDatetime
 
 from api.deps import LeadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
-from api.repositories.audit import AuditFilter
-from api.schemas.audit import AuditPage
+from api.schemas.audit import AuditFilter, AuditPage
 from api.schemas.ids import DbId, Offset
 from api.services import audit
 

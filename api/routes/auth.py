@@ -11,10 +11,11 @@ from fastapi.security import OAuth2PasswordRequestForm
 from sqlmodel import Session
 
 from api.deps import CallerDep, SessionDep, SettingsDep
-from api.errors import ERROR_RESPONSES, Unauthorized, error_response
+from api.errors import ERROR_RESPONSES, refusal_response
 from api.schemas.accounts import LinkCheck, LinkRead, PasswordSet, SessionRead, TokenRead
 from api.security import CSRF_COOKIE, SESSION_COOKIE, csrf_for
 from api.services import accounts
+from api.services.errors import Unauthorized
 from api.settings import Settings
 from api.tables import utc_now
 
@@ -35,7 +36,7 @@ def _sign_in(
     except Unauthorized as exc:
         # Answer instead of raising, so this transaction commits the failure it records.
         accounts.record_login_failure(session, email=form.username, address=address)
-        return error_response(exc.status_code, "Unauthorized", exc.detail, exc.headers)
+        return refusal_response(exc)
     ttl = timedelta(hours=settings.token_ttl_hours)
     return accounts.issue_token(session, user, ttl=ttl, name=name)
 

@@ -9,10 +9,8 @@ from fastapi.responses import Response
 
 from api.deps import ExtractAccess, LeadAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
-from api.repositories.extraction import ExtractionRepository
 from api.schemas.extraction import (
     ConflictRead,
-    DifferenceRead,
     EntryRead,
     ExtractionExportFormat,
     ExtractionLayout,
@@ -23,8 +21,8 @@ from api.schemas.extraction import (
     VerificationPost,
 )
 from api.schemas.ids import DbId
-from api.services import extraction, extraction_exports
-from api.tables import Extraction, ExtractionForm
+from api.services.extraction import entries, exports
+from api.tables import ExtractionForm
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["extraction"], responses=ERROR_RESPONSES)
 
@@ -35,7 +33,7 @@ StudyIdPath = Annotated[DbId, Path()]
 def put_form(data: FormPut, access: LeadAccess, session: SessionDep) -> ExtractionForm:
     """Define the extraction form; a changed form is a new version and earlier entries keep
     theirs, so they stay readable."""
-    return extraction.put_form(session, access.review, access.user, data.fields)
+    return entries.put_form(session, access.review, access.user, data.fields)
 
 
 @router.get("/extraction/form", response_model=FormRead)
@@ -46,8 +44,8 @@ def read_form(
 ) -> ExtractionForm:
     """The current version of the extraction form, or the ``version`` an entry was made with."""
     if version is None:
-        return extraction.current_form(session, access.review)
-    return extraction.form_version(session, access.review, version)
+        return entries.current_form(session, access.review)
+    return entries.form_version(session, access.review, version)
 
 
 @router.put("/studies/{sid}/extraction", response_model=EntryRead)
@@ -56,8 +54,8 @@ def put_extraction(
 ) -> EntryRead:
     """Save the caller's extraction of a study; values are checked against the form (422 names
     the field)."""
-    row = extraction.put_extraction(session, access.review, access.user, sid, data.values)
-    return _entry(session, row)
+    row = entries.put_extraction(session, access.review, access.user, sid, data.values)
+    return entries.entry_read(session, row)
 
 
 @router.get("/studies/{sid}/extraction", response_model=StudyExtractionRead)
@@ -65,15 +63,15 @@ def read_study_extraction(
     sid: StudyIdPath, access: ExtractAccess, session: SessionDep
 ) -> StudyExtractionRead:
     """Where the study's extraction stands; final values once agreed, verified or settled."""
-    state = extraction.study_state(session, access.review, sid)
-    mine = extraction.own_entry(session, access.review, access.user, sid)
+    state = entries.study_state(session, access.review, sid)
+    mine = entries.own_entry(session, access.review, access.user, sid)
     return StudyExtractionRead(
         study_id=sid,
         state=state.state.value,
         extractors=list(state.extractors),
         verifier_id=state.verifier_id,
         final=dict(state.final) if state.final is not None else None,
-        mine=_entry(session, mine) if mine is not None else None,
+        mine=entries.entry_read(session, mine) if mine is not None else None,
     )
 
 
@@ -82,28 +80,14 @@ def verify_extraction(
     sid: StudyIdPath, data: VerificationPost, access: ExtractAccess, session: SessionDep
 ) -> EntryRead:
     """single_with_verification: a second person signs off (no values) or corrects the values."""
-    row = extraction.verify_extraction(session, access.review, access.user, sid, data.values)
-    return _entry(session, row)
+    row = entries.verify_extraction(session, access.review, access.user, sid, data.values)
+    return entries.entry_read(session, row)
 
 
 @router.get("/extraction/conflicts", response_model=list[ConflictRead])
 def list_conflicts(access: LeadAccess, session: SessionDep) -> list[ConflictRead]:
     """Studies whose two extractions differ, field by field."""
-    assert access.review.id is not None
-    labels = ExtractionRepository(session).study_labels(access.review.id)
-    return [
-        ConflictRead(
-            study_id=sid,
-            study=labels.get(sid, ""),
-            first=state.extractors[0],
-            second=state.extractors[1],
-            differences=[
-                DifferenceRead(path=d.path, label=d.label, first=d.first, second=d.second)
-                for d in state.differences
-            ],
-        )
-        for sid, state in extraction.conflicts(session, access.review)
-    ]
+    return entries.conflict_reads(session, access.review)
 
 
 @router.get("/studies/{sid}/extraction/entries", response_model=list[EntryRead])
@@ -112,8 +96,8 @@ def read_study_entries(
 ) -> list[EntryRead]:
     """Each extractor's current values for the study, oldest first: the lead compares them and
     records the consensus (extractors never see each other's)."""
-    rows = extraction.current_extractions(session, access.review, sid)
-    return [_entry(session, row) for row in rows]
+    rows = entries.current_extractions(session, access.review, sid)
+    return [entries.entry_read(session, row) for row in rows]
 
 
 @router.post("/studies/{sid}/extraction/consensus", response_model=EntryRead)
@@ -121,8 +105,8 @@ def record_consensus(
     sid: StudyIdPath, data: ValuesPut, access: LeadAccess, session: SessionDep
 ) -> EntryRead:
     """The agreed values: give every disputed field; fields both extractors agree on are kept."""
-    row = extraction.record_consensus(session, access.review, access.user, sid, data.values)
-    return _entry(session, row)
+    row = entries.record_consensus(session, access.review, access.user, sid, data.values)
+    return entries.entry_read(session, row)
 
 
 @router.get("/extraction/export", response_class=Response)
@@ -133,21 +117,6 @@ def export_extraction(
     layout: Annotated[ExtractionLayout, Query()] = ExtractionLayout.WIDE,
 ) -> Response:
     """Final extracted values, one row per included study (wide) or one row per value (long)."""
-    file = extraction_exports.export_extraction(session, access.review, fmt=format, layout=layout)
+    file = exports.export_extraction(session, access.review, fmt=format, layout=layout)
     headers = {"Content-Disposition": f'attachment; filename="{file.filename}"'}
     return Response(file.content, media_type=file.media_type, headers=headers)
-
-
-def _entry(session: SessionDep, row: Extraction) -> EntryRead:
-    assert row.id is not None
-    form = session.get(ExtractionForm, row.form_id)
-    assert form is not None
-    return EntryRead(
-        id=row.id,
-        study_id=row.study_id,
-        form_version=form.version,
-        extractor_id=row.extractor_id,
-        kind=row.kind.value,
-        values=row.values,
-        created_at=row.created_at,
-    )

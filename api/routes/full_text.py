@@ -11,11 +11,12 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from api.deps import ReadAccess, RetrieveAccess, SessionDep, SettingsDep
-from api.errors import ERROR_RESPONSES, BadRequest, InvalidInput, describe_validation_errors
+from api.errors import ERROR_RESPONSES
 from api.schemas.ids import DbId
 from api.schemas.retrieval import RetrievalItem
 from api.schemas.screening import FullTextRead, NotRetrieved
-from api.services import retrieval, screening_records
+from api.services import full_text, retrieval
+from api.services.errors import BadRequest, InvalidInput, describe_validation_errors
 from api.tables import FullText
 
 router = APIRouter(
@@ -62,7 +63,7 @@ async def put_full_text(
             content = await upload.read()
             filename = upload.filename or ""
         return await run_in_threadpool(
-            screening_records.store_pdf,
+            full_text.store_pdf,
             session,
             access.review,
             access.user,
@@ -79,7 +80,7 @@ async def put_full_text(
     except ValidationError as exc:
         raise InvalidInput(describe_validation_errors(exc.errors())) from exc
     return await run_in_threadpool(
-        screening_records.mark_not_retrieved, session, access.review, access.user, record_id
+        full_text.mark_not_retrieved, session, access.review, access.user, record_id
     )
 
 
@@ -88,9 +89,7 @@ def get_full_text(
     record_id: RecordIdPath, access: ReadAccess, session: SessionDep, settings: SettingsDep
 ) -> FileResponse:
     """The record's PDF."""
-    path, filename = screening_records.read_pdf(
-        session, access.review, record_id, settings.data_dir
-    )
+    path, filename = full_text.read_pdf(session, access.review, record_id, settings.data_dir)
     return FileResponse(path, media_type="application/pdf", filename=filename)
 
 

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Response, UploadFile, status
 
 from api.deps import LibrarianAccess, ReadAccess, SessionDep, SettingsDep
-from api.errors import ERROR_RESPONSES, PayloadTooLarge
+from api.errors import ERROR_RESPONSES
 from api.schemas.ids import DbId
 from api.schemas.imports import ImportRemoved, ImportReport, PubmedImportCreate
 from api.schemas.jobs import JobRead
 from api.services import imports, source_removal
+from api.services.errors import PayloadTooLarge
 from api.tables import Job
 from importers.registry import FORMAT_CHOICES
 

@@ -8,16 +8,18 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import LibrarianAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
-from api.repositories.records import DuplicatesShown, RecordFilter, StageDecision
 from api.schemas.ids import DbId, Offset
 from api.schemas.records import (
+    DuplicatesShown,
     RecordDetail,
+    RecordFilter,
     RecordHistory,
     RecordIdentifiers,
     RecordPage,
     RecordRemoval,
     RecordRestore,
     RemovalResult,
+    StageDecision,
 )
 from api.services import records, removals
 from screening.model import Stage

@@ -11,7 +11,7 @@ from api.deps import EngineDep, LeadAccess, ReadAccess, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.permissions import Role
 from api.schemas.reports import ExportFormat, ExportStatus, PrismaRead
-from api.services import archive, exports, reports
+from api.services.reports import archive, exports, prisma
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["reports"], responses=ERROR_RESPONSES)
 
@@ -20,20 +20,20 @@ router = APIRouter(prefix="/reviews/{rid}", tags=["reports"], responses=ERROR_RE
 def read_prisma(access: ReadAccess, session: SessionDep) -> dict[str, Any]:
     """PRISMA 2020 counts derived from the review's events, keyed by the PRISMA2020 package's
     ``data`` names, with every arithmetic identity that fails (none when consistent)."""
-    return reports.prisma_json(session, access.review)
+    return prisma.prisma_json(session, access.review)
 
 
 @router.get("/prisma.csv", response_class=Response)
 def read_prisma_csv(access: ReadAccess, session: SessionDep) -> Response:
     """The PRISMA2020 package's data template, filled: load it into the PRISMA2020 Shiny app."""
-    content = reports.prisma_csv(session, access.review)
+    content = prisma.prisma_csv(session, access.review)
     return _download(content, "text/csv; charset=utf-8", f"prisma-review-{access.review.id}.csv")
 
 
 @router.get("/prisma.svg", response_class=Response)
 def read_prisma_svg(access: ReadAccess, session: SessionDep) -> Response:
     """The PRISMA 2020 flow diagram as a standalone SVG."""
-    return Response(reports.prisma_svg(session, access.review), media_type="image/svg+xml")
+    return Response(prisma.prisma_svg(session, access.review), media_type="image/svg+xml")
 
 
 @router.get("/export", response_class=StreamingResponse)

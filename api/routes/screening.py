@@ -16,8 +16,6 @@ from api.schemas.screening import (
     ConflictPage,
     MethodsRead,
     NextRecord,
-    NoteCreate,
-    NoteRead,
     OwnVotesRead,
     ProgressRead,
     ReasonCreate,
@@ -28,14 +26,8 @@ from api.schemas.screening import (
     VoteOutcome,
     VoteRead,
 )
-from api.services import (
-    own_votes,
-    resolutions,
-    screening,
-    screening_records,
-    screening_reports,
-)
-from api.tables import ExclusionReason, RecordNote
+from api.services.screening import own_votes, reasons, reports, resolutions, votes
+from api.tables import ExclusionReason
 from screening.model import Stage
 
 router = APIRouter(prefix="/reviews/{rid}", tags=["screening"], responses=ERROR_RESPONSES)
@@ -60,7 +52,7 @@ async def next_record(
     `after=ID` asks for the record that follows the one on your screen (so a client can fetch
     it before you vote): ID stays held for you and is not served again."""
     found = await trip.run(
-        lambda session, access: screening.next_record(
+        lambda session, access: votes.next_record(
             session, access.review, access.user, stage, after=after
         )
     )
@@ -73,7 +65,7 @@ async def cast_vote(
 ) -> VoteOutcome:
     """Vote on a record (201); repeating your current vote records nothing (200)."""
     outcome = await trip.run(
-        lambda session, access: screening.cast_vote(
+        lambda session, access: votes.cast_vote(
             session, access.review, access.user, record_id, data
         )
     )
@@ -86,7 +78,7 @@ def record_votes(
     record_id: RecordIdPath, stage: StageQuery = TA, *, access: ReadAccess, session: SessionDep
 ) -> list[VoteRead]:
     """Current votes on a record: yours, and others' once the record is settled (blinding)."""
-    return screening.record_votes(session, access.review, access.user, record_id, stage)
+    return votes.record_votes(session, access.review, access.user, record_id, stage)
 
 
 @router.get("/my-decisions", response_model=OwnVotesRead)
@@ -117,7 +109,7 @@ def conflicts(
     resolver is not blinded): all of them for a lead, those you did not vote on for a
     designated third reviewer, none for anyone else. Paged; `total` counts them all."""
     assert access.user.id is not None
-    return screening_reports.conflicts(
+    return reports.conflicts(
         session, access.review, stage, access.user.id, access.role, offset=offset, limit=limit
     )
 
@@ -131,7 +123,7 @@ def resolve(
     record_id: RecordIdPath, data: ResolutionCreate, access: ScreenAccess, session: SessionDep
 ) -> ResolutionRead:
     """Resolve a conflict (a lead, or a designated third reviewer who did not vote on it)."""
-    return screening.resolve(session, access.review, access.user, access.role, record_id, data)
+    return votes.resolve(session, access.review, access.user, access.role, record_id, data)
 
 
 @router.delete("/records/{record_id}/resolution", response_model=ResolutionRead)
@@ -148,19 +140,19 @@ def undo_resolution(
 @router.get("/agreement", response_model=AgreementRead)
 def agreement(stage: StageQuery = TA, *, access: ReadAccess, session: SessionDep) -> AgreementRead:
     """Percent agreement, Cohen's kappa and PABAK from first independent votes."""
-    return screening_reports.agreement(session, access.review, stage, viewer_role=access.role)
+    return reports.agreement(session, access.review, stage, viewer_role=access.role)
 
 
 @router.get("/progress", response_model=ProgressRead)
 def progress(access: ReadAccess, session: SessionDep) -> ProgressRead:
     """Per stage and reviewer: done, to do, conflicts (counts only), and the stopping estimate."""
-    return screening_reports.progress(session, access.review)
+    return reports.progress(session, access.review)
 
 
 @router.get("/screening/methods", response_model=MethodsRead)
 def methods(access: ReadAccess, session: SessionDep) -> MethodsRead:
     """The screening paragraph of the methods section (PRISMA item 8), from settings and figures."""
-    return MethodsRead(text=screening_reports.methods(session, access.review))
+    return MethodsRead(text=reports.methods(session, access.review))
 
 
 @router.get("/decisions/export", response_model=None)
@@ -171,10 +163,10 @@ def export_decisions(
 ) -> Any:
     """The full decision log (superseded votes included); others' unsettled votes withheld."""
     assert access.user.id is not None
-    rows = screening_reports.decision_log(session, access.review, access.user.id)
+    rows = reports.decision_log(session, access.review, access.user.id)
     if format == "csv":
         return PlainTextResponse(
-            screening_reports.decision_log_csv(rows),
+            reports.decision_log_csv(rows),
             media_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="decisions.csv"'},
         )
@@ -184,28 +176,10 @@ def export_decisions(
 @router.get("/exclusion-reasons", response_model=list[ReasonRead])
 def list_reasons(access: ReadAccess, session: SessionDep) -> Sequence[ExclusionReason]:
     """The review's exclusion reasons per stage."""
-    return screening_records.list_reasons(session, access.review)
+    return reasons.list_reasons(session, access.review)
 
 
 @router.post("/exclusion-reasons", response_model=ReasonRead, status_code=status.HTTP_201_CREATED)
 def add_reason(data: ReasonCreate, access: LeadAccess, session: SessionDep) -> ExclusionReason:
     """Add an exclusion reason to a stage."""
-    return screening_records.add_reason(session, access.review, access.user, data)
-
-
-@router.post(
-    "/records/{record_id}/notes", response_model=NoteRead, status_code=status.HTTP_201_CREATED
-)
-def add_note(
-    record_id: RecordIdPath, data: NoteCreate, access: ScreenAccess, session: SessionDep
-) -> RecordNote:
-    """A note and tags on a record."""
-    return screening_records.add_note(session, access.review, access.user, record_id, data)
-
-
-@router.get("/records/{record_id}/notes", response_model=list[NoteRead])
-def list_notes(
-    record_id: RecordIdPath, access: ReadAccess, session: SessionDep
-) -> list[RecordNote]:
-    """Notes on a record: yours, and others' once the record is settled (blinding)."""
-    return screening_records.notes(session, access.review, access.user, record_id)
+    return reasons.add_reason(session, access.review, access.user, data)

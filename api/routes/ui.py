@@ -13,8 +13,8 @@ from fastapi import APIRouter, Header, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from api.errors import NotFound
 from api.schemas.ids import DbId
+from api.services.errors import NotFound
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 # Assets are addressed as /ui/v-<content hash>/...: such a URL never changes meaning, so the

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path, status
 
 from api.deps import AdminDep, CurrentUserDep, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
-from api.repositories.accounts import TokenRepository, UserRepository
 from api.schemas.accounts import (
     ApiTokenRead,
     PasswordLinkRead,
@@ -77,7 +76,7 @@ def reset_password(
 @router.get("", response_model=list[UserRead])
 def list_users(_admin: AdminDep, session: SessionDep) -> Sequence[User]:
     """All accounts (administrators only)."""
-    return UserRepository(session).list_all()
+    return accounts.list_users(session)
 
 
 @router.get("/me", response_model=UserRead)
@@ -89,7 +88,7 @@ def read_me(user: CurrentUserDep) -> User:
 @router.get("/me/tokens", response_model=list[ApiTokenRead])
 def list_my_tokens(user: CurrentUserDep, session: SessionDep) -> Sequence[ApiToken]:
     """Your tokens, newest first (the secrets themselves are never shown again)."""
-    return TokenRepository(session).for_user(user.id or 0)
+    return accounts.list_tokens(session, user)
 
 
 @router.delete("/me/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)

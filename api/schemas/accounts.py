@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from api.input_text import SingleLine
+from api.schemas.text import SingleLine
 
 MIN_PASSWORD_LENGTH = 10
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,3 +24,11 @@ class AuditEventRead(BaseModel):
 class AuditPage(BaseModel):
     items: list[AuditEventRead]
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    actor_id: int | None = None
+    action: str | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
@@ -10,6 +12,8 @@ from api.schemas.ids import DbId
 from api.tables import BatchKind, DuplicateStatus, Removal, SourceKind
 from importers.dedup.identifiers import central_accession
 from importers.normalize import normalize_doi, normalize_pmid
+from screening.decisions import RecordState
+from screening.model import Stage
 
 
 class RecordRead(BaseModel):
@@ -194,3 +198,68 @@ class RecordIdentifiers(BaseModel):
         if not self.model_fields_set:
             raise ValueError("give doi, pmid or both")
         return self
+
+
+# The records browser's filter, as a request builds it and the repository reads it.
+
+
+class DuplicatesShown(enum.StrEnum):
+    """Which records a list shows by their merge state."""
+
+    INCLUDE = "include"  # every record
+    EXCLUDE = "exclude"  # unique records: each study's kept record, and records merged nowhere
+    ONLY = "only"  # the merged duplicates alone
+
+
+class StageDecision(enum.StrEnum):
+    """A record's stored status at a stage, as the records browser filters it."""
+
+    INCLUDED = "included"
+    EXCLUDED = "excluded"
+    CONFLICT = "conflict"  # disagreement, or a full-text *maybe*: for a lead
+    AWAITING = "awaiting"  # rapid: a single exclusion awaits its check, or the dual-set gate
+    NEEDS_VOTES = "needs_votes"
+
+    @property
+    def states(self) -> tuple[RecordState, ...]:
+        return _DECISION_STATES[self]
+
+    @property
+    def settled(self) -> bool:
+        return self in (StageDecision.INCLUDED, StageDecision.EXCLUDED)
+
+
+_DECISION_STATES = {
+    StageDecision.INCLUDED: (RecordState.INCLUDED,),
+    StageDecision.EXCLUDED: (RecordState.EXCLUDED,),
+    StageDecision.CONFLICT: (RecordState.CONFLICT, RecordState.UNDECIDED),
+    StageDecision.AWAITING: (RecordState.AWAITING_VERIFICATION, RecordState.AWAITING_GATE),
+    StageDecision.NEEDS_VOTES: (RecordState.NEEDS_VOTES,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLabel:
+    """A note's tag to look for. With ``own_only_before_settled`` (blinding), another person's
+    note counts only once the record's title/abstract stage is settled, as the notes read."""
+
+    tag: str
+    viewer_id: int
+    own_only_before_settled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFilter:
+    source_id: int | None = None
+    batch_id: int | None = None
+    title_contains: str | None = None
+    year: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    removed: bool | None = None  # True: only records removed before screening; False: none
+    duplicates: DuplicatesShown = DuplicatesShown.INCLUDE
+    # Every term must be found in the title, abstract, an author, the DOI or the PMID.
+    search: tuple[str, ...] = ()
+    stage: Stage | None = None  # at this stage now (reached it, not a duplicate, not removed)
+    decision: StageDecision | None = None  # at ``stage``, or at either stage without one
+    label: NoteLabel | None = None

@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from api.input_text import SingleLine
 from api.permissions import Role
 from api.schemas.accounts import PasswordLinkRead
 from api.schemas.ids import DbId
+from api.schemas.text import SingleLine
 from api.tables import SourceKind
 from screening import model as core
 from screening.extraction.compare import ExtractionMode

@@ -7,8 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.input_text import SingleLine
 from api.schemas.ids import DbId
+from api.schemas.notes import NoteRead
+from api.schemas.text import SingleLine
 from screening.decisions import RecordState
 from screening.keywords import Field as SpanField
 from screening.keywords import KeywordKind
@@ -230,22 +231,6 @@ class FullTextRead(BaseModel):
     sha256: str | None
     size_bytes: int
     updated_at: datetime
-
-
-class NoteCreate(_Strict):
-    text: str = Field(default="", max_length=10_000)
-    tags: list[str] = Field(default_factory=list, max_length=50)
-
-
-class NoteRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    record_id: int
-    user_id: int
-    text: str
-    tags: list[str]
-    created_at: datetime
 
 
 class MethodsRead(BaseModel):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from api.errors import BadRequest, Conflict, NotFound, TooManyRequests, Unauthorized
 from api.repositories.accounts import LoginFailureRepository, TokenRepository, UserRepository
+from api.repositories.rows import save
 from api.security import hash_password, hash_token, needs_rehash, new_token, verify_password
 from api.services.audit import record_event
+from api.services.errors import BadRequest, Conflict, NotFound, TooManyRequests, Unauthorized
 from api.settings import Settings
 from api.signing import BadLink, LinkClaims, password_fingerprint, secret_key, sign, verify
 from api.tables import ApiToken, LoginFailure, User, utc_now
@@ -70,8 +72,7 @@ def create_user(
 
 def set_password(session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    session.add(user)
-    session.flush()
+    save(session, user)
 
 
 def check_login_allowed(session: Session, settings: Settings, *, email: str, address: str) -> None:
@@ -146,6 +147,15 @@ def check_token_values(revoked_at: datetime | None, expires_at: datetime, *, act
         raise Unauthorized("this account is deactivated")
 
 
+def list_users(session: Session) -> Sequence[User]:
+    return UserRepository(session).list_all()
+
+
+def list_tokens(session: Session, user: User) -> Sequence[ApiToken]:
+    """The user's tokens, newest first."""
+    return TokenRepository(session).for_user(user.id or 0)
+
+
 def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     repo = TokenRepository(session)
     token = next((t for t in repo.for_user(user.id or 0) if t.id == token_id), None)
@@ -153,9 +163,8 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
         raise NotFound("token", token_id)
     if token.revoked_at is None:
         token.revoked_at = utc_now()
-        session.add(token)
+        save(session, token)
         record_event(session, actor=user, action="token.revoke", target=f"token:{token_id}")
-        session.flush()
     return token
 
 
@@ -183,8 +192,7 @@ def update_user(
         user.is_active = changes["is_active"] = is_active
         if not is_active:
             changes["tokens_revoked"] = revoke_all_tokens(session, user)
-    session.add(user)
-    session.flush()
+    save(session, user)
     if changes:
         record_event(
             session, actor=admin, action="user.update", target=f"user:{user.id}", details=changes
@@ -194,14 +202,11 @@ def update_user(
 
 def revoke_all_tokens(session: Session, user: User) -> int:
     now = utc_now()
-    count = 0
-    for token in TokenRepository(session).for_user(user.id or 0):
-        if token.revoked_at is None:
-            token.revoked_at = now
-            session.add(token)
-            count += 1
-    session.flush()
-    return count
+    revoked = [t for t in TokenRepository(session).for_user(user.id or 0) if t.revoked_at is None]
+    for token in revoked:
+        token.revoked_at = now
+    save(session, *revoked)
+    return len(revoked)
 
 
 def password_link(session: Session, settings: Settings, user: User, purpose: str) -> PasswordLink:
@@ -221,7 +226,7 @@ def reset_password(session: Session, settings: Settings, admin: User, user_id: i
     if not user.is_active:
         raise Conflict("this account is deactivated; reactivate it first")
     user.password_hash = _unusable_password()
-    session.add(user)
+    save(session, user)
     revoked = revoke_all_tokens(session, user)
     record_event(
         session,

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.repositories.audit import AuditFilter, AuditRepository
-from api.schemas.audit import AuditEventRead, AuditPage
+from api.repositories.audit import AuditRepository
+from api.schemas.audit import AuditEventRead, AuditFilter, AuditPage
 from api.tables import Review, User, utc_now
 
 
@@ -20,7 +20,6 @@ def record_event(
     target: str = "",
     details: dict[str, Any] | None = None,
 ) -> None:
-    session.flush()  # what the caller changed goes first, as before
     values = {
         "review_id": review_id,
         "actor_id": actor.id if actor else None,

@@ -15,18 +15,20 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, update
+from sqlalchemy import Row
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from api import jobs
-from api.errors import Conflict, NotFound
 from api.repositories.accounts import UserRepository
 from api.repositories.dedup import DedupRepository
+from api.repositories.jobs import JobRepository
+from api.repositories.reviews import ReviewRepository
 from api.schemas.dedup import DedupSummary, DuplicatePage, DuplicatePair, DuplicateRecord
 from api.schemas.jobs import JobRead
 from api.services.audit import record_event
-from api.tables import DuplicateLink, DuplicateStatus, Job, Record, Review, User, utc_now
+from api.services.errors import Conflict, NotFound
+from api.tables import DuplicateLink, DuplicateStatus, Record, Review, User, utc_now
 from importers.dedup import (
     Cluster,
     Decision,
@@ -141,7 +143,6 @@ def _apply_clusters(
         target = None if kept[row.id] == row.id else kept[row.id]
         if current[row.id] != target:
             changes[row.id] = target
-    repo.session.flush()
     repo.set_duplicate_of(changes)
     return kept
 
@@ -230,7 +231,7 @@ def run_dedup_job(
     computes, progress is stored meanwhile), then store everything in one transaction that
     also finishes the job row."""
     with Session(engine) as session:
-        job = session.get(Job, job_id)
+        job = JobRepository(session).get(job_id)
         if job is None or job.review_id is None:
             raise NotFound("review of job", job_id)
         review_id, actor_id = job.review_id, job.created_by_id
@@ -242,12 +243,12 @@ def run_dedup_job(
 
     prepared = (rows, deduplicate([reference_of(row) for row in rows], on_progress=report))
     with Session(engine) as session, session.begin():
-        review = session.get(Review, review_id)
+        review = ReviewRepository(session).get(review_id)
         if review is None:
             raise NotFound("review", review_id)
-        actor = session.get(User, actor_id) if actor_id else None
+        actor = UserRepository(session).get(actor_id) if actor_id else None
         result = run_dedup(session, review, actor, prepared=prepared).model_dump()
-        session.execute(update(Job).where(col(Job.id) == job_id).values(done=100, total=100))
+        JobRepository(session).set_progress(job_id, done=100, total=100)
         jobs.mark_succeeded(session, job_id, result)
     return result
 

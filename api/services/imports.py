@@ -13,12 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api import jobs
-from api.errors import Conflict, NotFound
 from api.ratelimit import ncbi_limiter
-from api.repositories.records import ImportBatchRepository, RecordRepository
+from api.repositories.accounts import UserRepository
+from api.repositories.imports import ImportBatchRepository
+from api.repositories.jobs import JobRepository
+from api.repositories.records import RecordRepository
 from api.repositories.reviews import SourceRepository
 from api.schemas.imports import ImportReport, PubmedImportCreate
 from api.services.audit import record_event
+from api.services.errors import Conflict, NotFound
 from api.tables import BatchKind, ImportBatch, Job, Review, Source, User
 from importers.model import Outcome, ParseResult, RecordNote, Reference
 from importers.pubmed import EutilsClient, search_and_fetch
@@ -223,11 +226,15 @@ def _store_pubmed_batch(
     engine: Engine, job_id: int, params: dict[str, Any], parsed: ParsedImport
 ) -> dict[str, Any]:
     with Session(engine) as session, session.begin():
-        job = session.get(Job, job_id)
-        source = session.get(Source, params["source_id"])
-        if job is None or source is None or source.review_id != job.review_id:
+        job = JobRepository(session).get(job_id)
+        source = (
+            SourceRepository(session).get(job.review_id, params["source_id"])
+            if job is not None and job.review_id is not None
+            else None
+        )
+        if job is None or source is None:
             raise NotFound("source", params["source_id"])  # deleted while the job ran
-        actor = session.get(User, job.created_by_id) if job.created_by_id else None
+        actor = UserRepository(session).get(job.created_by_id) if job.created_by_id else None
         batch = ImportBatch(
             review_id=source.review_id,
             source_id=params["source_id"],

@@ -7,25 +7,29 @@ import re
 
 from sqlmodel import Session
 
-from api.errors import Forbidden, InvalidInput, NotFound
 from api.permissions import Permission, Role, allows
 from api.repositories.accounts import UserRepository
 from api.repositories.dedup import DedupRepository
-from api.repositories.records import NoteLabel, RecordFilter, RecordRepository, StageDecision
+from api.repositories.records import RecordRepository
+from api.repositories.rows import save
 from api.schemas.records import (
     IdentifierChange,
     ImportOriginRead,
     MergeEvent,
+    NoteLabel,
     RecordBrief,
     RecordDetail,
+    RecordFilter,
     RecordHistory,
     RecordIdentifiers,
     RecordListItem,
     RecordPage,
     RemovalEvent,
+    StageDecision,
 )
 from api.services.audit import record_event
-from api.services.screening_state import review_settings
+from api.services.errors import Forbidden, InvalidInput, NotFound
+from api.services.screening.state import review_settings
 from api.tables import DuplicateStatus, Review, User
 from screening.model import Stage
 
@@ -204,8 +208,7 @@ def correct_identifiers(
             setattr(record, name, after)
             changed[name] = [before, after]
     if changed:
-        session.add(record)
-        session.flush()
+        save(session, record)
         record_event(
             session,
             actor=actor,

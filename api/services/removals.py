@@ -6,10 +6,12 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from api.errors import Conflict, InvalidInput, NotFound
-from api.repositories.screening import ScreeningRepository
+from api.repositories.reports import ReportsRepository
+from api.repositories.rows import save
+from api.repositories.screening.votes import ScreeningRepository
 from api.services.audit import record_event
-from api.tables import Record, Removal, Review, Source, User
+from api.services.errors import Conflict, InvalidInput, NotFound
+from api.tables import Record, Removal, Review, User
 from screening.prisma.model import OTHER_METHOD_KINDS, SourceKind
 
 
@@ -27,6 +29,7 @@ def remove_records(
     assert review.id is not None
     records = _records(session, review, record_ids)
     voted = ScreeningRepository(session).voted_records(review.id, record_ids)
+    source_kinds = ReportsRepository(session).source_kinds(review.id)
     for record in records:
         if record.duplicate_of_id is not None:
             raise Conflict(f"record {record.id} is a duplicate; it is already out of screening")
@@ -34,7 +37,7 @@ def remove_records(
             raise Conflict(
                 f"record {record.id} already has screening votes; exclude it through screening"
             )
-        kind = SourceKind(session.get_one(Source, record.source_id).kind)
+        kind = SourceKind(source_kinds[record.source_id])
         if kind in OTHER_METHOD_KINDS:
             raise InvalidInput(
                 f"record {record.id} was found by {kind.value}; PRISMA 2020 removes records "
@@ -42,8 +45,7 @@ def remove_records(
             )
     for record in records:
         record.removed, record.removal_reason = removed, reason.strip()
-        session.add(record)
-    session.flush()
+    save(session, *records)
     record_event(
         session,
         actor=actor,
@@ -64,8 +66,7 @@ def restore_records(
             raise Conflict(f"record {record.id} was not removed")
     for record in records:
         record.removed, record.removal_reason = None, None
-        session.add(record)
-    session.flush()
+    save(session, *records)
     record_event(
         session,
         actor=actor,

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from api.errors import Conflict, NotFound
 from api.repositories.retrieval import RetrievalRepository
+from api.repositories.rows import save
 from api.schemas.retrieval import (
     FileMatchRead,
     MatchOption,
@@ -18,8 +18,9 @@ from api.schemas.retrieval import (
     RetrievalState,
 )
 from api.services.audit import record_event
-from api.services.screening_state import positions
-from api.services.screening_store import lock_for_change, retrieval_changed
+from api.services.errors import Conflict, NotFound
+from api.services.screening.state import positions
+from api.services.screening.store import lock_for_change, retrieval_changed
 from api.tables import FullText, FullTextStatus, Record, Review, User, utc_now
 from screening.model import Stage
 from screening.retrieval import Candidate, match_files
@@ -121,8 +122,7 @@ def undo_not_retrieved(
         row.status = FullTextStatus.RETRIEVED
         row.uploaded_by_id = actor.id
         row.updated_at = utc_now()
-        session.add(row)
-        session.flush()
+        save(session, row)
         kept: FullText | None = row
     else:
         repo.delete(row)

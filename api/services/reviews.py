@@ -8,10 +8,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from api.errors import Conflict, InvalidInput, NotFound, describe_validation_errors
 from api.permissions import Role
 from api.repositories.accounts import UserRepository
 from api.repositories.reviews import MembershipRepository, ReviewRepository, SourceRepository
+from api.repositories.rows import save
 from api.schemas.accounts import PasswordLinkRead
 from api.schemas.reviews import (
     MemberRead,
@@ -22,9 +22,11 @@ from api.schemas.reviews import (
     SourceCreate,
     SourceUpdate,
 )
-from api.services import accounts, screening_store
+from api.services import accounts
 from api.services.audit import record_event
-from api.services.screening_records import seed_default_reasons
+from api.services.errors import Conflict, InvalidInput, NotFound, describe_validation_errors
+from api.services.screening import store
+from api.services.screening.reasons import seed_default_reasons
 from api.settings import Settings
 from api.tables import Membership, Review, Source, User, utc_now
 
@@ -56,7 +58,7 @@ def create_review(session: Session, owner: User, data: ReviewCreate) -> Review:
     assert review.id is not None
     reviews.add(Membership(review_id=review.id, user_id=owner.id, role=Role.LEAD))
     seed_default_reasons(session, review.id)
-    screening_store.rebuild(session, review)  # the stage rows: what new records start as
+    store.rebuild(session, review)  # the stage rows: what new records start as
     record_event(
         session,
         actor=owner,
@@ -83,9 +85,8 @@ def update_review(session: Session, review: Review, actor: User, data: ReviewUpd
     if data.settings is not None:
         review.settings = _merged_settings(review.settings, data.settings)
     review.updated_at = utc_now()
-    session.add(review)
-    session.flush()
-    screening_store.settings_changed(session, review, before)
+    save(session, review)
+    store.settings_changed(session, review, before)
     record_event(
         session,
         actor=actor,
@@ -140,9 +141,8 @@ def set_member(
     elif previous == Role.LEAD and role != Role.LEAD:
         _keep_one_lead(memberships, review.id)
     membership.role = role
-    session.add(membership)
-    session.flush()
-    screening_store.member_changed(session, review, user_id)
+    save(session, membership)
+    store.member_changed(session, review, user_id)
     record_event(
         session,
         actor=actor,
@@ -194,7 +194,7 @@ def remove_member(session: Session, review: Review, actor: User, *, user_id: int
     if membership.role == Role.LEAD:
         _keep_one_lead(memberships, review.id)
     memberships.delete(membership)
-    screening_store.member_changed(session, review, user_id)
+    store.member_changed(session, review, user_id)
     record_event(
         session,
         actor=actor,
@@ -254,8 +254,7 @@ def update_source(
         _name_is_free(session, review.id, changes["name"])
     for key, value in changes.items():
         setattr(source, key, value)
-    session.add(source)
-    session.flush()
+    save(session, source)
     record_event(
         session,
         actor=actor,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from api.errors import Conflict, NotFound
-from api.repositories.batches import BatchRemovalRepository
+from api.repositories.imports import BatchRemovalRepository
+from api.repositories.jobs import JobRepository
 from api.services.audit import record_event
+from api.services.errors import Conflict, NotFound
 from api.services.reviews import get_source
-from api.tables import Job, JobStatus, Review, User
+from api.tables import JobStatus, Review, User
 
 _UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
@@ -22,7 +23,7 @@ def remove_import(session: Session, review: Review, actor: User, batch_id: int) 
     batch = repo.batch(review.id, batch_id)
     if batch is None:
         raise NotFound("import", batch_id)
-    job = session.get(Job, batch.job_id) if batch.job_id is not None else None
+    job = JobRepository(session).get(batch.job_id) if batch.job_id is not None else None
     if job is not None and job.status in _UNFINISHED:
         raise Conflict("this PubMed import is still running; wait for it to finish")
     screened = repo.screened_records(batch_id)

@@ -4,33 +4,32 @@ is stored, see StudyRepository.add_studies_of_one) until a lead links reports to
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlmodel import Session
 
-from api.errors import Conflict, NotFound
+from api.repositories.rows import save
 from api.repositories.studies import StudyRepository
+from api.schemas.studies import StudyPage, StudyRead, StudyReport
 from api.services.audit import record_event
-from api.services.screening import get_record
-from api.services.screening_state import positions
+from api.services.errors import Conflict, NotFound
+from api.services.screening.state import positions
+from api.services.screening.votes import get_record
 from api.tables import Record, Review, Study, User
 from screening.workflow import Position
 
 
-def page(
-    session: Session, review: Review, status: str, *, limit: int, offset: int
-) -> dict[str, Any]:
-    """A page of studies with their reports, ``{"items", "total"}``; ``status="included"``
+def page(session: Session, review: Review, status: str, *, limit: int, offset: int) -> StudyPage:
+    """A page of studies with their reports; ``status="included"``
     keeps those included at full text. Reads only."""
     assert review.id is not None
     repo = StudyRepository(session)
     included_records = _included_records(session, review)
     only = repo.study_ids_of(included_records) if status == "included" else None
     studies, total = repo.page(review.id, only=only, limit=limit, offset=offset)
-    return {"items": _with_reports(repo, studies, included_records), "total": total}
+    return StudyPage(items=_with_reports(repo, studies, included_records), total=total)
 
 
-def one(session: Session, review: Review, study_id: int) -> dict[str, Any]:
+def one(session: Session, review: Review, study_id: int) -> StudyRead:
     """One study with its reports (404 when it has none left: merged or removed)."""
     repo = StudyRepository(session)
     study = _get(session, review, study_id)
@@ -46,6 +45,7 @@ def link_reports(
     """Make these records reports of one study (a lead's call, e.g. a trial's several papers)."""
     assert review.id is not None
     _get(session, review, study_id)
+    records = []
     for record_id in record_ids:
         record = get_record(session, review, record_id)
         if record.duplicate_of_id is not None:
@@ -53,8 +53,8 @@ def link_reports(
         if record.removed is not None:
             raise Conflict(f"record {record_id} was removed before screening")
         record.study_id = study_id
-        session.add(record)
-    session.flush()
+        records.append(record)
+    save(session, *records)
     record_event(
         session,
         actor=actor,
@@ -66,8 +66,9 @@ def link_reports(
 
 
 def _get(session: Session, review: Review, study_id: int) -> Study:
-    study = session.get(Study, study_id)
-    if study is None or study.review_id != review.id:
+    assert review.id is not None
+    study = StudyRepository(session).get(review.id, study_id)
+    if study is None:
         raise NotFound("study", study_id)
     return study
 
@@ -83,7 +84,7 @@ def _included_records(session: Session, review: Review) -> set[int]:
 
 def _with_reports(
     repo: StudyRepository, studies: Sequence[Study], included: set[int]
-) -> list[dict[str, Any]]:
+) -> list[StudyRead]:
     grouped: dict[int, list[Record]] = {}
     for record in repo.reports([s.id for s in studies if s.id is not None]):
         grouped.setdefault(record.study_id or 0, []).append(record)
@@ -93,14 +94,14 @@ def _with_reports(
         if not reports:
             continue
         out.append(
-            {
-                "id": study.id,
-                "label": study.label,
-                "included": any(r.id in included for r in reports),
-                "reports": [
-                    {"record_id": r.id, "title": r.title, "year": r.year, "doi": r.doi}
+            StudyRead(
+                id=study.id or 0,
+                label=study.label,
+                included=any(r.id in included for r in reports),
+                reports=[
+                    StudyReport(record_id=r.id or 0, title=r.title, year=r.year, doi=r.doi)
                     for r in reports
                 ],
-            }
+            )
         )
     return out

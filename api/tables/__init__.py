@@ -1,8 +1,10 @@
-"""SQLModel tables, one module per area; import from here."""
+"""SQLModel tables, one module per area (each with its enums); import from here."""
 
 from api.tables.accounts import ApiToken, LoginFailure, User
-from api.tables.base import JobStatus, SourceKind, UTCDateTime, str_enum, utc_now
+from api.tables.audit import AuditEvent
+from api.tables.base import UTCDateTime, str_enum, utc_now
 from api.tables.extraction import Extraction, ExtractionForm, ExtractionKind
+from api.tables.jobs import Job, JobStatus
 from api.tables.ratelimit import RateSlot
 from api.tables.records import (
     BatchKind,
@@ -13,7 +15,7 @@ from api.tables.records import (
     Removal,
     Study,
 )
-from api.tables.reviews import AuditEvent, Job, Membership, Review, Source
+from api.tables.reviews import Membership, Review, Source, SourceKind
 from api.tables.screening import (
     Decision,
     ExclusionReason,

@@ -52,18 +52,3 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 Timestamp = UTCDateTime()
 JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-
-
-class SourceKind(enum.StrEnum):
-    DATABASE = "database"
-    REGISTER = "register"
-    WEBSITE = "website"
-    ORGANISATION = "organisation"
-    CITATION = "citation"
-
-
-class JobStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"

@@ -276,7 +276,7 @@ class ReviewRows:
                 )
             )
             session.flush()
-            from api.services.screening_store import retrieval_changed
+            from api.services.screening.store import retrieval_changed
             from api.tables import Review
 
             retrieval_changed(session, session.get_one(Review, self.review_id), record_id)
@@ -299,7 +299,7 @@ class ReviewRows:
 
 
 def _refresh(session: Session, review_id: int, stage: str, record_id: int) -> None:
-    from api.services.screening_store import refresh_records
+    from api.services.screening.store import refresh_records
     from api.tables import Review
     from screening.model import Stage
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.schemas.reports import ExportFormat, ExportStatus
-from api.services.exports import RECORD_CHUNK, export_rows, stream_references
+from api.services.reports.exports import RECORD_CHUNK, export_rows, stream_references
 from api.tables import Review
 from importers.ris import iter_ris_records, parse_ris
 from tests.api.builders import Builder, ReviewRows

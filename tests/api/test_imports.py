@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from api.errors import PayloadTooLarge
 from api.routes.imports import read_within_limit
+from api.services.errors import PayloadTooLarge
 from api.tables import AuditEvent, ImportBatch, Record
 from tests.api.builders import Account, Builder
 from tests.importers.files import fixture_bytes

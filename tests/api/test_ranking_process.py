@@ -9,7 +9,7 @@ import time
 
 
 def _start_the_model(found: multiprocessing.Queue[int]) -> None:
-    from api.services import prioritization
+    from api.services.screening import prioritization
 
     found.put(prioritization._model().submit(os.getpid).result(timeout=120))
 

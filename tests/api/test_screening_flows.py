@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from api.services import prioritization
+from api.services.screening import prioritization
 from tests.api.builders import Builder, screening_records
 from tests.api.test_screening import TA, World, make_world
 from tests.api.test_screening import world as world  # the shared fixture

@@ -20,10 +20,10 @@ from sqlmodel import Session, select
 from api.cli import main
 from api.db import hold_writer, make_engine
 from api.main import create_app
-from api.repositories.prioritization import RankingRepository
-from api.repositories.screening_state import STAGE, STATE, StateRepository
-from api.services import prioritization
-from api.services.screening_store import rebuild
+from api.repositories.screening.prioritization import RankingRepository
+from api.repositories.screening.state import STAGE, STATE, StateRepository
+from api.services.screening import prioritization
+from api.services.screening.store import rebuild
 from api.settings import Settings
 from api.tables import Decision, Record, Review, ScreeningState, utc_now
 from screening.model import Stage

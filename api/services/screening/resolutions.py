@@ -7,16 +7,16 @@ from collections.abc import Collection
 from sqlmodel import Session
 
 from api.db import hold_writer
-from api.errors import Conflict, NotFound
 from api.permissions import Role
-from api.repositories.screening import ScreeningRepository
-from api.repositories.screening_state import StateRepository
+from api.repositories.screening.state import StateRepository
+from api.repositories.screening.votes import ScreeningRepository
 from api.schemas.screening import ResolutionRead
-from api.services import prioritization
 from api.services.audit import record_event
-from api.services.screening import status_now
-from api.services.screening_settings import designated_resolvers
-from api.services.screening_store import apply_change
+from api.services.errors import Conflict, NotFound
+from api.services.screening import prioritization
+from api.services.screening.settings import designated_resolvers
+from api.services.screening.store import apply_change
+from api.services.screening.votes import status_now
 from api.tables import Resolution, Review, User
 from screening.model import Stage
 from screening.workflow import check_undo_resolution

@@ -12,16 +12,16 @@ from typing import Any
 from sqlmodel import Session
 
 from api.permissions import Role
-from api.repositories.screening import ScreeningRepository, to_event
-from api.repositories.screening_state import StateRepository
-from api.repositories.screening_views import ScreeningViews
+from api.repositories.notes import NotesRepository
+from api.repositories.screening.state import StateRepository
+from api.repositories.screening.votes import ScreeningRepository, to_event
+from api.schemas.notes import NoteRead
 from api.schemas.screening import (
     AgreementFigures,
     AgreementRead,
     ConflictPage,
     ConflictRead,
     FleissRead,
-    NoteRead,
     PairRead,
     ProgressRead,
     RapidRead,
@@ -29,10 +29,10 @@ from api.schemas.screening import (
     StageProgressRead,
     StoppingRead,
 )
-from api.services.resolutions import may_resolve
-from api.services.screening import vote_read
-from api.services.screening_state import current, review_settings
-from api.services.screening_store import stage_gate
+from api.services.screening.resolutions import may_resolve
+from api.services.screening.state import current, review_settings
+from api.services.screening.store import stage_gate
+from api.services.screening.votes import vote_read
 from api.tables import Review
 from screening import csv_cells
 from screening.agreement import (
@@ -303,7 +303,7 @@ def _written_notes(session: Session, review_id: int) -> list[WrittenNote]:
             " ".join([note.text.strip(), *(f"#{tag}" for tag in note.tags)]).strip(),
             note.created_at,
         )
-        for note in ScreeningViews(session).review_notes(review_id)
+        for note in NotesRepository(session).review_notes(review_id)
     ]
 
 
@@ -327,7 +327,7 @@ def _notes_by_record(
     session: Session, review_id: int, record_ids: list[int]
 ) -> dict[int, list[NoteRead]]:
     grouped: dict[int, list[NoteRead]] = {}
-    for note in ScreeningViews(session).notes(review_id, record_ids):
+    for note in NotesRepository(session).notes(review_id, record_ids):
         grouped.setdefault(note.record_id, []).append(NoteRead.model_validate(note))
     return grouped
 

@@ -1,6 +1,6 @@
 """Screening use cases: the next record for a reviewer, votes, resolutions, visible votes.
 
-Each reads and writes the stored stage state (`api.services.screening_store`): a vote costs the
+Each reads and writes the stored stage state (`api.services.screening.store`): a vote costs the
 same whatever the size of the review, and any number of workers share it through the database.
 """
 
@@ -13,11 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api.db import hold_writer, is_sqlite
-from api.errors import Conflict, NotFound
 from api.permissions import Role
-from api.repositories.screening import CardFields, ScreeningRepository
-from api.repositories.screening_state import StateRepository
-from api.repositories.screening_views import ScreeningViews
+from api.repositories.screening.state import StateRepository
+from api.repositories.screening.views import ScreeningViews
+from api.repositories.screening.votes import CardFields, ScreeningRepository
 from api.schemas.screening import (
     NextRecord,
     RecordCard,
@@ -28,16 +27,17 @@ from api.schemas.screening import (
     VoteOutcome,
     VoteRead,
 )
-from api.services import prioritization
 from api.services.audit import record_event
-from api.services.screening_settings import designated_resolvers
-from api.services.screening_state import (
+from api.services.errors import Conflict, NotFound
+from api.services.screening import prioritization
+from api.services.screening.settings import designated_resolvers
+from api.services.screening.state import (
     current,
     position_of_record,
     review_settings,
     status_at,
 )
-from api.services.screening_store import apply_change, compute_rows
+from api.services.screening.store import apply_change, compute_rows
 from api.tables import Decision, Record, Resolution, Review, User, utc_now
 from screening.decisions import RecordStatus, record_vote
 from screening.keywords import compile_keywords, find_spans

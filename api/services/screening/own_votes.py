@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from api.repositories.screening_views import ScreeningViews
+from api.repositories.screening.views import ScreeningViews
 from api.schemas.screening import OwnVoteRead, OwnVotesRead
-from api.services.screening import vote_read
+from api.services.screening.votes import vote_read
 from api.tables import Review, User
 from screening.model import Stage
 

@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from api.repositories.extraction import ExtractionRepository
 from api.schemas.extraction import ExtractionExportFormat, ExtractionLayout
-from api.services.exports import ExportFile
-from api.services.extraction import core_form, current_form, study_states
-from api.services.prisma_inputs import record_outcomes
+from api.services.extraction.entries import core_form, current_form, study_states
+from api.services.reports.exports import ExportFile
+from api.services.reports.outcomes import record_outcomes
 from api.tables import Review
 from screening import csv_cells
 from screening.extraction.compare import StudyExtraction, StudyState

@@ -7,16 +7,17 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel
 
-from api.errors import NotFound
+from api.repositories.reports import ReportsRepository
 from api.repositories.reviews import MembershipRepository
 from api.schemas.extraction import ExtractionExportFormat, ExtractionLayout
 from api.schemas.reports import ExportStatus
-from api.services import exports, extraction_exports, reports
+from api.services.errors import NotFound
+from api.services.extraction import exports as extraction_exports
+from api.services.reports import exports, prisma
 from api.tables import (
     AuditEvent,
     Decision,
@@ -78,17 +79,14 @@ def review_document(session: Session, review: Review) -> dict[str, Any]:
 
 
 def _rows(session: Session, table: type[SQLModel], review_id: int) -> list[dict[str, Any]]:
-    review_column = getattr(table, "review_id")  # noqa: B009 - every listed table has one
-    id_column = getattr(table, "id")  # noqa: B009
-    statement = select(table).where(review_column == review_id).order_by(col(id_column))
-    rows: Sequence[SQLModel] = session.exec(statement).all()
+    rows = ReportsRepository(session).review_rows(table, review_id)
     return [row.model_dump(mode="json") for row in rows]
 
 
 def review_archive(session: Session, review: Review) -> bytes:
     """A zip: ``review.json`` (all rows), PRISMA (JSON, CSV, SVG), references (RIS, CSV), and
     the extracted data (wide and long CSV) when the review has an extraction form."""
-    report = reports.prisma_report(session, review)
+    report = prisma.prisma_report(session, review)
     references = exports.export_rows(session, review, status=ExportStatus.ALL, show_open_votes=True)
     files: dict[str, str] = {
         "review.json": json.dumps(review_document(session, review), indent=1, ensure_ascii=False),

@@ -1,11 +1,38 @@
-"""Removing an import made into the wrong source, and an unused source: the checks and deletes."""
+"""Import batches: storing and finding them, and removing an import made into the wrong source
+(or an unused source): the checks and deletes."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
 from api.tables import Decision, ImportBatch, Record, Resolution, Source
+
+
+class ImportBatchRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, batch: ImportBatch) -> ImportBatch:
+        self.session.add(batch)
+        self.session.flush()
+        return batch
+
+    def by_sha256(self, source_id: int, sha256: str) -> ImportBatch | None:
+        statement = select(ImportBatch).where(
+            ImportBatch.source_id == source_id, ImportBatch.sha256 == sha256
+        )
+        return self.session.exec(statement).first()
+
+    def for_review(self, review_id: int) -> Sequence[ImportBatch]:
+        statement = (
+            select(ImportBatch)
+            .where(ImportBatch.review_id == review_id)
+            .order_by(col(ImportBatch.id))
+        )
+        return self.session.exec(statement).all()
 
 
 class BatchRemovalRepository:

@@ -1,16 +1,16 @@
 """Where records stand, read from the stored stage state (never recomputed from the whole log).
 
-The rules live in `screening/`; `api.services.screening_store` keeps the rows up to date.
+The rules live in `screening/`; `api.services.screening.store` keeps the rows up to date.
 """
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from api.repositories.screening import ScreeningRepository
-from api.repositories.screening_state import RecordAtStages, StateRepository, StoredRow
-from api.services.screening_settings import core_settings
-from api.services.screening_store import refresh_rapid_plans
+from api.repositories.screening.state import RecordAtStages, StateRepository, StoredRow
+from api.repositories.screening.votes import ScreeningRepository
+from api.services.screening.settings import core_settings
+from api.services.screening.store import refresh_rapid_plans
 from api.tables import FullTextStatus, Record, Review
 from screening.decisions import RecordState, RecordStatus
 from screening.model import ReviewSettings, Stage

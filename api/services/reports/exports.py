@@ -20,9 +20,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.repositories.reports import ReportsRepository
-from api.repositories.reviews import MembershipRepository
+from api.repositories.reviews import MembershipRepository, ReviewRepository
 from api.schemas.reports import ExportFormat, ExportStatus
-from api.services.prisma_inputs import RecordOutcome, review_outcomes
+from api.services.reports.outcomes import RecordOutcome, review_outcomes
 from api.tables import Record, Review
 from screening import csv_cells
 from screening.decisions import RecordState, RecordStatus, current_votes
@@ -151,7 +151,7 @@ def stream_references(
     with Session(engine) as session:
         if engine.dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        review = session.get(Review, review_id)
+        review = ReviewRepository(session).get(review_id)
         assert review is not None
         chunks = reference_chunks(
             session, review, fmt=fmt, status=status, show_open_votes=show_open_votes

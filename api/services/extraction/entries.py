@@ -10,10 +10,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.errors import Conflict, NotFound
 from api.repositories.extraction import ExtractionRepository
+from api.repositories.studies import StudyRepository
+from api.schemas.extraction import ConflictRead, DifferenceRead, EntryRead
 from api.schemas.reviews import ReviewSettings
 from api.services.audit import record_event
+from api.services.errors import Conflict, NotFound
 from api.tables import Extraction, ExtractionKind, Review, Study, User
 from api.tables import ExtractionForm as FormRow
 from screening.extraction.compare import (
@@ -84,7 +86,7 @@ def form_version(session: Session, review: Review, version: int) -> FormRow:
 
 def get_study(session: Session, review: Review, study_id: int) -> Study:
     assert review.id is not None
-    study = ExtractionRepository(session).study(review.id, study_id)
+    study = StudyRepository(session).get(review.id, study_id)
     if study is None:
         raise NotFound("study", study_id)
     return study
@@ -237,4 +239,39 @@ def conflicts(session: Session, review: Review) -> list[tuple[int, StudyExtracti
         (sid, state)
         for sid, state in sorted(study_states(session, review).items())
         if state.state is StudyState.CONFLICT
+    ]
+
+
+def entry_read(session: Session, row: Extraction) -> EntryRead:
+    """An entry as the API shows it, with the version of the form it was made with."""
+    assert row.id is not None
+    form = ExtractionRepository(session).form(row.form_id)
+    assert form is not None
+    return EntryRead(
+        id=row.id,
+        study_id=row.study_id,
+        form_version=form.version,
+        extractor_id=row.extractor_id,
+        kind=row.kind.value,
+        values=row.values,
+        created_at=row.created_at,
+    )
+
+
+def conflict_reads(session: Session, review: Review) -> list[ConflictRead]:
+    """Studies whose two extractions differ, field by field, with the studies' labels."""
+    assert review.id is not None
+    labels = ExtractionRepository(session).study_labels(review.id)
+    return [
+        ConflictRead(
+            study_id=sid,
+            study=labels.get(sid, ""),
+            first=state.extractors[0],
+            second=state.extractors[1],
+            differences=[
+                DifferenceRead(path=d.path, label=d.label, first=d.first, second=d.second)
+                for d in state.differences
+            ],
+        )
+        for sid, state in conflicts(session, review)
     ]

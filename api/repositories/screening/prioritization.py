@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from api.repositories.screening_state import DECISION, STAGE, STATE, StateRepository
+from api.repositories.screening.state import DECISION, STAGE, STATE, StateRepository
 from api.tables import Resolution
 from screening.decisions import RecordState
 from screening.model import Stage

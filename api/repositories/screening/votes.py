@@ -289,10 +289,6 @@ class ScreeningRepository:
         found = self.session.exec(statement).first()
         return FullTextStatus(found) if found is not None else None
 
-    def full_text(self, record_id: int) -> FullText | None:
-        statement = select(FullText).where(FullText.record_id == record_id)
-        return self.session.exec(statement).first()
-
     def recorded_switch(self, review_id: int, stage: Stage) -> StageEvent | None:
         statement = (
             select(StageEvent)

@@ -16,17 +16,19 @@ from typing import Any
 from sqlmodel import Session
 
 from api.permissions import Role
-from api.repositories.screening import RAPID_SWITCH, ScreeningRepository
-from api.repositories.screening_state import (
+from api.repositories.rows import save
+from api.repositories.screening.state import (
     RecordAtStages,
     StateRepository,
     StoredRow,
     row_values,
+    stored_values,
 )
-from api.services.screening_settings import core_settings
+from api.repositories.screening.votes import RAPID_SWITCH, ScreeningRepository
+from api.services.screening.settings import core_settings
 from api.tables import FullTextStatus, Review, ScreeningState, StageEvent
 from screening.decisions import RapidPhase, RecordState
-from screening.model import DecisionEvent, Mode, Resolution, ReviewSettings, Stage
+from screening.model import DecisionEvent, Mode, Resolution, ReviewSettings, Stage, StageSettings
 from screening.rapid import RapidGate, RapidSwitch
 from screening.stage_rows import (
     ReviewFacts,
@@ -100,13 +102,10 @@ def compute_rows(
     """The rows *record_ids* should have, from their own events; None when the review's rapid
     plan changed (the caller rebuilds the review instead)."""
     assert review.id is not None
-    settings = review_settings(review).for_stage(stage)
-    phase = None
-    if settings.mode is Mode.RAPID:
-        found = _rapid_phase(session, review, stage)
-        if found is None:
-            return None
-        phase = found
+    plan = _stage_plan(session, review, stage)
+    if plan is None:
+        return None
+    settings, phase = plan
     repo = ScreeningRepository(session)
     return stage_rows(
         record_ids,
@@ -117,6 +116,18 @@ def compute_rows(
         active_reviewers=screeners(session, review.id),
         rapid=phase,
     )
+
+
+def _stage_plan(
+    session: Session, review: Review, stage: Stage
+) -> tuple[StageSettings, RapidPhase | None] | None:
+    """The stage's settings and, in rapid mode, its current phase; None when the rapid plan
+    moved (the whole review was rebuilt then)."""
+    settings = review_settings(review).for_stage(stage)
+    if settings.mode is not Mode.RAPID:
+        return settings, None
+    phase = _rapid_phase(session, review, stage)
+    return None if phase is None else (settings, phase)
 
 
 def apply_change(
@@ -134,13 +145,10 @@ def apply_change(
     or out of full text when its title/abstract inclusion changed. A handful of statements,
     whatever the size of the review (a rapid review's plan aside)."""
     assert review.id is not None
-    settings = review_settings(review).for_stage(stage)
-    phase = None
-    if settings.mode is Mode.RAPID:
-        found = _rapid_phase(session, review, stage)
-        if found is None:
-            return  # the plan moved: the whole review was rebuilt, this record included
-        phase = found
+    plan = _stage_plan(session, review, stage)
+    if plan is None:
+        return  # the plan moved: the whole review was rebuilt, this record included
+    settings, phase = plan
     state = StateRepository(session)
     stored = at.row(stage)
     resolutions: list[Resolution] = []
@@ -206,27 +214,7 @@ def follow_title_abstract(session: Session, review: Review, record_ids: Sequence
 
 
 def _differs(stored: StoredRow | None, row: StageRow) -> bool:
-    return stored is None or _values(stored) != row_values(row)
-
-
-def _values(stored: StoredRow) -> dict[str, Any]:
-    first = stored.first_votes
-    return {
-        "state": stored.state,
-        "votes_needed": stored.votes_needed,
-        "voters": stored.voters,
-        "reason_id": stored.reason_id,
-        "resolution_id": stored.resolution_id,
-        "why": stored.why,
-        "rapid_set": stored.rapid_set,
-        "first_votes": first.count,
-        "first_decision_id": first.first_seq,
-        "first_reviewer_id": first.first[0] if first.first else None,
-        "first_vote": first.first[1] if first.first else None,
-        "second_reviewer_id": first.second[0] if first.second else None,
-        "second_vote": first.second[1] if first.second else None,
-        "kept": stored.kept,
-    }
+    return stored is None or stored_values(stored) != row_values(row)
 
 
 # Rapid reviews
@@ -381,7 +369,7 @@ def _row_differences(
         "in_stage": stored.in_stage,
         "duplicate": stored.duplicate,
         "removed": stored.removed,
-        **_values(stored),
+        **stored_values(stored),
     }
     return [
         Difference(record_id, stage, name, have[name], expected[name])
@@ -427,7 +415,8 @@ def _insert_row(
 ) -> None:
     values = row_values(row)
     at_stage = where.in_stage and not where.duplicate and not where.removed
-    session.add(
+    save(
+        session,
         ScreeningState(
             record_id=row.record_id,
             stage=stage,
@@ -438,9 +427,8 @@ def _insert_row(
             open=at_stage and row.status.votes_needed > 0,
             priority=row.record_id,
             **values,
-        )
+        ),
     )
-    session.flush()
 
 
 def _switch_event(

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from api.repositories.reports import RecordFact, ReportsRepository
-from api.repositories.screening import ScreeningRepository
-from api.repositories.screening_state import OutcomeRow
-from api.services.screening_state import current
+from api.repositories.screening.state import OutcomeRow
+from api.repositories.screening.votes import ScreeningRepository
+from api.services.screening.state import current
 from api.tables import FullTextStatus, Removal, Review
 from api.tables import SourceKind as StoredKind
 from screening.decisions import RecordState, RecordStatus

@@ -181,22 +181,49 @@ class RecordAtStages:
 
 def row_values(row: StageRow) -> dict[str, Any]:
     """The columns a computed row sets (everything but ``in_stage``, ``open`` and ``priority``)."""
-    status, first = row.status, row.first_votes
+    status = row.status
+    resolution_id = status.resolution.seq if status.resolution is not None else None
+    return _columns(
+        status.state, status.votes_needed, len(status.voters), status.reason_id, resolution_id,
+        status.why, row.rapid_set, row.first_votes, kept=row.kept,
+    )  # fmt: skip
+
+
+def stored_values(stored: StoredRow) -> dict[str, Any]:
+    """The same columns as `row_values`, as a stored row holds them."""
+    return _columns(
+        stored.state, stored.votes_needed, stored.voters, stored.reason_id, stored.resolution_id,
+        stored.why, stored.rapid_set, stored.first_votes, kept=stored.kept,
+    )  # fmt: skip
+
+
+def _columns(
+    state: RecordState,
+    votes_needed: int,
+    voters: int,
+    reason_id: int | None,
+    resolution_id: int | None,
+    why: str,
+    rapid_set: RapidSet | None,
+    first: FirstVotes,
+    *,
+    kept: bool,
+) -> dict[str, Any]:
     return {
-        "state": status.state,
-        "votes_needed": status.votes_needed,
-        "voters": len(status.voters),
-        "reason_id": status.reason_id,
-        "resolution_id": status.resolution.seq if status.resolution is not None else None,
-        "why": status.why,
-        "rapid_set": row.rapid_set,
+        "state": state,
+        "votes_needed": votes_needed,
+        "voters": voters,
+        "reason_id": reason_id,
+        "resolution_id": resolution_id,
+        "why": why,
+        "rapid_set": rapid_set,
         "first_votes": first.count,
         "first_decision_id": first.first_seq,
         "first_reviewer_id": first.first[0] if first.first else None,
         "first_vote": first.first[1] if first.first else None,
         "second_reviewer_id": first.second[0] if first.second else None,
         "second_vote": first.second[1] if first.second else None,
-        "kept": row.kept,
+        "kept": kept,
     }
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.services.prisma_inputs import prisma_input
+from api.services.reports.outcomes import prisma_input
 from api.tables import Review
 from screening.prisma.counts import compute_prisma
 from screening.prisma.csv import fill_prisma_csv

@@ -1,18 +1,17 @@
-"""Screening reads around the votes: notes on records, a reviewer's own current votes, and the
-newest resolution row of a record (an undo included)."""
+"""Screening reads around the votes: a reviewer's own current votes, and the newest resolution
+row of a record (an undo included)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from api.repositories.screening import to_event
-from api.tables import Decision, Record, RecordNote, Resolution
+from api.repositories.screening.votes import to_event
+from api.tables import Decision, Record, Resolution
 from screening.model import DecisionEvent, Stage
 
 
@@ -25,21 +24,6 @@ class OwnVote:
 class ScreeningViews:
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def notes(self, review_id: int, record_ids: Sequence[int]) -> list[RecordNote]:
-        """Every note on these records, oldest first."""
-        if not record_ids:
-            return []
-        statement = (
-            select(RecordNote)
-            .where(RecordNote.review_id == review_id, col(RecordNote.record_id).in_(record_ids))
-            .order_by(col(RecordNote.id))
-        )
-        return list(self.session.exec(statement).all())
-
-    def review_notes(self, review_id: int) -> list[RecordNote]:
-        statement = select(RecordNote).where(RecordNote.review_id == review_id)
-        return list(self.session.exec(statement.order_by(col(RecordNote.id))).all())
 
     def newest_resolution_id(self, record_id: int, stage: Stage) -> int | None:
         """The newest resolution row of a record at a stage, an undo included (the next one

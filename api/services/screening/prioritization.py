@@ -37,8 +37,8 @@ from sqlmodel import Session
 
 from api.db import make_engine
 from api.jobs import worker_name
-from api.repositories.prioritization import RankingRepository
-from api.repositories.screening import ScreeningRepository
+from api.repositories.screening.prioritization import RankingRepository
+from api.repositories.screening.votes import ScreeningRepository
 from api.tables import utc_now
 from screening.model import Stage
 from screening.ranking.ranker import Ranker, RankingText, record_text

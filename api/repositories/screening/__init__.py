@@ -1,0 +1,1 @@
+"""Screening SQL: the decision log and resolutions, the stored stage state, ranking, views."""

@@ -1,0 +1,1 @@
+"""Reports: PRISMA 2020 (counts, CSV, SVG), reference exports, the whole-review archive."""
