@@ -106,8 +106,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _ENGINE_TURNS[engine] = turns
         return engine
     engine = create_engine(url, **kwargs)
-    if not kwargs.get("pool_pre_ping"):
-        _ping_when_idle(engine)
+    _ping_when_idle(engine)
     return engine
 
 
@@ -222,8 +221,7 @@ def consistent_snapshot(session: Session) -> None:
     PostgreSQL's repeatable read; on SQLite, the write lock (nobody commits until it ends)."""
     connection = session.connection()
     if is_sqlite(connection.engine):
-        hold_writer(session)
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # takes the writer turn, as writes do
     else:
         connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 

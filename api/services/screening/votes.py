@@ -6,6 +6,8 @@ same whatever the size of the review, and any number of workers share it through
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -38,7 +40,7 @@ from api.services.screening.state import (
     status_at,
 )
 from api.services.screening.store import apply_change, compute_rows
-from api.tables import Decision, Record, Resolution, Review, User, utc_now
+from api.tables import Record, Resolution, Review, User, utc_now
 from screening.decisions import RecordStatus, record_vote
 from screening.keywords import compile_keywords, find_spans
 from screening.model import DecisionEvent, Stage
@@ -163,11 +165,8 @@ def cast_vote(
     if event is None:
         latest = next(e for e in reversed(log) if e.reviewer_id == user.id)
         return VoteOutcome(vote=vote_read(latest), recorded=False)
-    try:
+    with _chain_stays_linear():
         event = replace(event, seq=repo.insert_decision(review.id, event))
-    except IntegrityError as exc:
-        # The row lock makes this rare; the unique constraints keep the chain linear anyway.
-        raise Conflict("this vote changed at the same moment in another request; retry") from exc
     apply_change(session, review, data.stage, at, [*log, event], known_active={user.id})
     record_event(
         session,
@@ -181,11 +180,13 @@ def cast_vote(
     return VoteOutcome(vote=vote_read(event), recorded=True)
 
 
-def _insert(repo: ScreeningRepository, row: Decision | Resolution) -> None:
+@contextmanager
+def _chain_stays_linear() -> Iterator[None]:
+    """A vote or resolution stored by a concurrent request first is refused as a conflict."""
     try:
-        repo.add(row)
+        yield
     except IntegrityError as exc:
-        # The record lock makes this rare; the unique constraints keep the chain linear anyway.
+        # The record's row lock makes this rare; the unique constraints keep the chain linear.
         raise Conflict("this vote changed at the same moment in another request; retry") from exc
 
 
@@ -264,7 +265,8 @@ def resolve(
         resolver_id=user.id,
         supersedes_id=ScreeningViews(session).newest_resolution_id(record_id, data.stage),
     )
-    _insert(repo, row)
+    with _chain_stays_linear():
+        repo.add(row)
     log = repo.record_log(record_id, data.stage)
     apply_change(session, review, data.stage, at, log, new_resolution=True)
     record_event(
