@@ -19,13 +19,19 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-POOL_SIZE = 10
-MAX_OVERFLOW = 30
+# Connections a process keeps open. Requests use at most POOL_SIZE - POOL_RESERVE of them at
+# once (see request_session_slots): a connection beyond the kept ones is closed when it is
+# returned, so letting requests overflow the pool would open and close a PostgreSQL connection
+# (a server process) for most requests under load.
+POOL_SIZE = 20
 # Connections kept free of requests for background work (jobs, ranking, token bookkeeping).
 POOL_RESERVE = 5
+# Background work beyond the reserve (a burst of jobs) may open a few more for a while.
+MAX_OVERFLOW = 10
 # Requests served at once on SQLite: one interpreter runs them, so more only stretch each one
 # (and the time a writer holds its turn) without adding throughput.
 SQLITE_REQUEST_SLOTS = 1
@@ -231,10 +237,12 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def request_session_slots(engine: Engine) -> int:
-    """How many requests may hold a session at once. On SQLite a few (readers run side by side;
-    writers take turns at their first write); elsewhere the pool bounds it: more sessions than
-    connections would let requests that hold a connection wait for a worker thread that
-    requests waiting for a connection hold, until the pool times out."""
+    """How many requests may hold a session at once. On SQLite one at a time (see
+    SQLITE_REQUEST_SLOTS); elsewhere the connections the pool keeps, less the background
+    reserve. Not more: sessions beyond the connections would let requests that hold a
+    connection wait for a worker thread that requests waiting for a connection hold, and
+    sessions beyond the kept connections would open a new connection per request under load."""
     if is_sqlite(engine):
         return SQLITE_REQUEST_SLOTS
-    return max(1, POOL_SIZE + MAX_OVERFLOW - POOL_RESERVE)
+    kept = engine.pool.size() if isinstance(engine.pool, QueuePool) else POOL_SIZE
+    return max(1, kept - POOL_RESERVE)

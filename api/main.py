@@ -66,7 +66,11 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     """Build the app; tests pass their own engine and settings, ``winnow serve`` passes none."""
     settings = settings or get_settings()
     owns_engine = engine is None
-    app_engine = engine if engine is not None else make_engine(settings.database_url)
+    app_engine = (
+        engine
+        if engine is not None
+        else make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

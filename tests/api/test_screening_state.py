@@ -468,3 +468,34 @@ def test_ranks_never_wait_for_a_vote_in_progress(build: Builder) -> None:
         voting.rollback()
     priorities = {r: _row(engine, r).priority for r in world.records}
     assert priorities == {held: held, free: -20, other: -10}
+
+
+def test_one_reviewer_asking_for_next_many_times_at_once_gets_one_record(
+    build: Builder, database_url: str, tmp_path: Path
+) -> None:
+    """Double clicks and open tabs: a reviewer's concurrent `next` requests, on two instances,
+    all answer (no error: on PostgreSQL each used to drop the claims the others were taking, in
+    an order that deadlocked) and all show the one record the reviewer holds."""
+    world = make_world(build, n=6)
+    other_engine = make_engine(database_url)
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "second")
+    try:
+        with TestClient(create_app(other_engine, settings)) as second:
+            clients = [world.client, second]
+            start = threading.Barrier(8)
+
+            def ask(index: int) -> tuple[int, int | None]:
+                start.wait()
+                card = clients[index % 2].get(
+                    world.url(f"/screening/{TA}/next"), headers=world.one.headers
+                )
+                body = card.json() if card.status_code == 200 else {}
+                return card.status_code, body.get("record", {}).get("id")
+
+            for _round in range(5):
+                with ThreadPoolExecutor(8) as pool:
+                    answers = list(pool.map(ask, range(8)))
+                assert {status for status, _ in answers} == {200}, answers
+                assert len({record for _, record in answers}) == 1, answers
+    finally:
+        other_engine.dispose()

@@ -406,6 +406,16 @@ _RELEASE_ONE = sa.delete(CLAIM).where(
 )
 
 
+# A reviewer's requests for their next record take turns on PostgreSQL (SQLite's writers take
+# turns anyway): two at once (a double click, two tabs) would each drop the claims the other
+# holds or is taking, in orders that deadlock. Key space: an advisory lock of two integers, the
+# first naming the reviewer queues (it cannot meet the one-integer locks taken elsewhere).
+_QUEUE_LOCKS = 0x57514E  # "WQN"
+_QUEUE_TURN = sa.text(
+    "SELECT pg_advisory_xact_lock(CAST(:space AS integer), CAST(:reviewer AS integer))"
+)
+
+
 def _claim(insert: Any) -> Any:
     """The claim upsert with bound values, built once per dialect (a statement built per call,
     with its values inside, cost more than half of `next`)."""
@@ -500,6 +510,12 @@ class StateRepository:
         )
 
     # The queue
+
+    def take_queue_turn(self, reviewer_id: int) -> None:
+        """Wait for the reviewer's other `next` requests (the turn lasts the transaction)."""
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.execute(_QUEUE_TURN, {"space": _QUEUE_LOCKS, "reviewer": reviewer_id})
 
     def my_claims(
         self, review_id: int, stage: Stage, reviewer_id: int, now: datetime, *, after: int | None

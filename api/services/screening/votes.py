@@ -64,6 +64,7 @@ def next_record(
     assert user.id is not None
     hold_writer(session)
     state = current(session, review)
+    state.take_queue_turn(user.id)
     now = utc_now()
     held = state.my_claims(review.id, stage, user.id, now, after=after)
     found = (
