@@ -387,22 +387,17 @@ _SAVE = (
         }
     )
 )
-_MY_CLAIMS = sa.select(CLAIM.c.record_id).where(
+_MY_CLAIMS = sa.select(
+    CLAIM.c.record_id, CLAIM.c.expires_at > sa.bindparam("now", type_=CLAIM.c.expires_at.type)
+).where(
     CLAIM.c.review_id == sa.bindparam("rid"),
     CLAIM.c.reviewer_id == sa.bindparam("reviewer"),
     CLAIM.c.stage == sa.bindparam("stage", type_=CLAIM.c.stage.type),
-    CLAIM.c.expires_at > sa.bindparam("now", type_=CLAIM.c.expires_at.type),
-    CLAIM.c.record_id != sa.bindparam("after"),
 )
 _RELEASE = sa.delete(CLAIM).where(
     CLAIM.c.reviewer_id == sa.bindparam("reviewer"),
     CLAIM.c.stage == sa.bindparam("stage", type_=CLAIM.c.stage.type),
-    CLAIM.c.record_id.not_in(sa.bindparam("keep", expanding=True)),
-)
-_RELEASE_ONE = sa.delete(CLAIM).where(
-    CLAIM.c.reviewer_id == sa.bindparam("reviewer"),
-    CLAIM.c.stage == sa.bindparam("stage", type_=CLAIM.c.stage.type),
-    CLAIM.c.record_id == sa.bindparam("record_id"),
+    CLAIM.c.record_id.in_(sa.bindparam("records", expanding=True)),
 )
 
 
@@ -411,20 +406,36 @@ _RELEASE_ONE = sa.delete(CLAIM).where(
 # holds or is taking, in orders that deadlock. Key space: an advisory lock of two integers, the
 # first naming the reviewer queues (it cannot meet the one-integer locks taken elsewhere).
 _QUEUE_LOCKS = 0x57514E  # "WQN"
-_QUEUE_TURN = sa.text(
-    "SELECT pg_advisory_xact_lock(CAST(:space AS integer), CAST(:reviewer AS integer))"
+_TURN = (
+    sa.select(
+        sa.func.pg_advisory_xact_lock(
+            sa.cast(sa.literal(_QUEUE_LOCKS), sa.Integer),
+            sa.cast(sa.bindparam("reviewer"), sa.Integer),
+        ).label("turn")
+    )
+).subquery("turn")
+# The lock and the holds in one trip: the lock is the preserved side of an outer join, so it is
+# taken (once) before the holds are read, and the join yields one row without a hold if none.
+_MY_CLAIMS_IN_TURN = sa.select(*_MY_CLAIMS.selected_columns).select_from(
+    _TURN.outerjoin(CLAIM, sa.and_(*_MY_CLAIMS.whereclause.clauses))  # type: ignore[union-attr]
 )
 
 
-def _claim(insert: Any) -> Any:
-    """The claim upsert with bound values, built once per dialect (a statement built per call,
-    with its values inside, cost more than half of `next`)."""
-    statement = insert(CLAIM).values(
-        review_id=sa.bindparam("rid"),
-        record_id=sa.bindparam("record_id"),
-        stage=sa.bindparam("stage", type_=CLAIM.c.stage.type),
-        reviewer_id=sa.bindparam("reviewer"),
-        expires_at=sa.bindparam("until", type_=CLAIM.c.expires_at.type),
+def _claim_if_free(insert: Any) -> Any:
+    """The claim upsert, made only while the record still has a vote free for the reviewer after
+    others' live claims (`_FREE`), built once per dialect (a statement built per call, with its
+    values inside, cost more than half of `next`)."""
+    free = _FREE.exists()
+    values = sa.select(
+        sa.bindparam("rid", type_=CLAIM.c.review_id.type),
+        sa.bindparam("record_id", type_=CLAIM.c.record_id.type),
+        # typed as the other uses of the parameter deduce it (PostgreSQL refuses two types)
+        sa.cast(sa.bindparam("stage", type_=CLAIM.c.stage.type), sa.String),
+        sa.bindparam("reviewer", type_=CLAIM.c.reviewer_id.type),
+        sa.bindparam("until", type_=CLAIM.c.expires_at.type),
+    ).where(free)
+    statement = insert(CLAIM).from_select(
+        ["review_id", "record_id", "stage", "reviewer_id", "expires_at"], values
     )
     return statement.on_conflict_do_update(
         index_elements=[CLAIM.c.record_id, CLAIM.c.stage, CLAIM.c.reviewer_id],
@@ -432,7 +443,7 @@ def _claim(insert: Any) -> Any:
     )
 
 
-_CLAIM = {"postgresql": _claim(postgresql.insert), "sqlite": _claim(sqlite.insert)}
+_CLAIM = {"postgresql": _claim_if_free(postgresql.insert), "sqlite": _claim_if_free(sqlite.insert)}
 
 _ACTIVE = sa.select(MEMBERSHIP.c.user_id).where(
     MEMBERSHIP.c.review_id == sa.bindparam("rid"),
@@ -511,27 +522,19 @@ class StateRepository:
 
     # The queue
 
-    def take_queue_turn(self, reviewer_id: int) -> None:
-        """Wait for the reviewer's other `next` requests (the turn lasts the transaction)."""
-        connection = self.session.connection()
-        if connection.dialect.name == "postgresql":
-            connection.execute(_QUEUE_TURN, {"space": _QUEUE_LOCKS, "reviewer": reviewer_id})
-
     def my_claims(
-        self, review_id: int, stage: Stage, reviewer_id: int, now: datetime, *, after: int | None
-    ) -> list[int]:
-        """Records the reviewer holds (served, not yet voted on), other than *after*."""
-        found = self._run(
-            _MY_CLAIMS,
-            {
-                "rid": review_id,
-                "reviewer": reviewer_id,
-                "stage": stage,
-                "now": now,
-                "after": after or 0,
-            },
-        )
-        return [int(r[0]) for r in found.all()]
+        self, review_id: int, stage: Stage, reviewer_id: int, now: datetime
+    ) -> list[tuple[int, bool]]:
+        """The records the reviewer holds at a stage, each with whether the hold is still live
+        (served, not yet voted on, not expired). On PostgreSQL, read in the reviewer's turn: the
+        reviewer's other `next` requests are done, and wait for this transaction to end."""
+        connection = self.session.connection()
+        parameters = {"rid": review_id, "reviewer": reviewer_id, "stage": stage, "now": now}
+        if connection.dialect.name == "postgresql":
+            found = connection.execute(_MY_CLAIMS_IN_TURN, parameters).all()
+        else:
+            found = connection.execute(_MY_CLAIMS, parameters).all()
+        return [(int(r[0]), bool(r[1])) for r in found if r[0] is not None]
 
     def best_for(
         self,
@@ -557,32 +560,35 @@ class StateRepository:
         found = self._run(statement, parameters).first()
         return (int(found[0]), int(found[1])) if found is not None else None
 
-    def still_free(self, record_id: int, stage: Stage, reviewer_id: int, now: datetime) -> bool:
-        """Whether the record still has a vote free for the reviewer after others' live claims,
-        read by a statement of its own. On PostgreSQL `best_for` may lock a row just released
-        by a transaction whose claim its snapshot, taken before, does not show; this later
-        statement sees that claim (SQLite's writers take turns: no such race)."""
-        parameters = {"record_id": record_id, "stage": stage, "reviewer": reviewer_id, "now": now}
-        return self._run(_FREE, parameters).first() is not None
-
-    def release_claims(self, reviewer_id: int, stage: Stage, *, keep: Sequence[int] = ()) -> None:
-        """Drop the reviewer's claims at a stage, but those on *keep*."""
-        parameters = {"reviewer": reviewer_id, "stage": stage, "keep": list(keep) or [0]}
-        self._run(_RELEASE, parameters)
+    def release_claims(self, reviewer_id: int, stage: Stage, record_ids: Sequence[int]) -> None:
+        """Drop the reviewer's holds on these records."""
+        if record_ids:
+            parameters = {"reviewer": reviewer_id, "stage": stage, "records": list(record_ids)}
+            self._run(_RELEASE, parameters)
 
     def release_claim(self, reviewer_id: int, stage: Stage, record_id: int) -> None:
-        self._run(_RELEASE_ONE, {"reviewer": reviewer_id, "stage": stage, "record_id": record_id})
+        self.release_claims(reviewer_id, stage, [record_id])
 
-    def claim(
-        self, review_id: int, record_id: int, stage: Stage, reviewer_id: int, until: datetime
-    ) -> None:
-        """Hold a record for the reviewer until *until* (extends a hold they already have)."""
+    def claim_if_free(
+        self,
+        review_id: int,
+        record_id: int,
+        stage: Stage,
+        reviewer_id: int,
+        now: datetime,
+        until: datetime,
+    ) -> bool:
+        """Hold a record for the reviewer until *until* (extending a hold they have) if it still
+        has a vote free for them after others' live claims; whether it was held. The check is
+        part of the statement that claims, so it sees every claim committed before it ran: on
+        PostgreSQL `best_for` may lock a row just released by a transaction whose claim its
+        snapshot, taken before, does not show (SQLite's writers take turns: no such race)."""
         connection = self.session.connection()
         parameters = {
             "rid": review_id, "record_id": record_id, "stage": stage, "reviewer": reviewer_id,
-            "until": until,
+            "now": now, "until": until,
         }  # fmt: skip
-        connection.execute(_CLAIM[connection.dialect.name], parameters)
+        return bool(connection.execute(_CLAIM[connection.dialect.name], parameters).rowcount)
 
     def record_at_stages(
         self, review_id: int, record_id: int, *, lock: Stage | None = None

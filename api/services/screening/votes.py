@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from api.db import hold_writer, is_sqlite
+from api.db import hold_writer
 from api.permissions import Role
 from api.repositories.screening.state import StateRepository
 from api.repositories.screening.views import ScreeningViews
@@ -59,50 +59,40 @@ def next_record(
     One indexed query picks it: the record they already hold if it still wants their vote,
     else the first in queue order that does. On PostgreSQL the row is locked and rows other
     requests hold are skipped (FOR UPDATE SKIP LOCKED); SQLite's requests that write take turns.
+    The claim is made only if the record still has a vote free (a claim committed meanwhile may
+    have taken it): else the next look skips it.
     """
     assert review.id is not None
     assert user.id is not None
     hold_writer(session)
     state = current(session, review)
-    state.take_queue_turn(user.id)
     now = utc_now()
-    held = state.my_claims(review.id, stage, user.id, now, after=after)
+    claims = state.my_claims(review.id, stage, user.id, now)
+    held = [record for record, live in claims if live and record != after]
     found = (
         state.best_for(review.id, stage, user.id, now, after=after, among=held) if held else None
     )
-    if found is None:
-        found = state.best_for(review.id, stage, user.id, now, after=after)
-    if not is_sqlite(session.connection().engine):
-        found = _still_free(state, review.id, stage, user.id, now, after, found)
-    keep = [r for r in (after, found[0] if found else None) if r is not None]
-    state.release_claims(user.id, stage, keep=keep)
+    for _ in range(_LOOKS):
+        if found is None:
+            found = state.best_for(review.id, stage, user.id, now, after=after)
+        if found is None or state.claim_if_free(
+            review.id, found[0], stage, user.id, now, now + CLAIM_TTL
+        ):
+            break
+        found = None
+    else:
+        raise Conflict(
+            "other reviewers took every record offered meanwhile; ask for the next again"
+        )
+    keep = {r for r in (after, found[0] if found else None) if r is not None}
+    state.release_claims(user.id, stage, [r for r, _live in claims if r not in keep])
     if found is None:
         return None
     record_id, priority = found
-    state.claim(review.id, record_id, stage, user.id, now + CLAIM_TTL)
     card = ScreeningRepository(session).card(review.id, record_id)
     assert card is not None
     prioritised = prioritization.is_ranked(priority)
     return NextRecord(stage=stage, record=record_card(review, card), prioritised=prioritised)
-
-
-def _still_free(
-    state: StateRepository,
-    review_id: int,
-    stage: Stage,
-    user_id: int,
-    now: datetime,
-    after: int | None,
-    found: tuple[int, int] | None,
-) -> tuple[int, int] | None:
-    """*found*, or the next record when a claim committed just before best_for locked the row
-    took its last free vote (PostgreSQL: only a new statement sees that claim, and the new
-    look skips the record)."""
-    for _ in range(_LOOKS):
-        if found is None or state.still_free(found[0], stage, user_id, now):
-            return found
-        found = state.best_for(review_id, stage, user_id, now, after=after)
-    raise Conflict("other reviewers took every record offered meanwhile; ask for the next again")
 
 
 def record_card(review: Review, record: CardFields) -> RecordCard:
