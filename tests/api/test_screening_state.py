@@ -499,3 +499,27 @@ def test_one_reviewer_asking_for_next_many_times_at_once_gets_one_record(
                 assert len({record for _, record in answers}) == 1, answers
     finally:
         other_engine.dispose()
+
+
+def test_a_claim_takes_only_a_vote_still_free(build: Builder) -> None:
+    """Dual screening: two reviewers' live claims take both votes of a record, so a third
+    reviewer's claim is refused (and stored nowhere) until one of them lapses; a reviewer may
+    extend their own claim."""
+    world = make_world(build, n=1)
+    [record_id] = world.records
+    now, later = utc_now(), utc_now() + timedelta(minutes=10)
+    until = now + timedelta(minutes=5)
+    with Session(build.engine) as session:
+        state = StateRepository(session)
+
+        def claim(who: int, at: Any = now) -> bool:
+            return state.claim_if_free(world.rid, record_id, Stage.TITLE_ABSTRACT, who, at, until)
+
+        assert claim(world.one.id)
+        assert claim(world.two.id)
+        assert not claim(world.lead.id)
+        assert claim(world.one.id)  # extends their own
+        holders = {r for r, _live in state.my_claims(world.rid, Stage.TITLE_ABSTRACT, world.lead.id, now)}
+        assert holders == set()
+        assert claim(world.lead.id, later)  # the others' claims have lapsed by then
+        session.rollback()

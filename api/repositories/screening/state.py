@@ -440,7 +440,7 @@ def _claim_if_free(insert: Any) -> Any:
     return statement.on_conflict_do_update(
         index_elements=[CLAIM.c.record_id, CLAIM.c.stage, CLAIM.c.reviewer_id],
         set_={"expires_at": statement.excluded.expires_at},
-    )
+    ).returning(CLAIM.c.record_id)  # the row count of INSERT ... SELECT is not reported
 
 
 _CLAIM = {"postgresql": _claim_if_free(postgresql.insert), "sqlite": _claim_if_free(sqlite.insert)}
@@ -588,7 +588,7 @@ class StateRepository:
             "rid": review_id, "record_id": record_id, "stage": stage, "reviewer": reviewer_id,
             "now": now, "until": until,
         }  # fmt: skip
-        return bool(connection.execute(_CLAIM[connection.dialect.name], parameters).rowcount)
+        return connection.execute(_CLAIM[connection.dialect.name], parameters).first() is not None
 
     def record_at_stages(
         self, review_id: int, record_id: int, *, lock: Stage | None = None
