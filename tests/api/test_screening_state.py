@@ -519,7 +519,9 @@ def test_a_claim_takes_only_a_vote_still_free(build: Builder) -> None:
         assert claim(world.two.id)
         assert not claim(world.lead.id)
         assert claim(world.one.id)  # extends their own
-        holders = {r for r, _live in state.my_claims(world.rid, Stage.TITLE_ABSTRACT, world.lead.id, now)}
+        holders = {
+            r for r, _live in state.my_claims(world.rid, Stage.TITLE_ABSTRACT, world.lead.id, now)
+        }
         assert holders == set()
         assert claim(world.lead.id, later)  # the others' claims have lapsed by then
         session.rollback()
