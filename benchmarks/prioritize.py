@@ -67,7 +67,9 @@ GRID = (
     RankingModel(("naive_bayes",), 9.8, 2),  # ASReview's former default family
     RankingModel(("svm",), 9.8, 2, title_weight=0.5),  # title words in a space of their own
     RankingModel(("svm",), 9.8, 2, topic_dimensions=100),  # latent topics (LSA)
+    RankingModel(("svm",), 9.8, 2, 0.5, 50, 0.5),  # title words and topics: half as many
     RankingModel(("svm",), 9.8, 2, 0.5, 100, 0.5),  # title words and topics
+    RankingModel(("svm",), 9.8, 2, 0.5, 200, 0.5),  # title words and topics: twice as many
     RankingModel(("svm", "logistic"), 9.8, 2, 0.5, 100, 0.5),  # ensemble of two classifiers
 )
 # The noise of the measurement is the seed-to-seed spread of this model's mean: the published

@@ -107,10 +107,14 @@ class RankingModel:
         return " ".join(parts)
 
 
-# The best mean WSS@95 over the ten development screening sets, with leave-one-set-out reported
-# (benchmarks/prioritize.py). The selection rule there prefers the SVM + logistic ensemble by a
-# margin within the noise at twice the cost of every retrain: docs/DECISIONS.md 57.
-SERVED_MODEL = RankingModel(title_weight=0.5, topic_dimensions=100, topic_weight=0.5)
+# Fifty topics: the records of one review's search answer one question, so what varies among
+# them is a few dozen themes (the interventions of one class, the populations, the designs, the
+# outcomes). Fifty dimensions hold them while each topic stays shared by many records, so a
+# decision reaches the records of its theme; more dimensions split a theme into topics that a
+# handful of records hold. Chosen from the served family with 50, 100 and 200 topics
+# by the rule of benchmarks/prioritize_select.py, on the ten development sets and in every
+# leave-one-set-out fold (docs/DECISIONS.md 59).
+SERVED_MODEL = RankingModel(title_weight=0.5, topic_dimensions=50, topic_weight=0.5)
 
 
 def record_text(
