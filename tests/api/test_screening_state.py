@@ -449,6 +449,27 @@ def test_a_stage_is_ranked_by_the_holder_of_its_lease_only(build: Builder) -> No
     assert world.next(world.one).json()["prioritised"] is True
 
 
+def test_a_stage_whose_lease_holder_stopped_is_ranked_without_new_decisions(
+    build: Builder,
+) -> None:
+    """The holder of a stage's lease stops (a restarted server): once its lease ends, another
+    worker ranks the decisions it left unranked, without waiting for someone to vote again."""
+    world = make_world(build, n=6, settings={"title_abstract": {"mode": "single"}})
+    with Session(build.engine) as session, session.begin():
+        assert RankingRepository(session).take_lease(
+            world.rid, Stage.TITLE_ABSTRACT, "stopped:1", utc_now(), timedelta(seconds=2)
+        )
+    for decision in ("include", "exclude"):
+        record_id = world.next(world.one).json()["record"]["id"]
+        world.vote(world.one, record_id, decision)
+    prioritization.wait_idle()
+    assert world.next(world.one).json()["prioritised"] is False  # the lease is still held
+    deadline = time.monotonic() + 20
+    while not world.next(world.one).json()["prioritised"]:
+        assert time.monotonic() < deadline, "nobody ranked the stage after the lease ended"
+        time.sleep(0.2)
+
+
 def test_ranks_never_wait_for_a_vote_in_progress(build: Builder) -> None:
     """On PostgreSQL the prioritiser moves the records nobody holds and leaves a record that a
     vote (or `next`) has locked where it is, without waiting for it."""

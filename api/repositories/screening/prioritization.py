@@ -74,6 +74,15 @@ class RankingRepository:
         )
         return bool(taken.rowcount)
 
+    def lease_until(self, review_id: int, stage: Stage) -> datetime | None:
+        """When the current lease on ranking the stage ends (None: nobody holds one)."""
+        until: datetime | None = self._run(
+            sa.select(STAGE.c.rank_lease_until).where(
+                STAGE.c.review_id == review_id, STAGE.c.stage == stage
+            )
+        ).scalar()
+        return until
+
     def stage(self, review_id: int, stage: Stage) -> RankedStage:
         row = self._run(
             sa.select(STAGE.c.ranked_epoch, STAGE.c.ranked_labels).where(

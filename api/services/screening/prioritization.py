@@ -27,7 +27,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
@@ -213,6 +213,7 @@ class RankingWorker:
         with Session(self.engine) as session, session.begin():
             repo = RankingRepository(session)
             if not repo.take_lease(review_id, stage, self.name, utc_now(), LEASE):
+                self._look_again_when_lease_ends(key, repo.lease_until(review_id, stage))
                 return False
             previous = repo.stage(review_id, stage)
         url = self.engine.url.render_as_string(hide_password=False)
@@ -244,6 +245,13 @@ class RankingWorker:
         with Session(self.engine) as session, session.begin():
             RankingRepository(session).ranked(review_id, stage, self.name, epoch, digest, utc_now())
         return True
+
+    def _look_again_when_lease_ends(self, key: StageKey, until: datetime | None) -> None:
+        """Another worker holds the stage: if it stops (a restarted server, a lost machine), the
+        stage must not wait for the next decision to be ranked again, so look once more when
+        its lease ends (a last look, which `wait_idle` does not wait for)."""
+        left = (until - utc_now()).total_seconds() if until is not None else 0.0
+        self._pending[key] = _Pending(time.monotonic() + max(PASS_INTERVAL, left), recheck=True)
 
     def _renewed_until_done(self, work: Future[Ranking | None]) -> bool:
         """Wait for the model a third of a lease at most; True once it is done."""
