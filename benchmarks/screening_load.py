@@ -120,6 +120,7 @@ def seed(url: str, n_records: int, n_reviewers: int) -> Seeded:
                 for i in range(start, min(n_records, start + 5_000))
             ]
             session.execute(insert(table), rows)
+        RecordRepository(session).refresh_statistics()  # as an import of this size does
         tokens = []
         for i in range(n_reviewers + 1):
             user = create_user(

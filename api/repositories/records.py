@@ -22,6 +22,12 @@ _RECORD_TABLE: Table = Record.__table__  # type: ignore[attr-defined]
 # Rows per INSERT statement: large enough to amortise round trips, small enough to keep
 # each statement's parameters in memory comfortably.
 INSERT_CHUNK = 5_000
+# A batch this large refreshes the planner's statistics of the tables it filled (PostgreSQL;
+# SQLite's planner picks these indexes without statistics). Autovacuum would, but a minute
+# later: the first minute of screening a large import is when reviewers start, and without
+# statistics PostgreSQL picked plans that cost a vote four times as much at 100,000 records.
+ANALYZE_AFTER_RECORDS = 1_000
+_FILLED_BY_IMPORTS = ("record", "study", "screening_state")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +183,16 @@ class RecordRepository:
                 chunk = []
         if chunk:
             count += self._insert(chunk)
+        if count >= ANALYZE_AFTER_RECORDS:
+            self.refresh_statistics()
         return count
+
+    def refresh_statistics(self) -> None:
+        """Let the planner know what a bulk insert added (ANALYZE, in this transaction: it
+        counts the rows the transaction inserted, and blocks no reader or writer)."""
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"ANALYZE {', '.join(_FILLED_BY_IMPORTS)}")
 
     def _insert(self, rows: list[dict[str, Any]]) -> int:
         # Each record is a study of one until a lead links reports: the studies are inserted
