@@ -49,6 +49,7 @@ import api.security
 from api.db import make_engine
 from api.migrate import upgrade_to_head
 from api.permissions import Role
+from api.repositories.records import RecordRepository
 from api.services.accounts import create_user, issue_token
 from api.tables import Decision, ImportBatch, Membership, Record, Review, Source, utc_now
 
