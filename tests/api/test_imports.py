@@ -275,6 +275,6 @@ def test_a_large_import_leaves_the_planner_statistics_of_what_it_added(
         rows = session.connection().exec_driver_sql(
             "SELECT relname, reltuples FROM pg_class WHERE relname IN ('record', 'screening_state')"
         )
-        estimated = dict(rows.all())
+        estimated: dict[str, float] = {str(name): float(n) for name, n in rows.all()}
     assert estimated["record"] >= n
     assert estimated["screening_state"] >= 2 * n  # one row per record and stage
