@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.db import POOL_RESERVE, POOL_SIZE
+
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 
 
@@ -32,9 +34,9 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto uvicorn believes (comma-separated
     # addresses or networks, "*" for any): login throttling then counts the real client address.
     forwarded_allow_ips: str = "127.0.0.1"
-    # PostgreSQL connections each server process keeps (requests use all but a reserve of 5 for
-    # background work): workers x (this + 10) must stay under the server's max_connections.
-    db_pool_size: int = Field(default=20, ge=6)
+    # PostgreSQL connections each server process keeps (requests use all but POOL_RESERVE, kept
+    # for background work): workers x (this + MAX_OVERFLOW) must stay under max_connections.
+    db_pool_size: int = Field(default=POOL_SIZE, ge=POOL_RESERVE + 1)
     # A running job's lease: a job whose worker stopped renewing it this long is taken over.
     job_lease_seconds: int = Field(default=60, ge=5)
 

@@ -387,13 +387,16 @@ _SAVE = (
         }
     )
 )
-_MY_CLAIMS = sa.select(
-    CLAIM.c.record_id, CLAIM.c.expires_at > sa.bindparam("now", type_=CLAIM.c.expires_at.type)
-).where(
+_MY_CLAIM_COLUMNS = (
+    CLAIM.c.record_id,
+    CLAIM.c.expires_at > sa.bindparam("now", type_=CLAIM.c.expires_at.type),
+)
+_MINE = sa.and_(
     CLAIM.c.review_id == sa.bindparam("rid"),
     CLAIM.c.reviewer_id == sa.bindparam("reviewer"),
     CLAIM.c.stage == sa.bindparam("stage", type_=CLAIM.c.stage.type),
 )
+_MY_CLAIMS = sa.select(*_MY_CLAIM_COLUMNS).where(_MINE)
 _RELEASE = sa.delete(CLAIM).where(
     CLAIM.c.reviewer_id == sa.bindparam("reviewer"),
     CLAIM.c.stage == sa.bindparam("stage", type_=CLAIM.c.stage.type),
@@ -416,9 +419,7 @@ _TURN = (
 ).subquery("turn")
 # The lock and the holds in one trip: the lock is the preserved side of an outer join, so it is
 # taken (once) before the holds are read, and the join yields one row without a hold if none.
-_MY_CLAIMS_IN_TURN = sa.select(*_MY_CLAIMS.selected_columns).select_from(
-    _TURN.outerjoin(CLAIM, sa.and_(*_MY_CLAIMS.whereclause.clauses))  # type: ignore[union-attr]
-)
+_MY_CLAIMS_IN_TURN = sa.select(*_MY_CLAIM_COLUMNS).select_from(_TURN.outerjoin(CLAIM, _MINE))
 
 
 def _claim_if_free(insert: Any) -> Any:
