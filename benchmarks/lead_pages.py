@@ -18,14 +18,11 @@ import time
 from pathlib import Path
 
 import httpx
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from api.db import make_engine
-from api.permissions import Role
 from api.repositories.studies import StudyRepository
-from api.tables import Membership
-from benchmarks.screening_load import seed, serve
+from benchmarks.screening_load import Server, fresh_database, seed
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -36,12 +33,11 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 def _prepare(url: str, records: int) -> tuple[int, str, float]:
-    review_id, (token,) = seed(url, records, 1)
+    fresh_database(url)
+    seeded = seed(url, records, 1)
+    review_id, token = seeded.review_id, seeded.lead
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
-        session.execute(
-            update(Membership).where(col(Membership.review_id) == review_id).values(role=Role.LEAD)
-        )
         started = time.perf_counter()
         StudyRepository(session).add_studies_of_one(review_id)
         studies_s = time.perf_counter() - started
@@ -54,7 +50,8 @@ def measure(label: str, url: str, records: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
-        process, base = serve(url, 1, data_dir)
+        server = Server(url, 1, data_dir)
+        process, base = server.process, server.base
         try:
             headers = {"Authorization": f"Bearer {token}"}
             with httpx.Client(
@@ -97,8 +94,7 @@ def measure(label: str, url: str, records: int) -> None:
                     f"{before:.0f} -> {after:.0f} MB"
                 )
         finally:
-            process.terminate()
-            process.wait()
+            server.stop()
 
 
 def main() -> int:

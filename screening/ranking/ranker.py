@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -164,8 +164,15 @@ class Ranker:
     def model(self) -> RankingModel:
         return self._model
 
-    def rank(self, labelled: Mapping[RecordIndex, bool], *, seed: int = 0) -> NDArray[np.intp]:
-        """Indices of the records not in `labelled`, most likely relevant first.
+    def rank(
+        self,
+        labelled: Mapping[RecordIndex, bool],
+        *,
+        seed: int = 0,
+        skip: Collection[RecordIndex] = (),
+    ) -> NDArray[np.intp]:
+        """Indices of the records neither in `labelled` nor in `skip`, most likely relevant
+        first.
 
         `labelled` maps record index (position in the texts given to the constructor) to
         included (True) or excluded (False). The model trains on exactly these decisions and
@@ -173,8 +180,11 @@ class Ranker:
         requesting reviewer's own votes (blinding). Until `labelled` holds at least one inclusion
         and one exclusion (cold start) the order is the default file order. `seed` fixes the
         solver's shuffling and breaks exact score ties: a given seed always gives the same order.
+        `skip`: records whose text stays in the features but that are not to be screened (a
+        merged duplicate, a removed record), so that such a change does not oblige to fit the
+        features again.
         """
-        unlabelled = self._unlabelled(labelled)
+        unlabelled = self._unlabelled(labelled, skip)
         labels = np.fromiter(labelled.values(), dtype=bool, count=len(labelled))
         if self._features is None or labels.all() or not labels.any():
             return unlabelled
@@ -183,13 +193,18 @@ class Ranker:
         tie_break = np.random.default_rng(seed).permutation(len(unlabelled))
         return unlabelled[np.lexsort((tie_break, -scores))]
 
-    def _unlabelled(self, labelled: Mapping[RecordIndex, bool]) -> NDArray[np.intp]:
+    def _unlabelled(
+        self, labelled: Mapping[RecordIndex, bool], skip: Collection[RecordIndex]
+    ) -> NDArray[np.intp]:
         indices = np.fromiter(labelled.keys(), dtype=np.intp, count=len(labelled))
-        outside = indices[(indices < 0) | (indices >= self._n_records)]
-        if len(outside):
-            raise IndexError(f"record index {outside[0]} outside 0..{self._n_records - 1}")
+        skipped = np.fromiter(skip, dtype=np.intp, count=len(skip))
+        for given in (indices, skipped):
+            outside = given[(given < 0) | (given >= self._n_records)]
+            if len(outside):
+                raise IndexError(f"record index {outside[0]} outside 0..{self._n_records - 1}")
         mask = np.ones(self._n_records, dtype=bool)
         mask[indices] = False
+        mask[skipped] = False
         return np.flatnonzero(mask)
 
     def _fit_and_score(

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -37,7 +37,7 @@ from sqlmodel import Session
 
 from api.db import make_engine
 from api.jobs import worker_name
-from api.repositories.screening.prioritization import RankingRepository
+from api.repositories.screening.prioritization import Cursor, RankingRepository
 from api.repositories.screening.votes import ScreeningRepository
 from api.tables import utc_now
 from screening.model import Stage
@@ -117,6 +117,7 @@ def wait_idle(timeout: float = 60.0) -> None:
 class _Pending:
     due: float
     recheck: bool = False
+    prepare: bool = False  # records were imported: build the text features before any vote
 
 
 @dataclass(eq=False)
@@ -126,11 +127,13 @@ class RankingWorker:
     engine: Engine
     poll_seconds: float = POLL_SECONDS
     name: str = field(default_factory=lambda: f"{worker_name()}:rank{next(_worker_numbers)}")
-    _cursor: tuple[int, int] = (0, 0)
+    _cursor: Cursor | None = None  # decisions from the first, imports from the worker's start
     _pending: dict[StageKey, _Pending] = field(default_factory=dict)
     _rest_until: dict[StageKey, float] = field(default_factory=dict)
     _settled: dict[StageKey, int] = field(default_factory=dict)  # at the last ranking
     _fit_seconds: dict[StageKey, float] = field(default_factory=dict)  # the last fit's duration
+    _holding: StageKey | None = None  # the stage whose text features our model process keeps
+    _renew_at: float = 0.0
     _wake: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
     _idle: threading.Condition = field(default_factory=threading.Condition)
@@ -147,6 +150,10 @@ class RankingWorker:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)
+        try:
+            self._hold(None)  # another worker may take the stage at once
+        except Exception:  # the database may be gone already: the lease then simply expires
+            logger.exception("ranking worker: could not give its lease back")
 
     def wake(self) -> None:
         with self._idle:
@@ -184,14 +191,21 @@ class RankingWorker:
     def _sleep_seconds(self) -> float:
         now = time.monotonic()
         soonest = min((p.due for p in self._pending.values()), default=now + self.poll_seconds)
+        if self._holding is not None:
+            soonest = min(soonest, self._renew_at)
         return max(0.0, min(self.poll_seconds, soonest - now))
 
     def _pass(self) -> None:
         with Session(self.engine) as session:
-            touched, self._cursor = RankingRepository(session).touched_since(self._cursor)
+            repo = RankingRepository(session)
+            if self._cursor is None:
+                self._cursor = (0, 0, repo.newest_import())
+            touched, imported, self._cursor = repo.touched_since(self._cursor)
         now = time.monotonic()
-        for key in touched:
-            self._pending[key] = _Pending(max(now, self._rest_until.get(key, now)))
+        for key in touched | imported:
+            prepare = key in imported or (key in self._pending and self._pending[key].prepare)
+            self._pending[key] = _Pending(max(now, self._rest_until.get(key, now)), prepare=prepare)
+        self._keep_lease()
         for key, pending in sorted(self._pending.items(), key=lambda kv: kv[1].due):
             if self._stop.is_set():
                 return
@@ -199,36 +213,62 @@ class RankingWorker:
                 continue
             del self._pending[key]
             started = time.monotonic()
-            ranked = self._rank(key)
-            took = time.monotonic() - started
+            ranked, built = self._rank(key, pending.prepare)
+            # The rest follows what a retraining costs; building the features is done once.
+            took = max(0.0, time.monotonic() - started - built)
             rest = max(MIN_REST, REST_FACTOR * took) if ranked else REST_FACTOR * took
             self._rest_until[key] = time.monotonic() + rest
             if ranked and not pending.recheck:
                 self._pending.setdefault(key, _Pending(time.monotonic() + RECHECK_SECONDS, True))
 
-    def _rank(self, key: StageKey) -> bool:
+    def _keep_lease(self) -> None:
+        """Keep the lease of the stage whose features our model process holds while this worker
+        runs, even between decisions: the features of a large review take a minute to build,
+        and a stage handed to another worker would have them built again there."""
+        if self._holding is None or time.monotonic() < self._renew_at:
+            return
+        if self._renew(self._holding):
+            self._renew_at = time.monotonic() + LEASE.total_seconds() / 3
+        else:
+            self._holding = None  # taken over meanwhile (this worker stalled)
+
+    def _hold(self, key: StageKey | None) -> None:
+        """Our model process now keeps the features of *key* (None: of no stage): give back the
+        lease of the stage it held before, so that any worker may take it."""
+        if self._holding is not None and self._holding != key:
+            with Session(self.engine) as session, session.begin():
+                RankingRepository(session).give_back_lease(*self._holding, self.name)
+        if key is not None and key != self._holding:
+            self._renew_at = time.monotonic() + LEASE.total_seconds() / 3
+        self._holding = key
+
+    def _rank(self, key: StageKey, prepare: bool = False) -> tuple[bool, float]:
         """Rank one stage if this worker holds its lease and what the model learns from changed
-        (the child process reads the stage, so the reading too stays off this interpreter)."""
+        (the child process reads the stage, so the reading too stays off this interpreter);
+        with *prepare*, build its text features even if it cannot rank yet. Whether it ranked,
+        and the seconds spent building features."""
         review_id, stage = key
         with Session(self.engine) as session, session.begin():
             repo = RankingRepository(session)
             if not repo.take_lease(review_id, stage, self.name, utc_now(), LEASE):
                 self._look_again_when_lease_ends(key, repo.lease_until(review_id, stage))
-                return False
+                return False, 0.0
             previous = repo.stage(review_id, stage)
         url = self.engine.url.render_as_string(hide_password=False)
         last_fit = (self._settled.get(key), self._fit_seconds.get(key, 0.0))
         work = _model().submit(
-            rank_in_child, url, review_id, stage, previous.ranked_labels, last_fit
+            rank_in_child, url, review_id, stage, previous.ranked_labels, last_fit, prepare
         )
         while not self._renewed_until_done(work):
             if not self._renew(key):
                 work.cancel()
-                return False  # taken over meanwhile (this worker stalled): the holder ranks
-        ranking = work.result()
-        if ranking is None:
-            return False
-        digest, order, settled, self._fit_seconds[key] = ranking
+                return False, 0.0  # taken over meanwhile (this worker stalled): the holder ranks
+        answer = work.result()
+        if answer.holds_features:
+            self._hold(key)
+        if answer.ranking is None:
+            return False, answer.build_seconds
+        digest, order, settled, self._fit_seconds[key] = answer.ranking
         settled_before, self._settled[key] = self._settled.get(key), settled
         epoch = previous.ranked_epoch + 1
         full = len(order) <= TOP_MIN or (epoch % FULL_EVERY == 1 and len(order) <= FULL_LIMIT)
@@ -238,13 +278,13 @@ class RankingWorker:
             with Session(self.engine) as session, session.begin():
                 repo = RankingRepository(session)
                 if not repo.take_lease(review_id, stage, self.name, utc_now(), LEASE):
-                    return False
+                    return False, answer.build_seconds
                 repo.write_priorities(
                     stage, {r: ranked_priority(epoch, start + i) for i, r in enumerate(chunk)}
                 )
         with Session(self.engine) as session, session.begin():
             RankingRepository(session).ranked(review_id, stage, self.name, epoch, digest, utc_now())
-        return True
+        return True, answer.build_seconds
 
     def _look_again_when_lease_ends(self, key: StageKey, until: datetime | None) -> None:
         """Another worker holds the stage: if it stops (a restarted server, a lost machine), the
@@ -253,7 +293,7 @@ class RankingWorker:
         left = (until - utc_now()).total_seconds() if until is not None else 0.0
         self._pending[key] = _Pending(time.monotonic() + max(PASS_INTERVAL, left), recheck=True)
 
-    def _renewed_until_done(self, work: Future[Ranking | None]) -> bool:
+    def _renewed_until_done(self, work: Future[Answer]) -> bool:
         """Wait for the model a third of a lease at most; True once it is done."""
         wait([work], timeout=LEASE.total_seconds() / 3)
         return work.done()
@@ -328,39 +368,74 @@ Ranking = tuple[str, list[int], int, float]
 # The last fit of a stage: how many settled records it learnt from (None: no fit in this
 # worker yet) and how long it took.
 LastFit = tuple[int | None, float]
+
+
+class Answer(NamedTuple):
+    """The child's answer: the ranking (None: nothing to rank, see `rank_in_child`), whether
+    the child now keeps the stage's text features, and how long building them took (0: kept)."""
+
+    ranking: Ranking | None
+    holds_features: bool
+    build_seconds: float = 0.0
+
+
 _RANKERS: dict[tuple[str, int, Stage], tuple[str, Ranker]] = {}
 
 
 def rank_in_child(
-    url: str, review_id: int, stage: Stage, previous: str, last_fit: LastFit = (None, 0.0)
-) -> Ranking | None:
+    url: str,
+    review_id: int,
+    stage: Stage,
+    previous: str,
+    last_fit: LastFit = (None, 0.0),
+    prepare: bool = False,
+) -> Answer:
     """The stage's unlabelled records, most likely relevant first, with a digest of what the
-    model learnt from; None when that did not change since *previous*, when the retraining
-    schedule says the last fit is still fresh enough, or when the model cannot rank yet (runs
-    in the child process, which keeps the text features of the last stage)."""
+    model learnt from; no ranking when that did not change since *previous*, when the
+    retraining schedule says the last fit is still fresh enough, or when the model cannot rank
+    yet (runs in the child process, which keeps the text features of one stage). With
+    *prepare* the features are built even when there is nothing to rank yet: after an import,
+    so that the first decisions are ranked at once."""
+    key = (url, review_id, stage)
     engine = make_engine(url, pool_size=1, max_overflow=0)
+    built = 0.0
     try:
         with Session(engine) as session:
-            members, labels = RankingRepository(session).members_and_labels(review_id, stage)
-            digest = _digest(members, labels)
-            if digest == previous or not _both_classes(labels) or not _due(labels, last_fit):
-                return None
-            key = (url, review_id, stage)
-            members_digest = hashlib.sha256(repr(members).encode()).hexdigest()
-            cached = _RANKERS.get(key)
-            if cached is None or cached[0] != members_digest:
-                _RANKERS.clear()  # one stage's features at a time: they are large
-                texts = _texts(session, review_id, members)
-                _RANKERS[key] = (members_digest, Ranker(texts))
+            found = RankingRepository(session).stage_records(review_id, stage)
+            digest = _digest(found.members, found.labels)
+            wanted = (
+                digest != previous and _both_classes(found.labels) and _due(found.labels, last_fit)
+            )
+            if not wanted and not (prepare and found.all_records):
+                return Answer(None, key in _RANKERS)
+            ranker, built = _ranker(session, key, found.all_records)
     finally:
         engine.dispose()
-    index = {record_id: i for i, record_id in enumerate(members)}
-    labelled = {index[r]: included for r, included in labels.items()}
-    ranker = _RANKERS[key][1]
+    if not wanted:
+        return Answer(None, True, built)
+    index = {record_id: i for i, record_id in enumerate(found.all_records)}
+    labelled = {index[r]: included for r, included in found.labels.items()}
     started = time.perf_counter()
-    order = ranker.rank(labelled).tolist()
+    order = ranker.rank(labelled, skip=[index[r] for r in found.left_out()]).tolist()
     took = time.perf_counter() - started
-    return digest, [members[i] for i in order], len(labels), took
+    ids = [found.all_records[i] for i in order]
+    return Answer((digest, ids, len(found.labels), took), True, built)
+
+
+def _ranker(
+    session: Session, key: tuple[str, int, Stage], records: Sequence[int]
+) -> tuple[Ranker, float]:
+    """The stage's ranker, built when the records that reached the stage changed (an import),
+    and how long building it took (0: kept from before)."""
+    records_digest = hashlib.sha256(repr(records).encode()).hexdigest()
+    cached = _RANKERS.get(key)
+    if cached is not None and cached[0] == records_digest:
+        return cached[1], 0.0
+    _RANKERS.clear()  # one stage's features at a time: they are large
+    started = time.perf_counter()
+    ranker = Ranker(_texts(session, key[1], records))
+    _RANKERS[key] = (records_digest, ranker)
+    return ranker, time.perf_counter() - started
 
 
 def _due(labels: dict[int, bool], last_fit: LastFit) -> bool:

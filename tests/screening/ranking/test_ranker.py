@@ -105,9 +105,23 @@ def test_everything_labelled_leaves_nothing_to_rank() -> None:
     assert Ranker(TEXTS).rank(labelled).tolist() == []
 
 
+def test_skipped_records_are_not_ranked_and_the_others_keep_their_order() -> None:
+    """A merged duplicate or a removed record stays in the features (no refit) but is not
+    offered: the rest come in the order they had with it offered."""
+    ranker = Ranker(TEXTS)
+    labelled = {2: True, 0: False, 1: False}
+    everything = ranker.rank(labelled).tolist()
+    skipped = {5, 6}
+    order = ranker.rank(labelled, skip=skipped).tolist()
+    assert order == [i for i in everything if i not in skipped]
+    assert set(order[:2]) == RELEVANT - {2, 5}
+
+
 def test_unknown_record_index_is_refused() -> None:
     with pytest.raises(IndexError, match="outside"):
         Ranker(TEXTS).rank({len(TEXTS): True})
+    with pytest.raises(IndexError, match="outside"):
+        Ranker(TEXTS).rank({2: True, 0: False}, skip=[len(TEXTS)])
 
 
 def test_record_text_is_title_and_abstract_only() -> None:
