@@ -47,7 +47,8 @@ def test_features_are_built_for_imports_and_kept_through_merges_and_removals(
     stage = Stage.TITLE_ABSTRACT
     prepared = prioritization.rank_in_child(database_url, world.rid, stage, "", prepare=True)
     assert prepared.ranking is None  # no decision yet: nothing to learn from
-    assert prepared.holds_features and prepared.build_seconds > 0
+    assert prepared.holds_features
+    assert prepared.build_seconds > 0
 
     first, second, merged, kept, removed = world.records[:5]
     assert world.vote(world.one, first, "include").status_code == 201
@@ -73,7 +74,8 @@ def test_features_are_built_for_imports_and_kept_through_merges_and_removals(
     late = screening_records(build.engine, world.rid, [("Late trial", "Imported later.")])
     again = prioritization.rank_in_child(database_url, world.rid, stage, digest)
     assert again.build_seconds > 0  # an import brought records the features lack
-    assert again.ranking is not None and late[0] in again.ranking[1]
+    assert again.ranking is not None
+    assert late[0] in again.ranking[1]
 
 
 def test_without_prepare_nothing_is_built_before_the_model_can_rank(
@@ -99,7 +101,8 @@ def test_records_imported_into_a_running_service_are_prepared_by_one_worker_that
     time.sleep(9)  # more than two leases, and nobody voted
     holder, until = _owner(build, world.rid)
     assert holder == owner
-    assert until is not None and until > utc_now()
+    assert until is not None
+    assert until > utc_now()
     worker = next(w for w in list(prioritization._WORKERS) if w.name == owner)
     worker.stop()
     assert _owner(build, world.rid)[0] != owner
