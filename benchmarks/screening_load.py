@@ -239,14 +239,7 @@ def _tree(roots: list[int]) -> list[int]:
 
 def cpu_seconds(roots: list[int]) -> float:
     """User + system CPU of the running processes under *roots*."""
-    total = 0
-    for pid in _tree(roots):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    return sum(_cpu_by_process(roots).values())
 
 
 def health_step() -> Step:
@@ -410,26 +403,38 @@ def wait_until_prepared(
     url: str, review_id: int, roots: list[int], *, limit: float = 900
 ) -> tuple[float, float]:
     """Seconds until a ranking worker has taken the imported stage and the server's processes
-    are quiet again (under 5% of a core for two seconds in a row), and the CPU they used."""
+    are quiet again (under 5% of a core for two seconds in a row), and the CPU they used (per
+    process, sampled every second: a connection's process that ends takes its CPU with it)."""
     engine = make_engine(url)
-    started, cpu_before = time.monotonic(), cpu_seconds(roots)
+    started = time.monotonic()
     statement = text(
         "SELECT rank_owner FROM screening_stage WHERE review_id = :r AND stage = 'title_abstract'"
     )
+    busy, quiet = 0.0, 0
+    sample = _cpu_by_process(roots)
     try:
-        while time.monotonic() - started < limit:
+        while quiet < 2 and time.monotonic() - started < limit:
+            time.sleep(1)
             with engine.connect() as connection:
-                if connection.execute(statement, {"r": review_id}).scalar() is not None:
-                    break
-            time.sleep(0.5)
+                taken = connection.execute(statement, {"r": review_id}).scalar() is not None
+            before, sample = sample, _cpu_by_process(roots)
+            used = sum(max(0.0, cpu - before.get(pid, 0.0)) for pid, cpu in sample.items())
+            busy += used
+            quiet = quiet + 1 if taken and used < 0.05 else 0
     finally:
         engine.dispose()
-    quiet = 0
-    while quiet < 2 and time.monotonic() - started < limit:
-        before = cpu_seconds(roots)
-        time.sleep(1)
-        quiet = quiet + 1 if cpu_seconds(roots) - before < 0.05 else 0
-    return time.monotonic() - started, cpu_seconds(roots) - cpu_before
+    return time.monotonic() - started, busy
+
+
+def _cpu_by_process(roots: list[int]) -> dict[int, float]:
+    found = {}
+    for pid in _tree(roots):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
 
 
 def _aware(value: datetime | str) -> datetime:
