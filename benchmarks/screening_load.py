@@ -74,6 +74,7 @@ class Phase:
     done: int = 0  # decisions (or health requests)
     accepted: int = 0  # 201 responses
     errors: int = 0
+    empty: int = 0  # `next` answered 204: the reviewer had nothing left to screen
     pair_ms: list[float] = field(default_factory=list)
     seconds: float = 0.0
     cpu: float = 0.0  # CPU seconds the server's processes (and PostgreSQL's) spent
@@ -261,7 +262,9 @@ def screening_step(review_id: int, pace: tuple[float, float] | None) -> Step:
         started = time.perf_counter()
         response = await client.get(f"/reviews/{review_id}/screening/{TA}/next")
         if response.status_code != 200:
-            if response.status_code != 204:
+            if response.status_code == 204:
+                phase.empty += 1
+            else:
                 phase.errors += 1
             await asyncio.sleep(0.5)
             return
@@ -548,6 +551,12 @@ def measure(
             accepted += phase.accepted
             rows.append(_row(backend, workers, n_records, name, phase, ceiling))
             print(rows[-1].line(), flush=True)
+            if phase.empty:
+                print(
+                    f"  the {name} phase ran out of records ({phase.empty} empty answers): its "
+                    "figures understate; run shorter phases (--seconds)",
+                    flush=True,
+                )
     finally:
         server.stop()
     stored, crowded = count_decisions(url, review.review_id)
@@ -634,7 +643,12 @@ def main() -> int:
     )
     parser.add_argument("--records", default="5000,100000", help="review sizes, comma-separated")
     parser.add_argument("--reviewers", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=30, help="length of each phase")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=20,
+        help="length of each phase (a 5,000-record review lasts a flood of about 25 s on SQLite)",
+    )
     parser.add_argument("--workers", default="2,4", help="PostgreSQL worker counts")
     parser.add_argument("--postgres", default=os.environ.get("WINNOW_BENCH_POSTGRES_URL", ""))
     parser.add_argument("--pg-port", type=int, default=0, help="start a throwaway cluster here")

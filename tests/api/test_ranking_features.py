@@ -47,7 +47,7 @@ def test_features_are_built_for_imports_and_kept_through_merges_and_removals(
     stage = Stage.TITLE_ABSTRACT
     prepared = prioritization.rank_in_child(database_url, world.rid, stage, "", prepare=True)
     assert prepared.ranking is None  # no decision yet: nothing to learn from
-    assert prepared.holds_features
+    assert prepared.kept == ((world.rid, stage),)
     assert prepared.build_seconds > 0
 
     first, second, merged, kept, removed = world.records[:5]
@@ -83,7 +83,26 @@ def test_without_prepare_nothing_is_built_before_the_model_can_rank(
 ) -> None:
     world = make_world(build, n=4, settings=SINGLE)
     answer = prioritization.rank_in_child(database_url, world.rid, Stage.TITLE_ABSTRACT, "")
-    assert answer == prioritization.Answer(None, False, 0.0)
+    assert answer == prioritization.Answer(None, (), 0.0)
+
+
+def test_the_model_process_keeps_the_features_of_stages_screened_side_by_side(
+    build: Builder, database_url: str, child_cache: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two reviews screened at once keep their features (they used to take turns building
+    them); past the budget of records the least recently used stage gives way."""
+    stage = Stage.TITLE_ABSTRACT
+    first, second = make_world(build, n=4), make_world(build, n=4)
+    for world in (first, second):
+        prepared = prioritization.rank_in_child(database_url, world.rid, stage, "", prepare=True)
+        assert prepared.build_seconds > 0
+    again = prioritization.rank_in_child(database_url, first.rid, stage, "", prepare=True)
+    assert again.build_seconds == 0.0
+    assert set(again.kept) == {(first.rid, stage), (second.rid, stage)}
+    monkeypatch.setattr(prioritization, "FEATURE_RECORDS", 9)
+    third = make_world(build, n=4)
+    answer = prioritization.rank_in_child(database_url, third.rid, stage, "", prepare=True)
+    assert set(answer.kept) == {(first.rid, stage), (third.rid, stage)}  # second: least used
 
 
 def test_records_imported_into_a_running_service_are_prepared_by_one_worker_that_keeps_them(

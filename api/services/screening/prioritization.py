@@ -24,6 +24,7 @@ import multiprocessing.context
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -132,7 +133,7 @@ class RankingWorker:
     _rest_until: dict[StageKey, float] = field(default_factory=dict)
     _settled: dict[StageKey, int] = field(default_factory=dict)  # at the last ranking
     _fit_seconds: dict[StageKey, float] = field(default_factory=dict)  # the last fit's duration
-    _holding: StageKey | None = None  # the stage whose text features our model process keeps
+    _holding: frozenset[StageKey] = frozenset()  # stages whose features our model process keeps
     _renew_at: float = 0.0
     _wake: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -151,7 +152,7 @@ class RankingWorker:
         self._wake.set()
         self._thread.join(timeout)
         try:
-            self._hold(None)  # another worker may take the stage at once
+            self._hold(frozenset())  # another worker may take the stages at once
         except Exception:  # the database may be gone already: the lease then simply expires
             logger.exception("ranking worker: could not give its lease back")
 
@@ -191,7 +192,7 @@ class RankingWorker:
     def _sleep_seconds(self) -> float:
         now = time.monotonic()
         soonest = min((p.due for p in self._pending.values()), default=now + self.poll_seconds)
-        if self._holding is not None:
+        if self._holding:
             soonest = min(soonest, self._renew_at)
         return max(0.0, min(self.poll_seconds, soonest - now))
 
@@ -222,25 +223,23 @@ class RankingWorker:
                 self._pending.setdefault(key, _Pending(time.monotonic() + RECHECK_SECONDS, True))
 
     def _keep_lease(self) -> None:
-        """Keep the lease of the stage whose features our model process holds while this worker
-        runs, even between decisions: the features of a large review take a minute to build,
-        and a stage handed to another worker would have them built again there."""
-        if self._holding is None or time.monotonic() < self._renew_at:
+        """Keep the leases of the stages whose features our model process holds while this
+        worker runs, even between decisions: the features of a large review take a minute to
+        build, and a stage handed to another worker would have them built again there."""
+        if not self._holding or time.monotonic() < self._renew_at:
             return
-        if self._renew(self._holding):
-            self._renew_at = time.monotonic() + LEASE.total_seconds() / 3
-        else:
-            self._holding = None  # taken over meanwhile (this worker stalled)
+        self._renew_at = time.monotonic() + LEASE.total_seconds() / 3
+        self._holding = frozenset(key for key in self._holding if self._renew(key))
 
-    def _hold(self, key: StageKey | None) -> None:
-        """Our model process now keeps the features of *key* (None: of no stage): give back the
-        lease of the stage it held before, so that any worker may take it."""
-        if self._holding is not None and self._holding != key:
+    def _hold(self, keys: frozenset[StageKey]) -> None:
+        """Our model process now keeps the features of *keys*: give back the leases of the
+        stages it dropped, so that any worker may take them."""
+        for key in self._holding - keys:
             with Session(self.engine) as session, session.begin():
-                RankingRepository(session).give_back_lease(*self._holding, self.name)
-        if key is not None and key != self._holding:
+                RankingRepository(session).give_back_lease(*key, self.name)
+        if keys - self._holding:
             self._renew_at = time.monotonic() + LEASE.total_seconds() / 3
-        self._holding = key
+        self._holding = keys
 
     def _rank(self, key: StageKey, prepare: bool = False) -> tuple[bool, float]:
         """Rank one stage if this worker holds its lease and what the model learns from changed
@@ -264,8 +263,7 @@ class RankingWorker:
                 work.cancel()
                 return False, 0.0  # taken over meanwhile (this worker stalled): the holder ranks
         answer = work.result()
-        if answer.holds_features:
-            self._hold(key)
+        self._hold(frozenset(answer.kept) & (self._holding | {key}))
         if answer.ranking is None:
             return False, answer.build_seconds
         digest, order, settled, self._fit_seconds[key] = answer.ranking
@@ -371,15 +369,25 @@ LastFit = tuple[int | None, float]
 
 
 class Answer(NamedTuple):
-    """The child's answer: the ranking (None: nothing to rank, see `rank_in_child`), whether
-    the child now keeps the stage's text features, and how long building them took (0: kept)."""
+    """The child's answer: the ranking (None: nothing to rank, see `rank_in_child`), the
+    stages of this database whose text features the child keeps, and how long building the
+    stage's features took (0: kept from before)."""
 
     ranking: Ranking | None
-    holds_features: bool
+    kept: tuple[StageKey, ...]
     build_seconds: float = 0.0
 
 
-_RANKERS: dict[tuple[str, int, Stage], tuple[str, Ranker]] = {}
+# The features the child keeps, least recently used first: as many stages as hold together at
+# most FEATURE_RECORDS records, and always the last one used. Reviews screened side by side
+# (several teams, or a review's two stages) then keep theirs instead of taking turns building
+# them, and a 100,000-record review still fits.
+FEATURE_RECORDS = 120_000
+_RANKERS: OrderedDict[tuple[str, int, Stage], tuple[str, Ranker]] = OrderedDict()
+
+
+def _kept(url: str) -> tuple[StageKey, ...]:
+    return tuple((review_id, stage) for (at, review_id, stage) in _RANKERS if at == url)
 
 
 def rank_in_child(
@@ -407,19 +415,19 @@ def rank_in_child(
                 digest != previous and _both_classes(found.labels) and _due(found.labels, last_fit)
             )
             if not wanted and not (prepare and found.all_records):
-                return Answer(None, key in _RANKERS)
+                return Answer(None, _kept(url))
             ranker, built = _ranker(session, key, found.all_records)
     finally:
         engine.dispose()
     if not wanted:
-        return Answer(None, True, built)
+        return Answer(None, _kept(url), built)
     index = {record_id: i for i, record_id in enumerate(found.all_records)}
     labelled = {index[r]: included for r, included in found.labels.items()}
     started = time.perf_counter()
     order = ranker.rank(labelled, skip=[index[r] for r in found.left_out()]).tolist()
     took = time.perf_counter() - started
     ids = [found.all_records[i] for i in order]
-    return Answer((digest, ids, len(found.labels), took), True, built)
+    return Answer((digest, ids, len(found.labels), took), _kept(url), built)
 
 
 def _ranker(
@@ -430,11 +438,14 @@ def _ranker(
     records_digest = hashlib.sha256(repr(records).encode()).hexdigest()
     cached = _RANKERS.get(key)
     if cached is not None and cached[0] == records_digest:
+        _RANKERS.move_to_end(key)
         return cached[1], 0.0
-    _RANKERS.clear()  # one stage's features at a time: they are large
+    _RANKERS.pop(key, None)
     started = time.perf_counter()
     ranker = Ranker(_texts(session, key[1], records))
     _RANKERS[key] = (records_digest, ranker)
+    while len(_RANKERS) > 1 and sum(r.n_records for _d, r in _RANKERS.values()) > FEATURE_RECORDS:
+        _RANKERS.popitem(last=False)  # they are large: the least recently used goes
     return ranker, time.perf_counter() - started
 
 
