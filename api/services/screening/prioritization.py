@@ -10,7 +10,9 @@ and rests between two trainings of a stage (`REST_FACTOR`, `MIN_REST`), so a lar
 never takes more than a bounded share of the machine (the model runs in a child process at
 low CPU priority, off the interpreter that serves requests). One worker trains a stage at a
 time: it holds a lease on the stage row that it renews, and any worker takes over a lease
-that expired.
+that expired. The stage's text features, the expensive part, are built when records are
+imported (the worker reads the newest import ids too), before anyone votes, and the worker
+whose model process keeps them keeps the stage's lease while it runs (docs/DECISIONS.md 61).
 """
 
 from __future__ import annotations
@@ -401,7 +403,7 @@ def rank_in_child(
     """The stage's unlabelled records, most likely relevant first, with a digest of what the
     model learnt from; no ranking when that did not change since *previous*, when the
     retraining schedule says the last fit is still fresh enough, or when the model cannot rank
-    yet (runs in the child process, which keeps the text features of one stage). With
+    yet (runs in the child process, which keeps the text features of recent stages). With
     *prepare* the features are built even when there is nothing to rank yet: after an import,
     so that the first decisions are ranked at once."""
     key = (url, review_id, stage)
