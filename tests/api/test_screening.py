@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.tables import Record
+from api.services.screening import reports
+from api.tables import Record, Review
 from tests.api.builders import Account, Builder, screening_records
 
 API = "/api/v1"
@@ -423,6 +424,38 @@ def test_notes_saved_with_n_reach_the_decision_log_once_blinding_allows(world: W
         world.url("/decisions/export?format=csv"), headers=world.lead.headers
     ).text
     assert '"only adults?\n#rct"' in csv_text
+
+
+def test_the_decision_log_read_a_few_votes_at_a_time_is_the_log_read_at_once(
+    world: World, engine: Engine
+) -> None:
+    """The log streams a chunk of votes at a time: a vote replaced, or a note written for a
+    vote, in another chunk than the vote still reads as in the whole log."""
+    first, second, third = world.records[:3]
+    notes_url = world.url(f"/records/{first}/notes")
+    world.client.post(notes_url, json={"text": "only adults?"}, headers=world.one.headers)
+    for who, record_id, vote in [
+        (world.one, first, "include"),
+        (world.two, second, "exclude"),
+        (world.one, second, "exclude"),
+        (world.two, first, "exclude"),
+        (world.one, first, "exclude"),  # replaces the first vote, four votes later
+        (world.one, third, "include"),  # open: the other reviewer's vote stays blinded
+    ]:
+        assert world.vote(who, record_id, vote).status_code == 201
+    world.client.post(notes_url, json={"text": "", "tags": ["rct"]}, headers=world.one.headers)
+    with Session(engine) as session:
+        review = session.get_one(Review, world.rid)
+        whole = list(reports.iter_decision_log(session, review, world.two.id))
+        for chunk in (1, 2, 4):
+            assert list(reports.iter_decision_log(session, review, world.two.id, chunk)) == whole
+    assert [row["superseded"] for row in whole] == [True, False, False, False, False]
+    assert whole[0]["note"] == "only adults?"
+    assert whole[-1]["note"] == "#rct"  # written after the vote that replaced the first
+    streamed = world.client.get(world.url("/decisions/export"), headers=world.lead.headers)
+    assert streamed.headers["content-type"] == "application/json"
+    body = streamed.json()
+    assert body["total"] == len(body["items"]) == 5  # the open record's vote: blinded
 
 
 def test_a_blinded_agreement_says_how_many_records_it_leaves_out(world: World) -> None:

@@ -791,9 +791,14 @@ class StateRepository:
         """For each record included at full text: its study, or minus its id when unlinked."""
         return [int(r[0]) for r in self._run(_INCLUDED_STUDIES, {"rid": review_id}).all()]
 
-    def settled(self, review_id: int, stage: Stage) -> dict[int, bool]:
-        """Records at the stage: whether each is settled (blinding of the decision log)."""
+    def settled(
+        self, review_id: int, stage: Stage, record_ids: Sequence[int] | None = None
+    ) -> dict[int, bool]:
+        """Records at the stage (of *record_ids*, if given): whether each is settled (blinding
+        of the decision log)."""
         statement = sa.select(STATE.c.record_id, STATE.c.state).where(*_at_stage(review_id, stage))
+        if record_ids is not None:
+            statement = statement.where(STATE.c.record_id.in_(list(record_ids)))
         return {int(r): RecordState(s).settled for r, s in self._run(statement).all()}
 
     def count_at_stage(self, review_id: int, stage: Stage) -> int:

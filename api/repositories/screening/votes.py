@@ -233,9 +233,26 @@ class ScreeningRepository:
         )
         return int(self.session.connection().execute(statement).scalar_one())
 
-    def decision_rows(self, review_id: int) -> Sequence[Decision]:
+    def decision_rows(
+        self, review_id: int, *, record_ids: Sequence[int] | None = None
+    ) -> Sequence[Decision]:
+        """The review's votes (on *record_ids*, if given) in the order cast."""
         statement = select(Decision).where(Decision.review_id == review_id)
+        if record_ids is not None:
+            statement = statement.where(col(Decision.record_id).in_(list(record_ids)))
         return self.session.exec(statement.order_by(col(Decision.id))).all()
+
+    def vote_records(self, review_id: int, *, after: int, limit: int) -> list[tuple[int, int]]:
+        """(vote id, record id) of the *limit* votes cast after the vote *after*."""
+        statement = (
+            select(col(Decision.id), col(Decision.record_id))
+            .where(Decision.review_id == review_id, col(Decision.id) > after)
+            .order_by(col(Decision.id))
+            .limit(limit)
+        )
+        return [
+            (int(vote or 0), int(record)) for vote, record in self.session.exec(statement).all()
+        ]
 
     def resolutions(
         self, review_id: int, record_id: int | None = None, record_ids: Sequence[int] | None = None

@@ -6,9 +6,13 @@ Every figure respects blinding: counts only, and no vote on an unsettled record 
 from __future__ import annotations
 
 import io
+import itertools
+import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.permissions import Role
@@ -256,27 +260,39 @@ def methods(session: Session, review: Review) -> str:
     return methods_paragraph(settings, figures)
 
 
-def decision_log(session: Session, review: Review, viewer_id: int) -> list[dict[str, Any]]:
-    """Every vote event, superseded ones included; others' votes on unsettled records withheld.
-    A vote's note column also holds the notes its voter wrote for it (`screening.notes`)."""
+# Votes read at a time by the decision log: its memory stays flat however large the review.
+LOG_CHUNK = 2_000
+
+
+def iter_decision_log(
+    session: Session, review: Review, viewer_id: int, chunk: int = LOG_CHUNK
+) -> Iterator[dict[str, Any]]:
+    """Every vote event in the order cast, superseded ones included; others' votes on unsettled
+    records withheld. A vote's note column also holds the notes its voter wrote for it
+    (`screening.notes`). Read *chunk* votes at a time, each with the whole history of its
+    records (what replaced a vote, and which vote a note went with, are within a record)."""
     assert review.id is not None
     repo = ScreeningRepository(session)
-    rows = repo.decision_rows(review.id)
-    events = [to_event(row) for row in rows]
-    superseded = superseded_seqs(events)
     state = current(session, review)
-    settled = {stage: state.settled(review.id, stage) for stage in Stage}
     settings = review_settings(review)
     reasons = {r.id: r.label for r in repo.reasons(review.id)}
-    emails = repo.emails({e.reviewer_id for e in events})
-    written = notes_by_vote(events, _written_notes(session, review.id))
-    out = []
-    for event in events:
-        blinding = settings.for_stage(event.stage).blinding
-        if not _visible(event, viewer_id, blinding, settled[event.stage].get(event.record_id)):
-            continue
-        out.append(
-            {
+    emails: dict[int, str] = {}
+    after = 0
+    while page := repo.vote_records(review.id, after=after, limit=chunk):
+        last = page[-1][0]
+        records = sorted({record_id for _vote, record_id in page})
+        history = [to_event(row) for row in repo.decision_rows(review.id, record_ids=records)]
+        events = [event for event in history if after < event.seq <= last]
+        after = last
+        superseded = superseded_seqs(history)
+        written = notes_by_vote(history, _written_notes(session, review.id, records))
+        settled = {stage: state.settled(review.id, stage, records) for stage in Stage}
+        emails.update(repo.emails({event.reviewer_id for event in events} - emails.keys()))
+        for event in events:
+            blinding = settings.for_stage(event.stage).blinding
+            if not _visible(event, viewer_id, blinding, settled[event.stage].get(event.record_id)):
+                continue
+            yield {
                 "decision_id": event.seq,
                 "record_id": event.record_id,
                 "stage": event.stage.value,
@@ -290,12 +306,60 @@ def decision_log(session: Session, review: Review, viewer_id: int) -> list[dict[
                 "supersedes_id": event.supersedes,
                 "superseded": event.seq in superseded,
             }
-        )
-    return out
+        session.expunge_all()  # written out: let them go
 
 
-def _written_notes(session: Session, review_id: int) -> list[WrittenNote]:
-    """The review's notes (saved with `n`), tags written after the text."""
+def stream_decision_log(
+    engine: Engine, review_id: int, viewer_id: int, *, fmt: str
+) -> Iterator[bytes]:
+    """The decision log as CSV or JSON (``{"items": [...], "total": n}``), a chunk at a time,
+    in a session of its own (the request's is released before the body is sent). A rapid
+    review's plan is brought up to date and committed first, in a short transaction; the log
+    is then read from one snapshot (REPEATABLE READ on PostgreSQL, as SQLite's read
+    transaction does anyway)."""
+    with Session(engine) as session:
+        current(session, session.get_one(Review, review_id))
+        session.commit()
+        if engine.dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        rows = iter_decision_log(session, session.get_one(Review, review_id), viewer_id)
+        chunks = _log_csv_chunks(rows) if fmt == "csv" else _log_json_chunks(rows)
+        for text in chunks:
+            yield text.encode("utf-8")
+        session.rollback()  # read only
+
+
+def _log_csv_chunks(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv_cells.dict_writer(buffer, EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for index, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if index % LOG_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _log_json_chunks(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """The JSON body a chunk at a time, written as FastAPI writes a response."""
+    yield '{"items":['
+    total = 0
+    while batch := list(itertools.islice(rows, LOG_CHUNK)):
+        yield ("," if total else "") + ",".join(map(_json, batch))
+        total += len(batch)
+    yield f'],"total":{total}}}'
+
+
+def _json(row: dict[str, Any]) -> str:
+    return json.dumps(row, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _written_notes(
+    session: Session, review_id: int, record_ids: Sequence[int]
+) -> list[WrittenNote]:
+    """The notes on these records (saved with `n`), tags written after the text."""
     return [
         WrittenNote(
             note.record_id,
@@ -303,7 +367,7 @@ def _written_notes(session: Session, review_id: int) -> list[WrittenNote]:
             " ".join([note.text.strip(), *(f"#{tag}" for tag in note.tags)]).strip(),
             note.created_at,
         )
-        for note in NotesRepository(session).review_notes(review_id)
+        for note in NotesRepository(session).notes(review_id, record_ids)
     ]
 
 
@@ -313,14 +377,6 @@ def _visible(event: DecisionEvent, viewer_id: int, blinding: bool, settled: bool
     if event.reviewer_id == viewer_id or not blinding:
         return True
     return bool(settled)
-
-
-def decision_log_csv(rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv_cells.dict_writer(buffer, EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def _notes_by_record(
