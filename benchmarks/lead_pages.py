@@ -1,10 +1,11 @@
 """A lead's pages on a large review, through a real uvicorn server: GET /studies (paged, read
-only) and the streamed CSV export (issue 13's lead-page list).
+only) and the streamed exports, references (CSV) and the decision log (CSV and JSON) (issue
+13's lead-page list).
 
 Run: ``.venv/bin/python -m benchmarks.lead_pages [--records 100000] [--postgres URL]``.
 Seeds synthetic records (benchmarks.screening_load.seed) plus their studies of one, as an
-import stores them, then times each page three times (median) and the export's first byte,
-total and the server's peak memory before and after it. PostgreSQL runs when ``--postgres``
+import stores them, and two votes on half of them, then times each page three times (median)
+and each export's first byte, total and the server's peak memory before and after it. PostgreSQL runs when ``--postgres``
 (or ``WINNOW_BENCH_POSTGRES_URL``) names a database that may be wiped.
 """
 
@@ -22,7 +23,7 @@ from sqlmodel import Session
 
 from api.db import make_engine
 from api.repositories.studies import StudyRepository
-from benchmarks.screening_load import Server, fresh_database, seed
+from benchmarks.screening_load import Server, fresh_database, rebuild, seed, seed_votes
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -34,8 +35,11 @@ def _peak_rss_mb(pid: int) -> float:
 
 def _prepare(url: str, records: int) -> tuple[int, str, float]:
     fresh_database(url)
-    seeded = seed(url, records, 1)
+    seeded = seed(url, records, 2)
     review_id, token = seeded.review_id, seeded.lead
+    seed_votes(url, seeded, 0.5)  # two votes on half the records: the decision log to export
+    code, _seconds, report = rebuild(url, review_id, check=False)
+    assert code == 0, report
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
         started = time.perf_counter()
@@ -43,6 +47,25 @@ def _prepare(url: str, records: int) -> tuple[int, str, float]:
         studies_s = time.perf_counter() - started
     engine.dispose()
     return review_id, token, studies_s
+
+
+def _time_download(
+    client: httpx.Client, pid: int, name: str, path: str, params: dict[str, str]
+) -> None:
+    before = _peak_rss_mb(pid)
+    started = time.perf_counter()
+    size = 0
+    first = None
+    with client.stream("GET", path, params=params) as response:
+        assert response.status_code == 200
+        for chunk in response.iter_raw():
+            first = first or time.perf_counter() - started
+            size += len(chunk)
+    total = time.perf_counter() - started
+    print(
+        f"  {name:<40} first byte {first or 0:.2f} s, total {total:.2f} s, "
+        f"{size / 1e6:.1f} MB; server peak RSS {before:.0f} -> {_peak_rss_mb(pid):.0f} MB"
+    )
 
 
 def measure(label: str, url: str, records: int) -> None:
@@ -75,24 +98,12 @@ def measure(label: str, url: str, records: int) -> None:
                         times.append(time.perf_counter() - started)
                         assert response.status_code == 200, response.text[:200]
                     print(f"  {name:<40} median {statistics.median(times):6.3f} s")
-                before = _peak_rss_mb(process.pid)
-                started = time.perf_counter()
-                size = 0
-                first = None
-                with client.stream(
-                    "GET", "/export", params={"format": "csv", "status": "all"}
-                ) as response:
-                    assert response.status_code == 200
-                    for chunk in response.iter_raw():
-                        first = first or time.perf_counter() - started
-                        size += len(chunk)
-                total = time.perf_counter() - started
-                after = _peak_rss_mb(process.pid)
-                print(
-                    f"  GET /export?format=csv&status=all          first byte {first or 0:.2f} s, "
-                    f"total {total:.2f} s, {size / 1e6:.1f} MB; server peak RSS "
-                    f"{before:.0f} -> {after:.0f} MB"
-                )
+                for name, path, params in (
+                    ("GET /export?format=csv&status=all", "/export", {"format": "csv"}),
+                    ("GET /decisions/export?format=csv", "/decisions/export", {"format": "csv"}),
+                    ("GET /decisions/export (JSON)", "/decisions/export", {}),
+                ):
+                    _time_download(client, process.pid, name, path, params)
         finally:
             server.stop()
 
