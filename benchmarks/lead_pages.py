@@ -5,8 +5,9 @@ only) and the streamed exports, references (CSV) and the decision log (CSV and J
 Run: ``.venv/bin/python -m benchmarks.lead_pages [--records 100000] [--postgres URL]``.
 Seeds synthetic records (benchmarks.screening_load.seed) plus their studies of one, as an
 import stores them, and two votes on half of them, then times each page three times (median)
-and each export's first byte, total and the server's peak memory before and after it. PostgreSQL runs when ``--postgres``
-(or ``WINNOW_BENCH_POSTGRES_URL``) names a database that may be wiped.
+and each export's first byte, total and the server's peak memory before and after it.
+PostgreSQL runs when ``--postgres`` (or ``WINNOW_BENCH_POSTGRES_URL``) names a database that may
+be wiped.
 """
 
 from __future__ import annotations
