@@ -232,6 +232,18 @@ def consistent_snapshot(session: Session) -> None:
         connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
+def read_snapshot(session: Session) -> None:
+    """Make every read of this (fresh) transaction see one moment without holding up writers,
+    for a long read such as a streamed export: PostgreSQL's repeatable read; on SQLite a
+    deferred transaction (the driver opens none for reads, so each statement would see its own
+    moment), which under WAL reads one snapshot while others commit."""
+    connection = session.connection()
+    if is_sqlite(connection.engine):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -456,6 +457,23 @@ def test_the_decision_log_read_a_few_votes_at_a_time_is_the_log_read_at_once(
     assert streamed.headers["content-type"] == "application/json"
     body = streamed.json()
     assert body["total"] == len(body["items"]) == 5  # the open record's vote: blinded
+
+
+def test_a_streamed_decision_log_is_one_moment_of_the_log(world: World, engine: Engine) -> None:
+    """A vote cast while the log is being sent is not in it (both backends: SQLite's driver
+    opens no transaction for reads, so the export opens one). JSON sends its opening before
+    reading any vote, so the vote lands between the first read and the rest."""
+    first, second = world.records[:2]
+    world.vote(world.one, first, "include")
+    world.vote(world.two, first, "include")
+    body = reports.stream_decision_log(engine, world.rid, world.lead.id, fmt="json")
+    head = next(body)  # the snapshot is taken before the first chunk
+    assert world.vote(world.one, second, "exclude").status_code == 201
+    assert world.vote(world.two, second, "exclude").status_code == 201
+    sent = json.loads(head + b"".join(body))
+    assert [row["record_id"] for row in sent["items"]] == [first, first]
+    later = world.client.get(world.url("/decisions/export"), headers=world.lead.headers).json()
+    assert later["total"] == 4
 
 
 def test_a_blinded_agreement_says_how_many_records_it_leaves_out(world: World) -> None:

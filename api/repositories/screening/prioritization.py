@@ -61,7 +61,7 @@ class RankingRepository:
         the primary keys: their cost follows the new rows."""
         touched: set[StageKey] = set()
         newest = []
-        for table, seen in zip((DECISION, RESOLUTION), cursor, strict=False):
+        for table, seen in zip((DECISION, RESOLUTION), cursor[:2], strict=True):
             statement = (
                 sa.select(table.c.review_id, table.c.stage, sa.func.max(table.c.id))
                 .where(table.c.id > seen)

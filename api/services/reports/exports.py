@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from api.db import read_snapshot
 from api.repositories.reports import ReportsRepository
 from api.repositories.reviews import MembershipRepository, ReviewRepository
 from api.schemas.reports import ExportFormat, ExportStatus
@@ -145,12 +146,10 @@ def stream_references(
     show_open_votes: bool,
 ) -> Iterator[bytes]:
     """reference_chunks in a read-only session of its own, UTF-8 encoded, for a streamed
-    response: the request's session (and its slot) is released before the body is sent. On
-    PostgreSQL the session reads one snapshot (REPEATABLE READ), as SQLite's read transaction
-    does anyway."""
+    response: the request's session (and its slot) is released before the body is sent. The
+    session reads one snapshot (`read_snapshot`)."""
     with Session(engine) as session:
-        if engine.dialect.name == "postgresql":
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        read_snapshot(session)
         review = ReviewRepository(session).get(review_id)
         assert review is not None
         chunks = reference_chunks(

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from api.db import read_snapshot
 from api.permissions import Role
 from api.repositories.notes import NotesRepository
 from api.repositories.screening.state import StateRepository
@@ -315,13 +316,11 @@ def stream_decision_log(
     """The decision log as CSV or JSON (``{"items": [...], "total": n}``), a chunk at a time,
     in a session of its own (the request's is released before the body is sent). A rapid
     review's plan is brought up to date and committed first, in a short transaction; the log
-    is then read from one snapshot (REPEATABLE READ on PostgreSQL, as SQLite's read
-    transaction does anyway)."""
+    is then read from one snapshot (`read_snapshot`)."""
     with Session(engine) as session:
         current(session, session.get_one(Review, review_id))
         session.commit()
-        if engine.dialect.name == "postgresql":
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        read_snapshot(session)
         rows = iter_decision_log(session, session.get_one(Review, review_id), viewer_id)
         chunks = _log_csv_chunks(rows) if fmt == "csv" else _log_json_chunks(rows)
         for text in chunks:
